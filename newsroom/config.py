@@ -1,0 +1,156 @@
+"""Reading and checking site_config.yaml into a SiteConfig."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from newsroom import fields as f
+from newsroom.problems import BuildError, Problem
+from newsroom.yamlsource import parse_yaml
+
+CONFIG_NAME = "site_config.yaml"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One link in the masthead menu."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The validated site configuration; paths are absolute."""
+
+    root: Path
+    title: str
+    description: str
+    base_url: str
+    language: str
+    timezone: ZoneInfo
+    author: str
+    publisher: str
+    news_title: str
+    events_title: str
+    menu: tuple[MenuItem, ...]
+    per_page: int
+    home_news: int
+    home_events: int
+    feed_limit: int
+    feed_full_content: bool
+    output_dir: Path
+    templates_dir: Path
+    sanitize_html: bool
+    copyright: str
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always ending in '/': '/' or '/site/'."""
+        return urlsplit(self.base_url).path
+
+
+MENU_SCHEMA: f.Schema = {
+    "title": f.Field(f.text, required=True, example="News"),
+    "url": f.Field(f.link, required=True, example="/news/"),
+}
+
+CONFIG_SCHEMA: f.Schema = {
+    "title": f.Field(f.text, required=True, example="Our news"),
+    "description": f.Field(f.text),
+    "base_url": f.Field(f.web_url, required=True, example="https://news.example.org/"),
+    "language": f.Field(f.text),
+    "timezone": f.Field(f.timezone),
+    "author": f.Field(f.text),
+    "publisher": f.Field(f.text),
+    "news_title": f.Field(f.text),
+    "events_title": f.Field(f.text),
+    "menu": f.Field(f.mapping_list),
+    "per_page": f.Field(f.integer(1, 1000)),
+    "home_news": f.Field(f.integer(0, 100)),
+    "home_events": f.Field(f.integer(0, 100)),
+    "feed_limit": f.Field(f.integer(1, 1000)),
+    "feed_full_content": f.Field(f.boolean),
+    "output_dir": f.Field(f.text),
+    "templates_dir": f.Field(f.text),
+    "sanitize_html": f.Field(f.boolean),
+    "copyright": f.Field(f.text),
+}
+
+
+def load_config(path: Path, *, base_url: str | None = None,
+                output_dir: Path | None = None) -> SiteConfig:
+    """Read site_config.yaml; raise BuildError with every problem found in it."""
+    path = path.resolve()
+    root = path.parent
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BuildError([Problem(name, None, f"no {name} here (run newsroom in the site's "
+                                              "folder or pass --config path/to/site_config.yaml)")
+                          ]) from None
+    except OSError as error:
+        raise BuildError([Problem(name, None, f"cannot read: {error.strerror}")]) from None
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BuildError([Problem(name, None, f"is not UTF-8 text (byte {error.start}); save "
+                                              "it as UTF-8")]) from None
+    doc, problems = parse_yaml(source, name)
+    if doc is None:
+        raise BuildError(problems)
+    if doc.data is None:
+        raise BuildError([Problem(name, 1, "is empty (write title:, base_url: and the other "
+                                           "settings from the README)")])
+    checked = f.check_fields(doc.data, CONFIG_SCHEMA, doc, (), name)
+    problems = list(checked.problems)
+    values = checked.values
+    if base_url is not None:
+        try:
+            values["base_url"] = f.web_url(base_url)
+        except f.FieldError as error:
+            problems.append(Problem("--base-url", None, str(error)))
+    menu = []
+    for index, item in enumerate(values.get("menu", [])):
+        menu_item = f.check_fields(item, MENU_SCHEMA, doc, ("menu", index), name,
+                                   label=f"menu item {index + 1}")
+        problems.extend(menu_item.problems)
+        if not menu_item.problems:
+            menu.append(MenuItem(**menu_item.values))
+    if problems:
+        raise BuildError(problems)
+
+    site_url = values["base_url"]
+    parts = urlsplit(site_url)
+    if parts.query or parts.fragment:
+        raise BuildError([Problem(name, doc.line(("base_url",)), "base_url: may not have ? or "
+                                  "# parts (write https://news.example.org/ or .../site/)")])
+    if not parts.path.endswith("/"):
+        site_url = site_url + "/"
+    title = values["title"]
+    return SiteConfig(
+        root=root,
+        title=title,
+        description=values.get("description", ""),
+        base_url=site_url,
+        language=values.get("language", "en-GB"),
+        timezone=values.get("timezone", ZoneInfo("UTC")),
+        author=values.get("author", title),
+        publisher=values.get("publisher", title),
+        news_title=values.get("news_title", "News"),
+        events_title=values.get("events_title", "Events"),
+        menu=tuple(menu),
+        per_page=values.get("per_page", 10),
+        home_news=values.get("home_news", 5),
+        home_events=values.get("home_events", 3),
+        feed_limit=values.get("feed_limit", 20),
+        feed_full_content=values.get("feed_full_content", True),
+        output_dir=(output_dir or root / values.get("output_dir", "public")).resolve(),
+        templates_dir=(root / values.get("templates_dir", "templates")).resolve(),
+        sanitize_html=values.get("sanitize_html", True),
+        copyright=values.get("copyright", ""),
+    )

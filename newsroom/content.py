@@ -1,0 +1,424 @@
+"""Reading articles, events, pages and media from content/ into records with their places."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import frontmatter
+
+from newsroom import fields as f
+from newsroom.config import SiteConfig
+from newsroom.problems import Problem
+from newsroom.slugs import slugify
+from newsroom.yamlsource import YamlDoc, parse_yaml
+
+EVENT_STATUSES = ("scheduled", "cancelled", "postponed", "rescheduled", "moved-online")
+
+
+@dataclass(frozen=True)
+class Article:
+    """A news article: front matter fields plus its Markdown body (html once rendered)."""
+
+    source: str
+    slug: str
+    title: str
+    date: datetime
+    author: str
+    category: str | None
+    tags: tuple[str, ...]
+    summary: str | None
+    image: str | None
+    draft: bool
+    updated: datetime | None
+    guid: str | None
+    related_events: tuple[str, ...]
+    markdown: str
+    body_line: int
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+    html: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event listing; start/end are aware datetimes (midnight of the day when all-day)."""
+
+    source: str
+    line: int
+    slug: str
+    title: str
+    start: datetime
+    end: datetime | None
+    timezone: ZoneInfo
+    all_day: bool
+    location: str | None
+    online_url: str | None
+    status: str
+    booking_url: str | None
+    organiser: str
+    summary: str | None
+    description: str
+    tags: tuple[str, ...]
+    related: tuple[str, ...]
+    uid: str
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+    html: str = ""
+
+    @property
+    def ends(self) -> datetime:
+        """The moment the event is over: its end, the day after an all-day end, or its start."""
+        if self.all_day:
+            last_day = (self.end or self.start).date()
+            return datetime.combine(last_day + timedelta(days=1), time(), self.timezone)
+        return self.end or self.start
+
+
+@dataclass(frozen=True)
+class StaticPage:
+    """A static page such as About, from content/pages/."""
+
+    source: str
+    slug: str
+    title: str
+    summary: str | None
+    markdown: str
+    body_line: int
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+    html: str = ""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file copied into the site as it is: media from content/, CSS and JS from templates/."""
+
+    source: Path
+    url_path: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from the site folder."""
+
+    articles: tuple[Article, ...]
+    events: tuple[Event, ...]
+    pages: tuple[StaticPage, ...]
+    assets: tuple[Asset, ...]
+
+
+ARTICLE_SCHEMA: f.Schema = {
+    "title": f.Field(f.text, required=True, example='"Your headline"'),
+    "date": f.Field(f.when, required=True, example="2020-07-06 or 2020-07-06 09:30"),
+    "author": f.Field(f.text),
+    "category": f.Field(f.text),
+    "tags": f.Field(f.string_list),
+    "summary": f.Field(f.text),
+    "image": f.Field(f.link),
+    "image_alt": f.Field(f.text),
+    "slug": f.Field(f.slug),
+    "draft": f.Field(f.boolean),
+    "updated": f.Field(f.when),
+    "guid": f.Field(f.text),
+    "related_events": f.Field(f.string_list),
+}
+
+EVENT_SCHEMA: f.Schema = {
+    "title": f.Field(f.text, required=True, example='"Members\' meeting"'),
+    "start": f.Field(f.when, required=True, example="2027-03-01 10:00 (or 2027-03-01 for all day)"),
+    "end": f.Field(f.when),
+    "timezone": f.Field(f.timezone),
+    "all_day": f.Field(f.boolean),
+    "location": f.Field(f.text),
+    "online_url": f.Field(f.web_url),
+    "status": f.Field(f.choice(*EVENT_STATUSES)),
+    "booking_url": f.Field(f.web_url),
+    "organiser": f.Field(f.text),
+    "summary": f.Field(f.text),
+    "description": f.Field(f.text),
+    "tags": f.Field(f.string_list),
+    "related": f.Field(f.string_list),
+    "uid": f.Field(f.text),
+    "slug": f.Field(f.slug),
+}
+
+PAGE_SCHEMA: f.Schema = {
+    "title": f.Field(f.text, required=True, example="About us"),
+    "summary": f.Field(f.text),
+    "slug": f.Field(f.slug),
+}
+
+
+def read_content(config: SiteConfig) -> tuple[Content, list[Problem]]:
+    """Read every article, event, page and asset; collect the problems of all of them."""
+    problems: list[Problem] = []
+    articles = [a for path in _files(config, "content/news", problems, (".md", ".markdown"))
+                if (a := _read_article(config, path, problems)) is not None]
+    events = [e for path in _files(config, "content/events", problems, (".yaml", ".yml"))
+              for e in _read_events(config, path, problems)]
+    pages = [p for path in _files(config, "content/pages", problems, (".md", ".markdown"))
+             if (p := _read_page(config, path, problems)) is not None]
+    assets = [Asset(path, "media/" + path.relative_to(config.root / "content/media").as_posix())
+              for path in _files(config, "content/media", problems, None)]
+    static_dir = config.templates_dir / "static"
+    if static_dir.is_dir():
+        assets += [Asset(path, "static/" + path.relative_to(static_dir).as_posix())
+                   for path in _walk(static_dir, problems, config.root)]
+    content = Content(tuple(articles), tuple(events), tuple(pages), tuple(assets))
+    return content, problems
+
+
+def _rel(config: SiteConfig, path: Path) -> str:
+    return _relative_or_absolute(path, config.root)
+
+
+def _files(config: SiteConfig, folder: str, problems: list[Problem],
+           suffixes: tuple[str, ...] | None) -> list[Path]:
+    base = config.root / folder
+    if not base.is_dir():
+        return []
+    found = []
+    for path in _walk(base, problems, config.root):
+        if suffixes is None or path.suffix.lower() in suffixes:
+            found.append(path)
+        else:
+            wanted = " or ".join(suffixes)
+            problems.append(Problem(_rel(config, path), None, f"not a {wanted} file; rename it "
+                                    "or move it to content/media/"))
+    return found
+
+
+def _walk(base: Path, problems: list[Problem], site_root: Path) -> list[Path]:
+    """Files under base in sorted order, skipping hidden ones and refusing escaping symlinks."""
+    found: list[Path] = []
+    for path in sorted(base.rglob("*")):
+        relative = path.relative_to(base)
+        if any(part.startswith(".") or part.endswith("~") for part in relative.parts):
+            continue
+        if not path.resolve().is_relative_to(site_root.resolve()):
+            shown = _relative_or_absolute(path, site_root)
+            problems.append(Problem(shown, None, "is a symlink to a file outside the site; "
+                                                 "copy the file into the site instead"))
+            continue
+        if path.is_file():
+            found.append(path)
+    return found
+
+
+def _relative_or_absolute(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def _read_text(config: SiteConfig, path: Path, problems: list[Problem]) -> str | None:
+    rel = _rel(config, path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(rel, None, f"cannot read: {error.strerror}"))
+        return None
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(Problem(rel, line, "is not UTF-8 text; save the file as UTF-8"))
+        return None
+
+
+def _split_front_matter(config: SiteConfig, path: Path, problems: list[Problem], kind: str
+                        ) -> tuple[str, YamlDoc, dict[str, Any], str, int] | None:
+    """Return (relative path, doc, front matter mapping, body, body's first line)."""
+    rel = _rel(config, path)
+    source = _read_text(config, path, problems)
+    if source is None:
+        return None
+    handler = frontmatter.YAMLHandler()
+    if not source.strip():
+        problems.append(Problem(rel, 1, f"is empty; start the {kind} with front matter: a line "
+                                        "---, then title: and the other fields, then ---"))
+        return None
+    if not handler.detect(source):
+        problems.append(Problem(rel, 1, f"has no front matter; start the {kind} with a line ---, "
+                                        "then title: and the other fields, then a line ---"))
+        return None
+    try:
+        head, body = handler.split(source)
+    except ValueError:
+        problems.append(Problem(rel, 1, "front matter is not closed; add a line --- after it"))
+        return None
+    # `head` starts with the rest of the opening --- line, so its line numbers are the file's.
+    doc, yaml_problems = parse_yaml(head, rel)
+    problems.extend(yaml_problems)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(rel, 2, "front matter must be key: value lines such as "
+                                        "title: Your headline"))
+        return None
+    # The line on which `body` starts (the tail of the closing --- line).
+    body_line = source[: len(source) - len(body)].count("\n") + 1
+    return rel, doc, doc.data, body, body_line
+
+
+def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    return datetime.combine(value, time(), zone)
+
+
+def _slug_from_file(path: Path) -> str:
+    return slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem)) or slugify(path.stem)
+
+
+def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Article | None:
+    split = _split_front_matter(config, path, problems, "article")
+    if split is None:
+        return None
+    rel, doc, meta, body, body_line = split
+    checked = f.check_fields(meta, ARTICLE_SCHEMA, doc, (), rel, keep_unknown=True)
+    problems.extend(checked.problems)
+    if checked.problems:
+        return None
+    v = checked.values
+    slug = v.get("slug") or _slug_from_file(path)
+    if not slug:
+        problems.append(Problem(rel, 1, "file name gives no address; rename it "
+                                        "YYYY-MM-DD-some-words.md or add slug: some-words"))
+        return None
+    extra = dict(checked.extra)
+    if "image_alt" in v:
+        extra["image_alt"] = v["image_alt"]
+    return Article(
+        source=rel,
+        slug=slug,
+        title=v["title"],
+        date=_aware(v["date"], config.timezone),
+        author=v.get("author", config.author),
+        category=v.get("category"),
+        tags=v.get("tags", ()),
+        summary=v.get("summary"),
+        image=v.get("image"),
+        draft=v.get("draft", False),
+        updated=_aware(v["updated"], config.timezone) if "updated" in v else None,
+        guid=v.get("guid"),
+        related_events=v.get("related_events", ()),
+        markdown=body,
+        body_line=body_line,
+        extra=extra,
+        lines=_key_lines(doc, (), meta),
+    )
+
+
+def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> StaticPage | None:
+    split = _split_front_matter(config, path, problems, "page")
+    if split is None:
+        return None
+    rel, doc, meta, body, body_line = split
+    checked = f.check_fields(meta, PAGE_SCHEMA, doc, (), rel, keep_unknown=True)
+    problems.extend(checked.problems)
+    if checked.problems:
+        return None
+    v = checked.values
+    return StaticPage(source=rel, slug=v.get("slug") or slugify(path.stem), title=v["title"],
+                      summary=v.get("summary"), markdown=body, body_line=body_line,
+                      extra=checked.extra, lines=_key_lines(doc, (), meta))
+
+
+def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> list[Event]:
+    rel = _rel(config, path)
+    source = _read_text(config, path, problems)
+    if source is None:
+        return []
+    doc, yaml_problems = parse_yaml(source, rel)
+    problems.extend(yaml_problems)
+    if doc is None:
+        return []
+    if doc.data is None:
+        problems.append(Problem(rel, 1, "is empty; write an event (title:, start:) or a list "
+                                        "of them"))
+        return []
+    if isinstance(doc.data, list):
+        items = [((i,), f"event {i + 1}", item) for i, item in enumerate(doc.data)]
+    else:
+        items = [((), "", doc.data)]
+    events = []
+    for key, label, item in items:
+        event = _read_event(config, rel, doc, key, label, item, problems)
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: str,
+                item: Any, problems: list[Problem]) -> Event | None:
+    checked = f.check_fields(item, EVENT_SCHEMA, doc, key, rel, label=label, keep_unknown=True)
+    problems.extend(checked.problems)
+    if checked.problems:
+        return None
+    v = checked.values
+    prefix = f"{label}: " if label else ""
+    zone = v.get("timezone", config.timezone)
+    start_value, end_value = v["start"], v.get("end")
+    all_day = v.get("all_day", not isinstance(start_value, datetime))
+    if all_day:
+        start_value = _as_date(start_value)
+        end_value = _as_date(end_value) if end_value is not None else None
+    elif end_value is not None and not isinstance(end_value, datetime):
+        problems.append(Problem(rel, doc.line(key + ("end",)), f"{prefix}end: give a time as "
+                                "well, like the start (write "
+                                f"{end_value.isoformat()} 17:00), or set all_day: true"))
+        return None
+    start = _localise(start_value, zone)
+    end = _localise(end_value, zone) if end_value is not None else None
+    if end is not None and end < start:
+        problems.append(Problem(rel, doc.line(key + ("end",)), f"{prefix}end: "
+                                f"{_iso(end_value)} is before the start {_iso(start_value)}; "
+                                "write an end after the start"))
+        return None
+    slug = v.get("slug") or slugify(f"{start.date().isoformat()} {v['title']}")
+    host = re.sub(r"^https?://([^/:]+).*$", r"\1", config.base_url)
+    return Event(
+        source=rel,
+        line=doc.line(key),
+        slug=slug,
+        title=v["title"],
+        start=start,
+        end=end,
+        timezone=zone,
+        all_day=all_day,
+        location=v.get("location"),
+        online_url=v.get("online_url"),
+        status=v.get("status", "scheduled"),
+        booking_url=v.get("booking_url"),
+        organiser=v.get("organiser", config.publisher),
+        summary=v.get("summary"),
+        description=v.get("description", ""),
+        tags=v.get("tags", ()),
+        related=v.get("related", ()),
+        uid=v.get("uid") or f"{slug}@{host}",
+        extra=checked.extra,
+        lines=_key_lines(doc, key, item),
+    )
+
+
+def _key_lines(doc: YamlDoc, key: tuple, mapping: dict[str, Any]) -> dict[str, int]:
+    return {name: doc.line(key + (name,)) for name in mapping if isinstance(name, str)}
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _localise(value: date | datetime, zone: ZoneInfo) -> datetime:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(zone)
+    return _aware(value, zone)
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat(sep=" ", timespec="minutes") if isinstance(value, datetime) \
+        else value.isoformat()

@@ -1,0 +1,140 @@
+"""Markdown to safe HTML, and the one place that rewrites URLs inside HTML."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from typing import TypeVar
+
+import markdown
+import nh3
+
+from newsroom.config import SiteConfig
+
+EXTENSIONS = ("extra", "toc", "sane_lists")
+EXTENSION_CONFIGS = {
+    # Inline styles instead of the align attribute, which HTML5 no longer has.
+    "tables": {"use_align_attribute": False},
+    "toc": {"permalink": False},
+}
+
+# One allow-list for raw HTML in Markdown: the tags and attributes editors need for text,
+# tables, figures and footnotes; no scripts, styles, forms, frames or event handlers.
+ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"acronym", "center", "strike", "tt"}) | {
+    "figure", "figcaption", "picture", "source", "section"}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang", "rel"},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading"},
+    "source": {"srcset", "sizes", "media", "type"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "data": {"value"},
+    "ol": {"start", "reversed", "type"},
+    "td": {"colspan", "rowspan", "headers", "style"},
+    "th": {"colspan", "rowspan", "headers", "scope", "style"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "abbr": {"title"},
+}
+URL_ATTRIBUTES = ("href", "src", "srcset", "poster", "cite")
+
+WORDS_PER_MINUTE = 200
+
+
+@lru_cache(maxsize=4)
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS,
+                             output_format="html")
+
+
+def sanitize(fragment: str) -> str:
+    """Remove everything from HTML that is not on the allow-list (scripts, handlers, js: URLs)."""
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     clean_content_tags={"script", "style"}, link_rel=None,
+                     filter_style_properties={"text-align"})
+
+
+def render_markdown(text: str, *, base_path: str = "/", safe: bool = True) -> str:
+    """Markdown to HTML: sanitised unless `safe` is off, site links put under the base path."""
+    converter = _converter()
+    converter.reset()
+    fragment = converter.convert(text)
+    if safe:
+        fragment = sanitize(fragment)
+    if base_path != "/":
+        fragment = rewrite_urls(fragment, lambda url: under_base(url, base_path))
+    return fragment
+
+
+def under_base(url: str, base_path: str) -> str:
+    """Put a root-relative URL ('/about/') under the site's base path ('/site/about/')."""
+    if url.startswith("/") and not url.startswith("//") and not url.startswith(base_path):
+        return base_path + url[1:]
+    return url
+
+
+_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_NAMES = "|".join(URL_ATTRIBUTES)
+_ATTRIBUTE = re.compile(rf"""(\s(?:{_NAMES})\s*=\s*)("[^"]*"|'[^']*')""")
+
+
+def rewrite_urls(fragment: str, change: Callable[[str], str]) -> str:
+    """Apply `change` to every URL in the href, src, srcset, poster and cite attributes."""
+
+    def one_url(url: str) -> str:
+        return html.escape(change(html.unescape(url)), quote=True)
+
+    def attribute(match: re.Match[str]) -> str:
+        name, quoted = match.group(1), match.group(2)
+        value = quoted[1:-1]
+        if name.strip().lower().startswith("srcset"):
+            parts = []
+            for candidate in value.split(","):
+                bits = candidate.strip().split(None, 1)
+                if bits:
+                    parts.append(" ".join([one_url(bits[0]), *bits[1:]]))
+            new = ", ".join(parts)
+        else:
+            new = one_url(value)
+        return f'{name}"{new}"'
+
+    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group(0)), fragment)
+
+
+def first_paragraph_text(fragment: str, limit: int = 300) -> str:
+    """The plain text of the first paragraph, cut at a word boundary: a default summary."""
+    match = re.search(r"<p>(.*?)</p>", fragment, re.S)
+    if not match:
+        return ""
+    plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+    if len(plain) <= limit:
+        return plain
+    return plain[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read a Markdown text at 200 words a minute, at least 1."""
+    return max(1, math.ceil(len(re.findall(r"\w+", text)) / WORDS_PER_MINUTE))
+
+
+Record = TypeVar("Record")
+
+
+def render_records(records: tuple[Record, ...], config: SiteConfig) -> tuple[Record, ...]:
+    """Return the records with their Markdown (body or event description) rendered to html."""
+    rendered = []
+    for record in records:
+        source = getattr(record, "markdown", None)
+        if source is None:
+            source = getattr(record, "description", "")
+        rendered.append(replace(record, html=render_markdown(
+            source, base_path=config.base_path, safe=config.sanitize_html)))
+    return tuple(rendered)

@@ -1,0 +1,78 @@
+"""Writing the site: staged beside the output folder, then swapped in whole."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsroom.content import Asset
+from newsroom.problems import BuildError, Problem
+from newsroom.render import Output
+
+MARKER = ".newsroom-output"
+
+
+def check_output_dir(out_dir: Path, root: Path) -> list[Problem]:
+    """Problems with writing to out_dir: it may not hold or be the site's own folders."""
+    out_dir = out_dir.resolve()
+    root = root.resolve()
+    protected = [root, root / "content", root / "templates", Path.home().resolve(),
+                 Path(out_dir.anchor)]
+    for folder in protected:
+        if out_dir == folder or out_dir in folder.parents:
+            return [Problem("site_config.yaml", None, f"output_dir: {out_dir} would overwrite "
+                            f"{folder}; choose a folder of its own such as public/")]
+    if out_dir.exists() and not out_dir.is_dir():
+        return [Problem("site_config.yaml", None, f"output_dir: {out_dir} is a file; choose a "
+                                                  "folder such as public/")]
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        return [Problem("site_config.yaml", None, f"output_dir: {out_dir} has files newsroom "
+                        "did not make; empty it or choose another folder such as public/")]
+    return []
+
+
+def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path,
+            root: Path) -> int:
+    """Write every output and asset into out_dir as one swap; return the files written."""
+    problems = check_output_dir(out_dir, root)
+    if problems:
+        raise BuildError(problems)
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".newsroom-staging-{out_dir.name}-{os.getpid()}"
+    old = out_dir.parent / f".newsroom-old-{out_dir.name}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir()
+        (staging / MARKER).write_text("This folder is made by newsroom; it is replaced on "
+                                      "every build.\n", encoding="utf-8")
+        written = {MARKER}
+        for asset in assets:
+            target = _inside(staging, asset.url_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(asset.source, target)
+            written.add(asset.url_path)
+        for output in outputs:
+            if output.path in written:
+                raise BuildError([Problem(output.path, None, "two things want this address; "
+                                          "rename one of them")])
+            target = _inside(staging, output.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(output.data)
+            written.add(output.path)
+        if out_dir.exists():
+            out_dir.rename(old)
+        staging.rename(out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return len(written) - 1
+
+
+def _inside(folder: Path, relative: str) -> Path:
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise BuildError([Problem(relative, None, "would be written outside the output folder")])
+    return target

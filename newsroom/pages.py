@@ -1,0 +1,388 @@
+"""Planning pages: the one place that decides every URL and what each page shows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote, urljoin
+
+from newsroom import timefmt
+from newsroom.content import Article, Event, StaticPage
+from newsroom.markup import first_paragraph_text, under_base
+from newsroom.problems import BuildError, Problem
+from newsroom.site import Site, Term, is_upcoming
+from newsroom.slugs import slugify
+
+EVENT_STATUS_SCHEMA = {
+    "scheduled": "EventScheduled",
+    "cancelled": "EventCancelled",
+    "postponed": "EventPostponed",
+    "rescheduled": "EventRescheduled",
+    "moved-online": "EventMovedOnline",
+}
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Every address on the site. Paths are root-relative and include the base path."""
+
+    base_url: str
+    base_path: str
+
+    def _path(self, *parts: str) -> str:
+        return self.base_path + "".join(quote(p, safe="") + "/" for p in parts)
+
+    def absolute(self, url: str) -> str:
+        """An absolute URL for feeds, sitemaps, canonical and OpenGraph links."""
+        return urljoin(self.base_url, url)
+
+    def site_link(self, url: str) -> str:
+        """A link written by an editor (menu, image): root-relative ones get the base path."""
+        return under_base(url, self.base_path)
+
+    def home(self) -> str:
+        """The home page."""
+        return self.base_path
+
+    def _paged(self, parts: tuple[str, ...], number: int) -> str:
+        return self._path(*parts) if number <= 1 else self._path(*parts, "page", str(number))
+
+    def news(self, number: int = 1) -> str:
+        """The news index, page `number`."""
+        return self._paged(("news",), number)
+
+    def article(self, article: Article) -> str:
+        """An article's page."""
+        return self._path("news", article.slug)
+
+    def category(self, term: Term, number: int = 1) -> str:
+        """A category's page of articles."""
+        return self._paged(("category", term.slug), number)
+
+    def category_feed(self, term: Term) -> str:
+        """A category's RSS feed."""
+        return self._path("category", term.slug) + "feed.xml"
+
+    def tag(self, term: Term, number: int = 1) -> str:
+        """A tag's page of articles."""
+        return self._paged(("tag", term.slug), number)
+
+    def year(self, year: int) -> str:
+        """A yearly archive."""
+        return self._path("archive", str(year))
+
+    def events(self, number: int = 1) -> str:
+        """The events index, page `number`."""
+        return self._paged(("events",), number)
+
+    def event(self, event: Event) -> str:
+        """An event's page."""
+        return self._path("events", event.slug)
+
+    def event_ics(self, event: Event) -> str:
+        """An event's own calendar file, for 'add to calendar'."""
+        return self._path("events", event.slug) + quote(event.slug, safe="") + ".ics"
+
+    def calendar(self) -> str:
+        """The calendar of every event."""
+        return self.base_path + "events/calendar.ics"
+
+    def page(self, page: StaticPage) -> str:
+        """A static page."""
+        return self._path(page.slug)
+
+    def feed(self) -> str:
+        """The RSS feed of the latest articles."""
+        return self.base_path + "feed.xml"
+
+    def atom(self) -> str:
+        """The Atom feed of the latest articles."""
+        return self.base_path + "atom.xml"
+
+    def asset(self, url_path: str) -> str:
+        """A copied file: 'static/style.css' or 'media/photo.jpg'."""
+        return self.base_path + quote(url_path)
+
+    def not_found(self) -> str:
+        """The 404 page."""
+        return self.base_path + "404.html"
+
+    def sitemap(self) -> str:
+        """The sitemap."""
+        return self.base_path + "sitemap.xml"
+
+    def robots(self) -> str:
+        """robots.txt (meaningful only at the host's root)."""
+        return self.base_path + "robots.txt"
+
+    def output_path(self, url: str) -> str:
+        """The file, relative to the output folder, that serves `url`."""
+        relative = unquote(url[len(self.base_path):])
+        return relative + "index.html" if relative == "" or relative.endswith("/") else relative
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the <head> says about a page: title, description, canonical, social and JSON-LD."""
+
+    title: str
+    description: str
+    canonical: str
+    og_type: str = "website"
+    image: str | None = None
+    image_alt: str = ""
+    published: str | None = None
+    modified: str | None = None
+    jsonld: dict[str, Any] = field(default_factory=dict)
+    alternates: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """One page of a paginated list, with the addresses of its neighbours."""
+
+    number: int
+    total: int
+    items: tuple[Any, ...]
+    prev_url: str | None
+    next_url: str | None
+    numbers: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to render: its URL, its template, what it shows, and the file it comes from."""
+
+    url: str
+    template: str
+    context: dict[str, Any]
+    source: str | None = None
+
+
+def site_urls(site: Site) -> Urls:
+    """The Urls for a site's configuration."""
+    return Urls(site.config.base_url, site.config.base_path)
+
+
+def plan_pages(site: Site) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    urls = site_urls(site)
+    config = site.config
+    site_alternates = (
+        ("application/rss+xml", f"{config.title} (RSS)", urls.feed()),
+        ("application/atom+xml", f"{config.title} (Atom)", urls.atom()),
+        ("text/calendar", f"{config.title}: {config.events_title}", urls.calendar()),
+    )
+
+    def meta(title: str, url: str, description: str = "", **extra: Any) -> Meta:
+        jsonld = extra.pop("jsonld", None) or {
+            "@context": "https://schema.org", "@type": "CollectionPage", "name": title,
+            "url": urls.absolute(url), "isPartOf": {"@type": "WebSite", "name": config.title,
+                                                    "url": config.base_url}}
+        return Meta(title=title, description=description or config.description,
+                    canonical=urls.absolute(url), jsonld=jsonld,
+                    alternates=extra.pop("alternates", ()) + site_alternates, **extra)
+
+    pages: list[Page] = []
+    home_jsonld = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
+                   "url": config.base_url, "description": config.description,
+                   "publisher": {"@type": "Organization", "name": config.publisher}}
+    pages.append(Page(urls.home(), "home.html", {
+        "meta": meta(config.title, urls.home(), jsonld=home_jsonld),
+        "articles": site.articles[:config.home_news],
+        "events": site.upcoming_events[:config.home_events],
+    }))
+    pages += _paginated(site.articles, config.per_page, urls.news, "list.html",
+                        lambda n: meta(_numbered(config.news_title, n), urls.news(n)),
+                        {"heading": config.news_title})
+    for index, article in enumerate(site.articles):
+        newer = site.articles[index - 1] if index > 0 else None
+        older = site.articles[index + 1] if index + 1 < len(site.articles) else None
+        pages.append(_article_page(site, urls, meta, article, newer, older))
+    for term in site.categories:
+        feed = (("application/rss+xml", f"{term.name} (RSS)", urls.category_feed(term)),)
+        pages += _paginated(term.articles, config.per_page,
+                            lambda n, t=term: urls.category(t, n), "list.html",
+                            lambda n, t=term, f=feed: meta(_numbered(t.name, n),
+                                                           urls.category(t, n), alternates=f),
+                            {"heading": term.name, "kind": "category", "term": term,
+                             "feed": feed[0][2]})
+    for term in site.tags:
+        pages += _paginated(term.articles, config.per_page, lambda n, t=term: urls.tag(t, n),
+                            "list.html",
+                            lambda n, t=term: meta(_numbered(f"Tagged “{t.name}”", n),
+                                                   urls.tag(t, n)),
+                            {"heading": f"Tagged “{term.name}”", "kind": "tag", "term": term})
+    for year, articles in site.years:
+        pages.append(Page(urls.year(year), "list.html", {
+            "meta": meta(f"{config.news_title}: {year}", urls.year(year)),
+            "heading": f"{config.news_title}: {year}", "kind": "year", "year": year,
+            "pagination": Pagination(1, 1, articles, None, None, ()),
+        }))
+    events = site.upcoming_events + site.past_events
+    for page in _paginated(events, config.per_page, urls.events, "events.html",
+                           lambda n: meta(_numbered(config.events_title, n), urls.events(n)),
+                           {"heading": config.events_title}):
+        items = page.context["pagination"].items
+        page.context["upcoming"] = tuple(e for e in items if is_upcoming(e, site.now))
+        page.context["past"] = tuple(e for e in items if not is_upcoming(e, site.now))
+        pages.append(page)
+    for event in site.events:
+        pages.append(_event_page(site, urls, meta, event))
+    for static in site.pages:
+        description = static.summary or first_paragraph_text(static.html)
+        pages.append(Page(urls.page(static), "page.html", {
+            "meta": meta(static.title, urls.page(static), description, jsonld={
+                "@context": "https://schema.org", "@type": "WebPage", "name": static.title,
+                "url": urls.absolute(urls.page(static)), "description": description}),
+            "page": static,
+        }, static.source))
+    pages.append(Page(urls.not_found(), "404.html", {
+        "meta": meta("Page not found", urls.not_found(), jsonld={
+            "@context": "https://schema.org", "@type": "WebPage", "name": "Page not found"}),
+    }))
+    _check_unique_urls(pages)
+    return pages
+
+
+def _check_unique_urls(pages: list[Page]) -> None:
+    first: dict[str, Page] = {}
+    problems = []
+    for page in pages:
+        other = first.setdefault(page.url, page)
+        if other is not page:
+            what = other.source or f"the {other.template.removesuffix('.html')} page"
+            problems.append(Problem(page.source or page.url, None, f"its address {page.url} is "
+                                    f"already taken by {what}; give it another slug:"))
+    if problems:
+        raise BuildError(problems)
+
+
+def _numbered(title: str, number: int) -> str:
+    return title if number <= 1 else f"{title} (page {number})"
+
+
+def _paginated(items: Sequence[Any], per_page: int, url_of: Callable[[int], str],
+               template: str, meta_of: Callable[[int], Meta], context: dict[str, Any]
+               ) -> list[Page]:
+    total = max(1, math.ceil(len(items) / per_page))
+    numbers = tuple((n, url_of(n)) for n in range(1, total + 1))
+    pages = []
+    for number in range(1, total + 1):
+        chunk = tuple(items[(number - 1) * per_page: number * per_page])
+        pagination = Pagination(number, total, chunk,
+                                url_of(number - 1) if number > 1 else None,
+                                url_of(number + 1) if number < total else None, numbers)
+        pages.append(Page(url_of(number), template,
+                          {**context, "meta": meta_of(number), "pagination": pagination}))
+    return pages
+
+
+def article_summary(article: Article) -> str:
+    """The article's summary, else the first paragraph of its body."""
+    return article.summary or first_paragraph_text(article.html)
+
+
+def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Article,
+                  newer: Article | None, older: Article | None) -> Page:
+    url = urls.article(article)
+    summary = article_summary(article)
+    image = urls.absolute(urls.site_link(article.image)) if article.image else None
+    jsonld: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "NewsArticle",
+        "headline": article.title, "description": summary,
+        "datePublished": timefmt.iso(article.date),
+        "dateModified": timefmt.iso(article.updated or article.date),
+        "author": {"@type": "Person", "name": article.author},
+        "publisher": {"@type": "Organization", "name": site.config.publisher,
+                      "url": site.config.base_url},
+        "mainEntityOfPage": urls.absolute(url), "url": urls.absolute(url),
+        "inLanguage": site.config.language,
+    }
+    if article.category:
+        jsonld["articleSection"] = article.category
+    if article.tags:
+        jsonld["keywords"] = list(article.tags)
+    if image:
+        jsonld["image"] = image
+    return Page(url, "article.html", {
+        "meta": meta(article.title, url, summary, og_type="article", image=image,
+                     image_alt=str(article.extra.get("image_alt", "")),
+                     published=timefmt.iso(article.date),
+                     modified=timefmt.iso(article.updated) if article.updated else None,
+                     jsonld=jsonld),
+        "article": article,
+        "summary": summary,
+        "category": _term_of(site.categories, article.category),
+        "tags": tuple(t for name in article.tags if (t := _term_of(site.tags, name))),
+        "events": site.events_of_article.get(article.slug, ()),
+        "newer": newer,
+        "older": older,
+    }, article.source)
+
+
+def _term_of(terms: tuple[Term, ...], name: str | None) -> Term | None:
+    if name is None:
+        return None
+    key = slugify(name) or name
+    return next((t for t in terms if t.slug == key), None)
+
+
+def attendance_mode(event: Event) -> str:
+    """'offline', 'online' or 'mixed', from the event's location and online_url."""
+    if event.location and event.online_url:
+        return "mixed"
+    return "online" if event.online_url else "offline"
+
+
+def event_jsonld(event: Event, urls: Urls, description: str) -> dict[str, Any]:
+    """schema.org Event for search engines: dates, status, attendance, place, offer."""
+    mode = attendance_mode(event)
+    locations: list[dict[str, Any]] = []
+    if event.location:
+        locations.append({"@type": "Place", "name": event.location.split(",")[0].strip(),
+                          "address": event.location})
+    if event.online_url:
+        locations.append({"@type": "VirtualLocation", "url": event.online_url})
+    if event.all_day:
+        start: str = event.start.date().isoformat()
+        end: str = (event.end or event.start).date().isoformat()
+    else:
+        start = timefmt.iso(event.start)
+        end = timefmt.iso(event.end or event.start)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "Event", "name": event.title,
+        "description": description, "startDate": start, "endDate": end,
+        "eventStatus": "https://schema.org/" + EVENT_STATUS_SCHEMA[event.status],
+        "eventAttendanceMode": "https://schema.org/" + {
+            "offline": "OfflineEventAttendanceMode", "online": "OnlineEventAttendanceMode",
+            "mixed": "MixedEventAttendanceMode"}[mode],
+        "location": locations[0] if len(locations) == 1 else locations,
+        "organizer": {"@type": "Organization", "name": event.organiser},
+        "url": urls.absolute(urls.event(event)),
+    }
+    if event.booking_url:
+        data["offers"] = {"@type": "Offer", "url": event.booking_url}
+    return data
+
+
+def event_summary(event: Event) -> str:
+    """The event's summary, else the first paragraph of its description, else its time."""
+    return (event.summary or first_paragraph_text(event.html)
+            or timefmt.event_range(event.start, event.end, event.all_day))
+
+
+def _event_page(site: Site, urls: Urls, meta: Callable[..., Meta], event: Event) -> Page:
+    url = urls.event(event)
+    summary = event_summary(event)
+    return Page(url, "event.html", {
+        "meta": meta(event.title, url, summary, jsonld=event_jsonld(event, urls, summary),
+                     alternates=(("text/calendar", event.title, urls.event_ics(event)),)),
+        "event": event,
+        "summary": summary,
+        "attendance": attendance_mode(event),
+        "articles": site.articles_of_event.get(event.slug, ()),
+        "upcoming": is_upcoming(event, site.now),
+    }, event.source)

@@ -1,0 +1,160 @@
+"""Assembling the records into a Site: what is published, in what order, and its indexes."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from newsroom.config import SiteConfig
+from newsroom.content import Article, Asset, Content, Event, StaticPage
+from newsroom.problems import BuildError, Problem
+from newsroom.slugs import slugify
+
+
+@dataclass(frozen=True)
+class Term:
+    """A category or tag with the published articles filed under it, newest first."""
+
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """The published site: records sorted and cross-referenced, ready for planning pages."""
+
+    config: SiteConfig
+    now: datetime
+    articles: tuple[Article, ...]
+    events: tuple[Event, ...]
+    upcoming_events: tuple[Event, ...]
+    past_events: tuple[Event, ...]
+    pages: tuple[StaticPage, ...]
+    assets: tuple[Asset, ...]
+    categories: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    years: tuple[tuple[int, tuple[Article, ...]], ...]
+    events_of_article: dict[str, tuple[Event, ...]]
+    articles_of_event: dict[str, tuple[Article, ...]]
+    scheduled: tuple[Article, ...]
+
+
+def is_upcoming(event: Event, now: datetime) -> bool:
+    """Whether the event has not yet ended at `now`."""
+    return event.ends > now
+
+
+def newest_first(article: Article) -> tuple:
+    """Sort key: date descending, then slug, so equal dates keep a stable order."""
+    return (-article.date.timestamp(), article.slug)
+
+
+def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts: bool = False,
+                  future: bool = False) -> Site:
+    """Choose what is published and index it; raise BuildError on cross-record problems."""
+    problems: list[Problem] = []
+    published = [a for a in content.articles
+                 if (drafts or not a.draft) and (future or a.date <= now)]
+    scheduled = tuple(sorted((a for a in content.articles if a.date > now and not a.draft),
+                             key=lambda a: (a.date, a.slug)))
+    articles = tuple(sorted(published, key=newest_first))
+    events = tuple(sorted(content.events, key=lambda e: (e.start, e.slug)))
+
+    _check_unique(problems, "article", [(a.slug, a.source, 1) for a in content.articles])
+    _check_unique(problems, "event", [(e.slug, e.source, e.line) for e in events])
+    _check_unique(problems, "event uid", [(e.uid, e.source, e.line) for e in events])
+    _check_unique(problems, "page", [(p.slug, p.source, 1) for p in content.pages])
+
+    article_by_slug = {a.slug: a for a in articles}
+    all_article_slugs = {a.slug for a in content.articles}
+    event_by_slug = {e.slug: e for e in events}
+    events_of_article: dict[str, list[Event]] = defaultdict(list)
+    articles_of_event: dict[str, list[Article]] = defaultdict(list)
+    for article in content.articles:
+        for slug in article.related_events:
+            if slug not in event_by_slug:
+                problems.append(Problem(article.source, article.lines.get("related_events"),
+                                        f"related_events: no event "
+                                        f"'{slug}'{_suggest(slug, event_by_slug)}"))
+            elif article.slug in article_by_slug:
+                _link(events_of_article, articles_of_event, article, event_by_slug[slug])
+    for event in events:
+        for slug in event.related:
+            if slug not in all_article_slugs:
+                problems.append(Problem(event.source, event.lines.get("related", event.line),
+                                        f"related: no article "
+                                        f"'{slug}'{_suggest(slug, all_article_slugs)}"))
+            elif slug in article_by_slug:
+                _link(events_of_article, articles_of_event, article_by_slug[slug], event)
+    if problems:
+        raise BuildError(sorted(problems))
+
+    categories = _terms([(a.category,) if a.category else () for a in articles], articles)
+    tags = _terms([a.tags for a in articles], articles)
+    by_year: dict[int, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_year[article.date.year].append(article)
+    return Site(
+        config=config,
+        now=now,
+        articles=articles,
+        events=events,
+        upcoming_events=tuple(e for e in events if is_upcoming(e, now)),
+        past_events=tuple(sorted((e for e in events if not is_upcoming(e, now)),
+                                 key=lambda e: (-e.start.timestamp(), e.slug))),
+        pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
+        assets=content.assets,
+        categories=categories,
+        tags=tags,
+        years=tuple(sorted(((y, tuple(a)) for y, a in by_year.items()), reverse=True)),
+        events_of_article={k: tuple(sorted(v, key=lambda e: (e.start, e.slug)))
+                           for k, v in events_of_article.items()},
+        articles_of_event={k: tuple(sorted(v, key=newest_first))
+                           for k, v in articles_of_event.items()},
+        scheduled=scheduled,
+    )
+
+
+def _link(events_of_article: dict, articles_of_event: dict, article: Article,
+          event: Event) -> None:
+    if event not in events_of_article[article.slug]:
+        events_of_article[article.slug].append(event)
+    if article not in articles_of_event[event.slug]:
+        articles_of_event[event.slug].append(article)
+
+
+def _check_unique(problems: list[Problem], kind: str,
+                  entries: list[tuple[str, str, int | None]]) -> None:
+    first: dict[str, tuple[str, int | None]] = {}
+    for key, source, line in entries:
+        if key in first:
+            other, other_line = first[key]
+            where = f"{other}:{other_line}" if other_line else other
+            problems.append(Problem(source, line, f"{kind} '{key}' is also used by {where}; "
+                                    "give one of them another slug: (or uid:)"))
+        else:
+            first[key] = (source, line)
+
+
+def _suggest(slug: str, known) -> str:
+    near = difflib.get_close_matches(slug, sorted(known), n=1, cutoff=0.6)
+    if near:
+        return f" (did you mean '{near[0]}'?)"
+    return " (write the slug of one, as in its address)"
+
+
+def _terms(names_per_article: list[tuple[str, ...]], articles: tuple[Article, ...]
+           ) -> tuple[Term, ...]:
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    display: dict[str, str] = {}
+    for names, article in zip(names_per_article, articles, strict=True):
+        for name in names:
+            # 'Life sciences' and 'life sciences' are one term; the first spelling seen wins.
+            key = slugify(name) or name
+            display.setdefault(key, name)
+            grouped[key].append(article)
+    return tuple(Term(display[key], key, tuple(items))
+                 for key, items in sorted(grouped.items(), key=lambda kv: display[kv[0]].lower()))

@@ -1,0 +1,114 @@
+"""Safe YAML loading that keeps the line of every key, for messages that point at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from newsroom.problems import Problem
+
+Key = tuple[Any, ...]
+
+# Aliases may be expanded many times over (a "billion laughs" document); past this many
+# nodes we stop walking and report the file instead of hanging.
+MAX_NODES = 200_000
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A loaded YAML document and the 1-based line of every mapping key and list item."""
+
+    data: Any
+    lines: dict[Key, int]
+
+    def line(self, key: Key, default: int = 1) -> int:
+        """The line of `key` (a path of keys and list indexes), else of its nearest parent."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), default)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse YAML text safely; on failure return no document and the problems with lines."""
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        what = error.problem or error.context or "invalid YAML"
+        hint = _syntax_hint(text, mark)
+        return None, [Problem(path, line, f"YAML syntax error: {what}{hint}")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, None, f"YAML error: {error}")]
+    if node is None:
+        return YamlDoc(None, {}), []
+    problems: list[Problem] = []
+    lines: dict[Key, int] = {(): node.start_mark.line + 1 + line_offset}
+    try:
+        _record_lines(node, (), lines, problems, path, line_offset, set())
+    except _TooBig:
+        return None, [Problem(path, None, "YAML document is too large or too deeply aliased; "
+                                         "write the values out plainly")]
+    if problems:
+        return None, problems
+    try:
+        data = yaml.SafeLoader(text).construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line = mark.line + 1 + line_offset if mark else None
+        return None, [Problem(path, line, f"YAML error: {error.problem}")]
+    except (yaml.YAMLError, ValueError, OverflowError) as error:
+        return None, [Problem(path, None, f"YAML error: {error}")]
+    except RecursionError:
+        return None, [Problem(path, None, "YAML document is nested too deeply")]
+    return YamlDoc(data, lines), []
+
+
+def _syntax_hint(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    if 0 <= mark.line < len(lines) and "\t" in lines[mark.line]:
+        return " (YAML does not allow tabs for indentation: use spaces)"
+    if 0 <= mark.line < len(lines) and ": " in lines[mark.line].split(":", 1)[-1]:
+        return " (a value containing ': ' must be quoted, e.g. title: \"Ohio: lessons\")"
+    return (" (check the indentation, and quote values that contain ':' or start with "
+            "'@', '*' or '&')")
+
+
+def _record_lines(node: yaml.Node, key: Key, lines: dict[Key, int], problems: list[Problem],
+                  path: str, offset: int, seen: set[int]) -> None:
+    # Walk each node once: aliases point at a shared node, and revisiting them would turn
+    # an alias bomb into an exponential walk.
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if len(seen) > MAX_NODES or len(key) > 100:
+        raise _TooBig
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            line = key_node.start_mark.line + 1 + offset
+            if name in first_line and key_node.tag != "tag:yaml.org,2002:merge":
+                problems.append(Problem(path, line, f"duplicate key '{name}' (first given on "
+                                        f"line {first_line[name]}); keep one of them"))
+            first_line.setdefault(name, line)
+            lines[key + (name,)] = line
+            _record_lines(value_node, key + (name,), lines, problems, path, offset, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[key + (index,)] = item.start_mark.line + 1 + offset
+            _record_lines(item, key + (index,), lines, problems, path, offset, seen)
