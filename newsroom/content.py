@@ -168,7 +168,7 @@ def read_content(config: SiteConfig) -> tuple[Content, list[Problem]]:
     static_dir = config.templates_dir / "static"
     if static_dir.is_dir():
         assets += [Asset(path, "static/" + path.relative_to(static_dir).as_posix())
-                   for path in _walk(static_dir, problems, config.root)]
+                   for path in _walk(static_dir, problems, config.root, config.templates_dir)]
     content = Content(tuple(articles), tuple(events), tuple(pages), tuple(assets))
     return content, problems
 
@@ -193,14 +193,20 @@ def _files(config: SiteConfig, folder: str, problems: list[Problem],
     return found
 
 
-def _walk(base: Path, problems: list[Problem], site_root: Path) -> list[Path]:
-    """Files under base in sorted order, skipping hidden ones and refusing escaping symlinks."""
+def _walk(base: Path, problems: list[Problem], site_root: Path,
+          allowed: Path | None = None) -> list[Path]:
+    """Files under base in sorted order, skipping hidden ones and refusing escaping symlinks.
+
+    A symlink may point anywhere inside `allowed` (the site root, unless the templates
+    live elsewhere), never outside it.
+    """
+    inside = (allowed or site_root).resolve()
     found: list[Path] = []
     for path in sorted(base.rglob("*")):
         relative = path.relative_to(base)
         if any(part.startswith(".") or part.endswith("~") for part in relative.parts):
             continue
-        if not path.resolve().is_relative_to(site_root.resolve()):
+        if not path.resolve().is_relative_to(inside):
             shown = _relative_or_absolute(path, site_root)
             problems.append(Problem(shown, None, "is a symlink to a file outside the site; "
                                                  "copy the file into the site instead"))

