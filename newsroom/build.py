@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -38,11 +38,11 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     problems += check_output_dir(config.output_dir, config.root)
     if problems:
         raise BuildError(problems)
-    content = content.__class__(
-        articles=markup.render_records(content.articles, config),
-        events=markup.render_records(content.events, config),
-        pages=markup.render_records(content.pages, config),
-        assets=content.assets,
+    content = replace(
+        content,
+        articles=markup.render_records(content.articles, config, "markdown"),
+        events=markup.render_records(content.events, config, "description"),
+        pages=markup.render_records(content.pages, config, "markdown"),
     )
     site = assemble_site(config, content, now=now, drafts=drafts, future=future)
     urls = site_urls(site)

@@ -53,7 +53,9 @@ def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_
           page_url: str) -> FeedGenerator:
     config = site.config
     generator = FeedGenerator()
-    generator.load_extension("dc")
+    # dc:creator names authors in RSS, whose <author> must be an e-mail address; Atom has
+    # <author><name> of its own.
+    generator.load_extension("dc", atom=False, rss=True)
     generator.id(urls.absolute(page_url))
     generator.title(title)
     generator.subtitle(config.description or title)
@@ -80,7 +82,7 @@ def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_
         entry.dc.dc_creator(article.author)
         entry.published(article.date)
         entry.updated(article.updated or article.date)
-        entry.description(article_summary(article))
+        entry.description(article_summary(article), isSummary=True)
         if article.category:
             entry.category({"term": article.category})
         for tag in article.tags:

@@ -128,13 +128,11 @@ def reading_minutes(text: str) -> int:
 Record = TypeVar("Record")
 
 
-def render_records(records: tuple[Record, ...], config: SiteConfig) -> tuple[Record, ...]:
-    """Return the records with their Markdown (body or event description) rendered to html."""
-    rendered = []
-    for record in records:
-        source = getattr(record, "markdown", None)
-        if source is None:
-            source = getattr(record, "description", "")
-        rendered.append(replace(record, html=render_markdown(
-            source, base_path=config.base_path, safe=config.sanitize_html)))
-    return tuple(rendered)
+def render_records(records: tuple[Record, ...], config: SiteConfig,
+                   source_field: str) -> tuple[Record, ...]:
+    """Return the records with the Markdown in `source_field` rendered into their `html`."""
+    return tuple(
+        replace(record, html=render_markdown(getattr(record, source_field),
+                                             base_path=config.base_path,
+                                             safe=config.sanitize_html))
+        for record in records)

@@ -45,29 +45,39 @@ def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path,
     old = out_dir.parent / f".newsroom-old-{out_dir.name}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        staging.mkdir()
-        (staging / MARKER).write_text("This folder is made by newsroom; it is replaced on "
-                                      "every build.\n", encoding="utf-8")
-        written = {MARKER}
-        for asset in assets:
-            target = _inside(staging, asset.url_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(asset.source, target)
-            written.add(asset.url_path)
-        for output in outputs:
-            if output.path in written:
-                raise BuildError([Problem(output.path, None, "two things want this address; "
-                                          "rename one of them")])
-            target = _inside(staging, output.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.data)
-            written.add(output.path)
-        if out_dir.exists():
-            out_dir.rename(old)
-        staging.rename(out_dir)
+        return _write(outputs, assets, out_dir, staging, old)
+    except OSError as error:
+        where = error.filename or out_dir
+        raise BuildError([Problem(str(where), None, f"cannot write: {error.strerror}")]
+                         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, staging: Path,
+           old: Path) -> int:
+    staging.mkdir()
+    (staging / MARKER).write_text("This folder is made by newsroom; it is replaced on "
+                                  "every build.\n", encoding="utf-8")
+    written = {MARKER}
+    for asset in assets:
+        target = _inside(staging, asset.url_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(asset.source, target)
+        written.add(asset.url_path)
+    for output in outputs:
+        if output.path in written:
+            raise BuildError([Problem(output.path, None, "two things want this address; "
+                                      "rename one of them")])
+        target = _inside(staging, output.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.data)
+        written.add(output.path)
+    # The old site stays whole until the new one is complete; then one rename each.
+    if out_dir.exists():
+        out_dir.rename(old)
+    staging.rename(out_dir)
     return len(written) - 1
 
 

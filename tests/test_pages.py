@@ -1,0 +1,292 @@
+"""pages.py: every address on the site comes from Urls, and plan_pages decides what exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsroom.build import build_site
+from newsroom.config import load_config
+from newsroom.content import read_content
+from newsroom.pages import Page, Urls, plan_pages, site_urls
+from newsroom.problems import BuildError
+from newsroom.site import Site, assemble_site
+from tests.conftest import NOW, article, soup, write_site
+
+BASES = [("https://news.example.org/", "/"), ("https://example.org/site/", "/site/")]
+
+# 'новини-дня' as it appears in an address.
+NEWS_OF_THE_DAY = "%D0%BD%D0%BE%D0%B2%D0%B8%D0%BD%D0%B8-%D0%B4%D0%BD%D1%8F"
+
+
+def assembled(root: Path, files: dict[str, str], config: dict | None = None) -> Site:
+    """The Site of a tiny site written from dicts (addresses need no rendered Markdown)."""
+    settings = load_config(write_site(root, files, config))
+    content, problems = read_content(settings)
+    assert problems == []
+    return assemble_site(settings, content, now=NOW)
+
+
+def numbered_articles(count: int) -> dict[str, str]:
+    """`count` articles, one a day from 2024-05-01, with slugs a1, a2, ..."""
+    return {f"content/news/2024-05-{n:02d}-a{n}.md": article(f"Article {n}", f"2024-05-{n:02d}")
+            for n in range(1, count + 1)}
+
+
+def pages_at(pages: list[Page], prefix: str) -> list[Page]:
+    """The planned pages whose URL starts with prefix, in plan order."""
+    return [p for p in pages if p.url.startswith(prefix)]
+
+
+# Urls -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("base_url", "base"), BASES)
+def test_urls_of_every_kind_start_with_the_base_path(tmp_path: Path, base_url: str,
+                                                     base: str) -> None:
+    site = assembled(tmp_path, {
+        "content/news/2024-05-01-hello.md": article("Hello", category="People & places",
+                                                    tags=["Life sciences"]),
+        "content/events/talk.yaml": "title: Talk\nstart: 2027-04-01 18:30\n",
+        "content/pages/about.md": "---\ntitle: About us\n---\n\nWho we are.\n",
+    }, {"base_url": base_url})
+    urls = site_urls(site)
+    [hello], [talk], [about] = site.articles, site.events, site.pages
+    [category], [tag] = site.categories, site.tags
+
+    assert urls == Urls(base_url, base)
+    assert urls.home() == base
+    assert urls.news() == f"{base}news/"
+    assert urls.news(1) == f"{base}news/"
+    assert urls.news(2) == f"{base}news/page/2/"
+    assert urls.article(hello) == f"{base}news/hello/"
+    assert urls.category(category) == f"{base}category/people-places/"
+    assert urls.category(category, 3) == f"{base}category/people-places/page/3/"
+    assert urls.category_feed(category) == f"{base}category/people-places/feed.xml"
+    assert urls.tag(tag) == f"{base}tag/life-sciences/"
+    assert urls.tag(tag, 2) == f"{base}tag/life-sciences/page/2/"
+    assert urls.year(2024) == f"{base}archive/2024/"
+    assert urls.events() == f"{base}events/"
+    assert urls.events(2) == f"{base}events/page/2/"
+    assert urls.event(talk) == f"{base}events/2027-04-01-talk/"
+    assert urls.event_ics(talk) == f"{base}events/2027-04-01-talk/2027-04-01-talk.ics"
+    assert urls.calendar() == f"{base}events/calendar.ics"
+    assert urls.page(about) == f"{base}about/"
+    assert urls.feed() == f"{base}feed.xml"
+    assert urls.atom() == f"{base}atom.xml"
+    assert urls.asset("static/style.css") == f"{base}static/style.css"
+    assert urls.asset("media/photo.jpg") == f"{base}media/photo.jpg"
+    assert urls.not_found() == f"{base}404.html"
+    assert urls.sitemap() == f"{base}sitemap.xml"
+    assert urls.robots() == f"{base}robots.txt"
+
+
+@pytest.mark.parametrize(("base_url", "base"), BASES)
+def test_absolute_urls_join_the_site_address(base_url: str, base: str) -> None:
+    urls = Urls(base_url, base)
+    assert urls.absolute(urls.home()) == base_url
+    assert urls.absolute(urls.news(2)) == f"{base_url}news/page/2/"
+    assert urls.absolute(urls.feed()) == f"{base_url}feed.xml"
+
+
+def test_editor_links_get_the_base_path_and_full_addresses_are_kept() -> None:
+    at_root = Urls("https://news.example.org/", "/")
+    under_site = Urls("https://example.org/site/", "/site/")
+    assert at_root.site_link("/about/") == "/about/"
+    assert under_site.site_link("/about/") == "/site/about/"
+    assert under_site.site_link("/media/photo.jpg") == "/site/media/photo.jpg"
+    assert under_site.site_link("https://example.com/x") == "https://example.com/x"
+
+
+def test_asset_paths_with_spaces_are_percent_encoded_but_not_their_files() -> None:
+    urls = Urls("https://example.org/site/", "/site/")
+    assert urls.asset("media/team photo.jpg") == "/site/media/team%20photo.jpg"
+    assert urls.output_path(urls.asset("media/team photo.jpg")) == "media/team photo.jpg"
+
+
+@pytest.mark.parametrize(("url", "path"), [
+    ("/site/", "index.html"),
+    ("/site/news/", "news/index.html"),
+    ("/site/news/page/2/", "news/page/2/index.html"),
+    ("/site/news/hello/", "news/hello/index.html"),
+    ("/site/feed.xml", "feed.xml"),
+    ("/site/category/notices/feed.xml", "category/notices/feed.xml"),
+    ("/site/events/calendar.ics", "events/calendar.ics"),
+    ("/site/events/x/x.ics", "events/x/x.ics"),
+    ("/site/404.html", "404.html"),
+    (f"/site/news/{NEWS_OF_THE_DAY}/", "news/новини-дня/index.html"),
+])
+def test_output_path_maps_a_url_under_the_base_path_to_its_file(url: str, path: str) -> None:
+    assert Urls("https://example.org/site/", "/site/").output_path(url) == path
+
+
+def test_output_path_at_the_root_of_the_host() -> None:
+    urls = Urls("https://news.example.org/", "/")
+    assert urls.output_path("/") == "index.html"
+    assert urls.output_path("/news/") == "news/index.html"
+    assert urls.output_path("/atom.xml") == "atom.xml"
+
+
+def test_unicode_slugs_are_percent_encoded_in_urls_but_not_in_file_names(tmp_path: Path) -> None:
+    site = assembled(tmp_path, {
+        "content/news/2024-05-01-новини-дня.md": article("Новини дня", tags=["日本"]),
+        "content/events/meet.yaml": "title: Зустріч\nstart: 2027-01-01 10:00\n",
+    }, {"base_url": "https://example.org/site/"})
+    urls = site_urls(site)
+    [news], [meeting], [tag] = site.articles, site.events, site.tags
+
+    assert news.slug == "новини-дня"
+    assert urls.article(news) == f"/site/news/{NEWS_OF_THE_DAY}/"
+    assert urls.output_path(urls.article(news)) == "news/новини-дня/index.html"
+    assert urls.absolute(urls.article(news)) == (
+        f"https://example.org/site/news/{NEWS_OF_THE_DAY}/")
+    assert urls.tag(tag) == "/site/tag/%E6%97%A5%E6%9C%AC/"
+    assert urls.output_path(urls.tag(tag)) == "tag/日本/index.html"
+    encoded = "2027-01-01-%D0%B7%D1%83%D1%81%D1%82%D1%80%D1%96%D1%87"
+    assert urls.event(meeting) == f"/site/events/{encoded}/"
+    assert urls.event_ics(meeting) == f"/site/events/{encoded}/{encoded}.ics"
+    assert urls.output_path(urls.event_ics(meeting)) == (
+        "events/2027-01-01-зустріч/2027-01-01-зустріч.ics")
+
+
+def test_a_unicode_article_link_leads_to_the_written_file(tmp_path: Path) -> None:
+    config = write_site(tmp_path / "site", {
+        "content/news/2024-05-01-новини-дня.md": article("Новини дня"),
+    })
+    build_site(config, now=NOW)
+    public = tmp_path / "site" / "public"
+    links = [a["href"] for a in soup(public / "news" / "index.html").select(".card-title a")]
+    assert links == [f"/news/{NEWS_OF_THE_DAY}/"]
+    page = soup(public / "news" / "новини-дня" / "index.html")
+    assert page.h1.get_text() == "Новини дня"
+
+
+# plan_pages -------------------------------------------------------------------------------
+
+
+def test_a_small_site_plans_exactly_its_pages(tmp_path: Path) -> None:
+    site = assembled(tmp_path, {
+        **numbered_articles(3),
+        "content/pages/about.md": "---\ntitle: About\n---\n\nAbout us.\n",
+    }, {"per_page": 2})
+    pages = plan_pages(site)
+    assert sorted(p.url for p in pages) == sorted([
+        "/", "/news/", "/news/page/2/", "/news/a1/", "/news/a2/", "/news/a3/",
+        "/archive/2024/", "/events/", "/about/", "/404.html",
+    ])
+    assert len(pages) == 10
+    templates = {p.url: p.template for p in pages}
+    assert templates["/"] == "home.html"
+    assert templates["/news/page/2/"] == "list.html"
+    assert templates["/news/a1/"] == "article.html"
+    assert templates["/events/"] == "events.html"
+    assert templates["/about/"] == "page.html"
+    assert templates["/404.html"] == "404.html"
+
+
+def test_pages_made_from_content_name_their_source_file(tmp_path: Path) -> None:
+    site = assembled(tmp_path, {
+        **numbered_articles(1),
+        "content/events/talk.yaml": "title: Talk\nstart: 2027-04-01 18:30\n",
+        "content/pages/about.md": "---\ntitle: About\n---\n\nAbout us.\n",
+    })
+    sources = {p.url: p.source for p in plan_pages(site)}
+    assert sources["/news/a1/"] == "content/news/2024-05-01-a1.md"
+    assert sources["/events/2027-04-01-talk/"] == "content/events/talk.yaml"
+    assert sources["/about/"] == "content/pages/about.md"
+
+
+@pytest.mark.parametrize(("base_url", "base"), BASES)
+def test_news_pagination_splits_items_and_links_neighbours(tmp_path: Path, base_url: str,
+                                                          base: str) -> None:
+    site = assembled(tmp_path, numbered_articles(5), {"per_page": 2, "base_url": base_url})
+    news = [p for p in plan_pages(site) if p.template == "list.html"
+            and p.url.startswith(f"{base}news/")]
+    assert [p.url for p in news] == [f"{base}news/", f"{base}news/page/2/",
+                                     f"{base}news/page/3/"]
+    first, second, third = (p.context["pagination"] for p in news)
+    assert [a.slug for a in first.items] == ["a5", "a4"]
+    assert [a.slug for a in second.items] == ["a3", "a2"]
+    assert [a.slug for a in third.items] == ["a1"]
+    assert (first.number, second.number, third.number) == (1, 2, 3)
+    assert {first.total, second.total, third.total} == {3}
+    assert (first.prev_url, first.next_url) == (None, f"{base}news/page/2/")
+    assert (second.prev_url, second.next_url) == (f"{base}news/", f"{base}news/page/3/")
+    assert (third.prev_url, third.next_url) == (f"{base}news/page/2/", None)
+    assert first.numbers == ((1, f"{base}news/"), (2, f"{base}news/page/2/"),
+                             (3, f"{base}news/page/3/"))
+    assert second.numbers == first.numbers
+
+
+def test_category_and_tag_lists_are_paginated_under_their_own_address(tmp_path: Path) -> None:
+    files = {f"content/news/2024-05-0{n}-a{n}.md": article(f"A{n}", f"2024-05-0{n}",
+                                                          category="Notices", tags=["alpha"])
+             for n in range(1, 4)}
+    site = assembled(tmp_path, files, {"per_page": 2})
+    pages = plan_pages(site)
+    category = pages_at(pages, "/category/")
+    assert [p.url for p in category] == ["/category/notices/", "/category/notices/page/2/"]
+    assert category[0].context["pagination"].next_url == "/category/notices/page/2/"
+    assert category[1].context["pagination"].prev_url == "/category/notices/"
+    assert [a.slug for a in category[1].context["pagination"].items] == ["a1"]
+    assert [p.url for p in pages_at(pages, "/tag/")] == ["/tag/alpha/", "/tag/alpha/page/2/"]
+
+
+def test_a_site_without_articles_still_has_one_news_page(tmp_path: Path) -> None:
+    site = assembled(tmp_path, {"content/pages/about.md": "---\ntitle: About\n---\n\nHi.\n"})
+    [news] = pages_at(plan_pages(site), "/news/")
+    pagination = news.context["pagination"]
+    assert (pagination.number, pagination.total, pagination.items) == (1, 1, ())
+    assert (pagination.prev_url, pagination.next_url) == (None, None)
+
+
+def test_the_built_news_list_links_to_the_next_page_under_the_base_path(tmp_path: Path) -> None:
+    config = write_site(tmp_path / "site", numbered_articles(3),
+                        {"per_page": 2, "base_url": "https://example.org/site/"})
+    build_site(config, now=NOW)
+    public = tmp_path / "site" / "public"
+    first = soup(public / "news" / "index.html")
+    second = soup(public / "news" / "page" / "2" / "index.html")
+    assert first.find("a", rel="next")["href"] == "/site/news/page/2/"
+    assert first.find("a", rel="prev") is None
+    assert second.find("a", rel="prev")["href"] == "/site/news/"
+    assert second.find("a", rel="next") is None
+
+
+@pytest.mark.parametrize(("slug", "taken_by"), [("news", "list"), ("events", "events")])
+def test_a_static_page_on_a_section_address_is_an_error_naming_its_file(
+        tmp_path: Path, slug: str, taken_by: str) -> None:
+    site = assembled(tmp_path, {
+        **numbered_articles(1),
+        "content/pages/section.md": f"---\ntitle: Our section\nslug: {slug}\n---\n\nHi.\n",
+    })
+    with pytest.raises(BuildError) as caught:
+        plan_pages(site)
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/pages/section.md: its address /{slug}/ is already taken by the {taken_by} "
+        "page; give it another slug:"]
+
+
+def test_a_page_named_like_a_section_stops_the_build_before_anything_is_written(
+        tmp_path: Path) -> None:
+    config = write_site(tmp_path / "site", {
+        **numbered_articles(1),
+        "content/pages/news.md": "---\ntitle: News about us\n---\n\nHi.\n",
+    })
+    with pytest.raises(BuildError) as caught:
+        build_site(config, now=NOW)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/pages/news.md: its address /news/ is already taken by the list page; "
+        "give it another slug:"]
+    assert not (tmp_path / "site" / "public").exists()
+
+
+def test_terms_share_one_address_whatever_their_spelling(tmp_path: Path) -> None:
+    site = assembled(tmp_path, {
+        "content/news/2024-05-01-a.md": article("A", "2024-05-01", category="Life sciences"),
+        "content/news/2024-05-02-b.md": article("B", "2024-05-02", category="life Sciences"),
+    })
+    assert [(t.slug, len(t.articles)) for t in site.categories] == [("life-sciences", 2)]
+    assert [p.url for p in pages_at(plan_pages(site), "/category/")] == [
+        "/category/life-sciences/"]
