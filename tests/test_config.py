@@ -97,11 +97,6 @@ def test_a_bad_base_url_argument_is_reported_as_the_option(tmp_path):
         "https://example.org/page)"]
 
 
-def test_base_url_argument_stands_in_for_a_missing_base_url(tmp_path):
-    config = load_config(config_file(tmp_path, "title: T\n"), base_url="https://example.org/")
-    assert config.base_url == "https://example.org/"
-
-
 def test_base_url_with_a_query_is_an_error_at_its_line(tmp_path):
     path = config_file(tmp_path, "title: T\nbase_url: https://example.org/?x=1\n")
     assert problems_of(path) == [

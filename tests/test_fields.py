@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -238,7 +238,7 @@ def test_when_reads_a_single_digit_hour():
 def test_when_keeps_an_offset():
     assert f.when("2020-07-06 09:30+01:00") == datetime(
         2020, 7, 6, 9, 30, tzinfo=timezone(timedelta(hours=1)))
-    assert f.when("2020-07-06T09:30Z") == datetime(2020, 7, 6, 9, 30, tzinfo=timezone.utc)
+    assert f.when("2020-07-06T09:30Z") == datetime(2020, 7, 6, 9, 30, tzinfo=UTC)
 
 
 def test_when_passes_yaml_dates_and_datetimes_through():
