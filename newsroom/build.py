@@ -35,7 +35,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     started = time.perf_counter()
     config = load_config(config_path, base_url=base_url, output_dir=output_dir)
     content, problems = read_content(config)
-    problems += check_output_dir(config.output_dir, config.root)
+    problems += check_output_dir(config.output_dir, config.root, config.templates_dir)
     if problems:
         raise BuildError(problems)
     content = replace(
@@ -52,6 +52,6 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     calendars = feeds.calendars(site, urls)
     extras = [feeds.sitemap(pages, site, urls), feeds.robots(urls)]
     files = publish(html + news + calendars + extras, site.assets, config.output_dir,
-                    config.root)
+                    config.root, config.templates_dir)
     return BuildReport(pages=len(html), feeds=len(news), calendars=len(calendars), files=files,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir)

@@ -370,6 +370,11 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
     zone = v.get("timezone", config.timezone)
     start_value, end_value = v["start"], v.get("end")
     all_day = v.get("all_day", not isinstance(start_value, datetime))
+    if not all_day and not isinstance(start_value, datetime):
+        problems.append(Problem(rel, doc.line(key + ("start",)), f"{prefix}start: give a time "
+                                f"(write {start_value.isoformat()} 10:00) or leave out "
+                                "all_day: false"))
+        return None
     if all_day:
         start_value = _as_date(start_value)
         end_value = _as_date(end_value) if end_value is not None else None

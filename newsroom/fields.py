@@ -111,7 +111,7 @@ def boolean(value: Any) -> bool:
 
 def string_list(value: Any) -> tuple[str, ...]:
     """A YAML list of text, or one comma-separated line."""
-    items = value.split(",") if isinstance(value, str) else value
+    items = [i for i in value.split(",") if i.strip()] if isinstance(value, str) else value
     if not isinstance(items, list):
         raise FieldError(f"{_show(value)} is not a list (write [first, second])")
     result = []

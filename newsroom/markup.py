@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from html.parser import HTMLParser
 from typing import TypeVar
 
 import markdown
@@ -81,32 +82,57 @@ def under_base(url: str, base_path: str) -> str:
     return url
 
 
-_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
-_NAMES = "|".join(URL_ATTRIBUTES)
-_ATTRIBUTE = re.compile(rf"""(\s(?:{_NAMES})\s*=\s*)("[^"]*"|'[^']*')""")
+class _UrlTags(HTMLParser):
+    """Finds the start tags that carry URL attributes, with their place in the text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if any(name in URL_ATTRIBUTES for name, _ in attrs):
+            self.found.append((self.getpos(), self.get_starttag_text() or "", tag, attrs))
+
+    handle_startendtag = handle_starttag
 
 
 def rewrite_urls(fragment: str, change: Callable[[str], str]) -> str:
     """Apply `change` to every URL in the href, src, srcset, poster and cite attributes."""
+    finder = _UrlTags()
+    finder.feed(fragment)
+    finder.close()
+    if not finder.found:
+        return fragment
+    line_starts = [0]
+    for line in fragment.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+    pieces, done = [], 0
+    for (line, column), text, tag, attrs in finder.found:
+        start = line_starts[line - 1] + column
+        if fragment[start:start + len(text)] != text:  # never expected; leave the tag be
+            continue
+        pieces += [fragment[done:start], _tag_with_urls(tag, attrs, text, change)]
+        done = start + len(text)
+    pieces.append(fragment[done:])
+    return "".join(pieces)
 
-    def one_url(url: str) -> str:
-        return html.escape(change(html.unescape(url)), quote=True)
 
-    def attribute(match: re.Match[str]) -> str:
-        name, quoted = match.group(1), match.group(2)
-        value = quoted[1:-1]
-        if name.strip().lower().startswith("srcset"):
-            parts = []
-            for candidate in value.split(","):
-                bits = candidate.strip().split(None, 1)
-                if bits:
-                    parts.append(" ".join([one_url(bits[0]), *bits[1:]]))
-            new = ", ".join(parts)
-        else:
-            new = one_url(value)
-        return f'{name}"{new}"'
-
-    return _TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group(0)), fragment)
+def _tag_with_urls(tag: str, attrs: list[tuple[str, str | None]], text: str,
+                   change: Callable[[str], str]) -> str:
+    parts = [f"<{tag}"]
+    for name, value in attrs:
+        if value is None:
+            parts.append(f" {name}")
+            continue
+        if name == "srcset":
+            value = ", ".join(" ".join([change(bits[0]), *bits[1:]])
+                              for candidate in value.split(",")
+                              if (bits := candidate.strip().split(None, 1)))
+        elif name in URL_ATTRIBUTES:
+            value = change(value.strip())
+        parts.append(f' {name}="{html.escape(value, quote=True)}"')
+    parts.append(" />" if text.endswith("/>") else ">")
+    return "".join(parts)
 
 
 def first_paragraph_text(fragment: str, limit: int = 300) -> str:

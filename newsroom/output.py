@@ -14,12 +14,12 @@ from newsroom.render import Output
 MARKER = ".newsroom-output"
 
 
-def check_output_dir(out_dir: Path, root: Path) -> list[Problem]:
+def check_output_dir(out_dir: Path, root: Path, templates_dir: Path) -> list[Problem]:
     """Problems with writing to out_dir: it may not hold or be the site's own folders."""
     out_dir = out_dir.resolve()
     root = root.resolve()
-    protected = [root, root / "content", root / "templates", Path.home().resolve(),
-                 Path(out_dir.anchor)]
+    protected = [root, root / "content", root / "templates", templates_dir.resolve(),
+                 Path.home().resolve(), Path(out_dir.anchor)]
     for folder in protected:
         if out_dir == folder or out_dir in folder.parents:
             return [Problem("site_config.yaml", None, f"output_dir: {out_dir} would overwrite "
@@ -33,10 +33,10 @@ def check_output_dir(out_dir: Path, root: Path) -> list[Problem]:
     return []
 
 
-def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path,
-            root: Path) -> int:
+def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, root: Path,
+            templates_dir: Path | None = None) -> int:
     """Write every output and asset into out_dir as one swap; return the files written."""
-    problems = check_output_dir(out_dir, root)
+    problems = check_output_dir(out_dir, root, templates_dir or root / "templates")
     if problems:
         raise BuildError(problems)
     out_dir = out_dir.resolve()

@@ -36,10 +36,28 @@ class _TooBig(Exception):
     pass
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves timestamps as text, so fields.when checks them with a line."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                        lambda loader, node: loader.construct_scalar(node))
+
+
+def _key_value(node: yaml.Node) -> Any:
+    """The key as the loaded data holds it: 2020 and true are not '2020' and 'true'."""
+    if not isinstance(node, yaml.ScalarNode):
+        return repr(node)
+    try:
+        return _Loader("").construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return node.value
+
+
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse YAML text safely; on failure return no document and the problems with lines."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
         finally:
@@ -64,7 +82,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | No
     if problems:
         return None, problems
     try:
-        data = yaml.SafeLoader(text).construct_document(node)
+        data = _Loader(text).construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -100,7 +118,7 @@ def _record_lines(node: yaml.Node, key: Key, lines: dict[Key, int], problems: li
     if isinstance(node, yaml.MappingNode):
         first_line: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            name = _key_value(key_node)
             line = key_node.start_mark.line + 1 + offset
             if name in first_line and key_node.tag != "tag:yaml.org,2002:merge":
                 problems.append(Problem(path, line, f"duplicate key '{name}' (first given on "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import NOW, article, soup, write_site
 
 from newsroom.build import build_site
 from newsroom.config import load_config
@@ -12,7 +13,6 @@ from newsroom.content import read_content
 from newsroom.pages import Page, Urls, plan_pages, site_urls
 from newsroom.problems import BuildError
 from newsroom.site import Site, assemble_site
-from tests.conftest import NOW, article, soup, write_site
 
 BASES = [("https://news.example.org/", "/"), ("https://example.org/site/", "/site/")]
 

@@ -173,7 +173,8 @@ def test_articles_carry_news_article_json_ld(sample_site):
     assert data["datePublished"].startswith("2020-07-06")
     assert data["author"] == {"@type": "Person", "name": "Editor"}
     assert data["articleSection"] == "People & places"
-    assert data["mainEntityOfPage"] == f"{SITE}/news/bright-future-for-life-sciences-in-the-midlands/"
+    assert data["mainEntityOfPage"] == (
+        f"{SITE}/news/bright-future-for-life-sciences-in-the-midlands/")
 
 
 def test_venue_and_hybrid_events_describe_their_place(sample_site):

@@ -55,6 +55,15 @@ def test_items_of_a_top_level_list_have_their_own_lines():
     assert doc.line((1, "start")) == 4
 
 
+def test_keys_that_yaml_reads_as_numbers_or_booleans_have_their_own_lines():
+    doc, problems = parse_yaml("title: Fair\n2020: year\nyes: sure\n", "content/x.yaml")
+    assert problems == []
+    assert doc is not None
+    assert doc.data == {"title": "Fair", 2020: "year", True: "sure"}
+    assert doc.line((2020,)) == 2
+    assert doc.line((True,)) == 3
+
+
 def test_line_of_an_unknown_key_falls_back_to_its_nearest_parent():
     doc, _ = parse_yaml(DOCUMENT, "content/events/fair.yaml")
     assert doc is not None
@@ -169,6 +178,16 @@ def test_several_documents_in_one_file_are_an_error_at_the_second():
     assert problems[0].path == "content/events/two.yaml"
     assert problems[0].line == 2
     assert "another document" in problems[0].message
+
+
+def test_timestamps_stay_text_so_an_impossible_date_is_checked_with_its_line():
+    # Unquoted, 2020-02-30 looks like a YAML timestamp; building it would fail with no line,
+    # so the loader leaves it as text and fields.when reports it at the key.
+    doc, problems = parse_yaml("title: Fair\ndate: 2020-02-30\n", "content/news/x.md",
+                               line_offset=1)
+    assert problems == []
+    assert doc.data == {"title": "Fair", "date": "2020-02-30"}
+    assert doc.line(("date",)) == 3
 
 
 def test_unsafe_tags_are_refused():

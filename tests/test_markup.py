@@ -1,0 +1,266 @@
+"""markup: Markdown to safe HTML, URLs put under the base path, summaries and reading time."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from conftest import article, write_site
+
+from newsroom.config import load_config
+from newsroom.content import read_content
+from newsroom.markup import (
+    first_paragraph_text,
+    reading_minutes,
+    render_markdown,
+    render_records,
+    rewrite_urls,
+    under_base,
+)
+
+
+def parse(fragment: str) -> BeautifulSoup:
+    return BeautifulSoup(fragment, "html.parser")
+
+
+# Sanitising
+
+
+def test_script_elements_are_removed_with_their_content():
+    html = render_markdown("Before\n\n<script>alert('x')</script>\n\nAfter")
+    assert "<script" not in html
+    assert "alert" not in html
+    assert "<p>Before</p>" in html and "<p>After</p>" in html
+
+
+def test_event_handler_attributes_are_removed():
+    html = render_markdown('<img src="/media/a.png" alt="A" onerror="alert(1)">')
+    image = parse(html).find("img")
+    assert image.attrs == {"src": "/media/a.png", "alt": "A"}
+
+
+def test_javascript_links_lose_their_href():
+    html = render_markdown("[click](javascript:alert(1)) and "
+                           '<a href="JaVaScRiPt:alert(2)">this</a>')
+    assert "javascript" not in html.lower()
+    assert [a.get("href") for a in parse(html).find_all("a")] == [None, None]
+
+
+def test_frames_styles_and_forms_are_removed():
+    html = render_markdown('<iframe src="https://evil.example/"></iframe>'
+                           "<style>body{display:none}</style><form><input name=x></form>")
+    document = parse(html)
+    assert document.find(["iframe", "style", "form", "input"]) is None
+    assert "display:none" not in html
+
+
+def test_ordinary_markdown_is_kept():
+    html = render_markdown("Some *emphasis*, **strong** and a [link](https://example.org/).\n\n"
+                           "> quoted\n\n- one\n- two\n")
+    assert html == ('<p>Some <em>emphasis</em>, <strong>strong</strong> and a '
+                    '<a href="https://example.org/">link</a>.</p>\n'
+                    "<blockquote>\n<p>quoted</p>\n</blockquote>\n"
+                    "<ul>\n<li>one</li>\n<li>two</li>\n</ul>")
+
+
+def test_tables_keep_alignment_as_a_text_align_style_not_an_align_attribute():
+    html = render_markdown("| Name | Score |\n|:-----|------:|\n| Ada  | 10    |\n")
+    document = parse(html)
+    cells = document.find_all(["th", "td"])
+    assert [cell.get("style") for cell in cells] == ["text-align:left", "text-align:right",
+                                                      "text-align:left", "text-align:right"]
+    assert all(cell.get("align") is None for cell in cells)
+
+
+def test_other_inline_styles_are_removed():
+    html = render_markdown('<table><tr><td style="color:red;text-align:center">x</td></tr>'
+                           "</table>")
+    assert parse(html).find("td").get("style") == "text-align:center"
+
+
+def test_footnotes_are_kept():
+    html = render_markdown("A claim.[^1]\n\n[^1]: The source.\n")
+    document = parse(html)
+    reference = document.find("sup", id="fnref:1")
+    assert reference is not None
+    assert reference.a["href"] == "#fn:1"
+    note = document.find("li", id="fn:1")
+    assert note is not None
+    assert "The source." in note.get_text()
+    assert note.find("a", class_="footnote-backref")["href"] == "#fnref:1"
+
+
+def test_headings_get_ids_for_links_to_them():
+    html = render_markdown("## Getting there\n\n## Getting there\n")
+    assert [h["id"] for h in parse(html).find_all("h2")] == ["getting-there", "getting-there_1"]
+
+
+def test_each_render_starts_afresh():
+    first = render_markdown("# Plan\n\nText.[^1]\n\n[^1]: One.\n")
+    second = render_markdown("# Plan\n\nOther text.\n")
+    assert 'id="plan"' in first
+    assert 'id="plan"' in second
+    assert "footnote" not in second
+    assert "One." not in second
+
+
+def test_safe_false_keeps_raw_html():
+    html = render_markdown('<div class="embed"><script src="/widget.js"></script></div>\n\n'
+                           '<a href="/x/" onclick="track()">x</a>', safe=False)
+    assert '<script src="/widget.js"></script>' in html
+    assert 'onclick="track()"' in html
+
+
+# The base path
+
+
+def test_root_relative_links_and_images_are_put_under_the_base_path():
+    html = render_markdown("[About](/about/) ![Hall](/media/hall.jpg)", base_path="/site/")
+    document = parse(html)
+    assert document.a["href"] == "/site/about/"
+    assert document.img["src"] == "/site/media/hall.jpg"
+
+
+def test_every_srcset_candidate_is_put_under_the_base_path():
+    html = render_markdown('<img src="/media/a.jpg" alt="" srcset="/media/a.jpg 1x, '
+                           '/media/a@2.jpg 2x, https://cdn.example/a.jpg 3x">',
+                           base_path="/site/")
+    assert parse(html).img["srcset"] == ("/site/media/a.jpg 1x, /site/media/a@2.jpg 2x, "
+                                         "https://cdn.example/a.jpg 3x")
+
+
+def test_absolute_protocol_relative_fragment_and_relative_links_are_left_alone():
+    html = render_markdown("[a](https://example.org/x) [b](//cdn.example.org/x) [c](#top) "
+                           "[d](other/page/) [e](mailto:ed@example.org)", base_path="/site/")
+    assert [a["href"] for a in parse(html).find_all("a")] == [
+        "https://example.org/x", "//cdn.example.org/x", "#top", "other/page/",
+        "mailto:ed@example.org"]
+
+
+def test_links_already_under_the_base_path_are_not_doubled():
+    html = render_markdown("[a](/site/about/)", base_path="/site/")
+    assert parse(html).a["href"] == "/site/about/"
+
+
+def test_attributes_that_are_not_urls_are_left_alone():
+    html = render_markdown('<a href="/about/" title="/about/">x</a>', base_path="/site/")
+    assert parse(html).a.attrs == {"href": "/site/about/", "title": "/about/"}
+
+
+def test_code_that_shows_html_is_not_rewritten():
+    html = render_markdown('    <a href="/about/">x</a>\n\nInline `<img src="/a.png">`',
+                           base_path="/site/")
+    assert "/site/" not in html
+
+
+def test_a_site_at_the_root_leaves_links_as_written():
+    html = render_markdown("[About](/about/)", base_path="/")
+    assert parse(html).a["href"] == "/about/"
+
+
+def test_raw_html_is_put_under_the_base_path_even_when_not_sanitised():
+    html = render_markdown('<a href="/about/">x</a>', base_path="/site/", safe=False)
+    assert parse(html).a["href"] == "/site/about/"
+
+
+def test_under_base():
+    assert under_base("/about/", "/news/") == "/news/about/"
+    assert under_base("/", "/news/") == "/news/"
+    assert under_base("/news/about/", "/news/") == "/news/about/"
+    assert under_base("//cdn.example/x", "/news/") == "//cdn.example/x"
+    assert under_base("https://example.org/", "/news/") == "https://example.org/"
+    assert under_base("#x", "/news/") == "#x"
+
+
+# rewrite_urls
+
+
+def test_rewrite_urls_reads_single_quoted_attributes_and_writes_double_quotes():
+    html = rewrite_urls("<a href='/about/'>x</a>", lambda url: "https://example.org" + url)
+    assert html == '<a href="https://example.org/about/">x</a>'
+
+
+def test_rewrite_urls_sees_urls_unescaped_and_escapes_the_result():
+    seen = []
+
+    def change(url: str) -> str:
+        seen.append(url)
+        return url + "&c=3"
+
+    html = rewrite_urls('<a href="/search/?a=1&amp;b=2">x</a>', change)
+    assert seen == ["/search/?a=1&b=2"]
+    assert html == '<a href="/search/?a=1&amp;b=2&amp;c=3">x</a>'
+
+
+def test_rewrite_urls_changes_each_srcset_candidate_and_keeps_descriptors():
+    html = rewrite_urls("<img srcset='/a.png 1x,/b.png 2x' src=\"/a.png\">",
+                        lambda url: "https://example.org" + url)
+    assert html == ('<img srcset="https://example.org/a.png 1x, https://example.org/b.png 2x" '
+                    'src="https://example.org/a.png">')
+
+
+def test_rewrite_urls_changes_src_poster_and_cite():
+    html = rewrite_urls('<video poster="/p.jpg" src="/v.mp4"></video>'
+                        '<blockquote cite="/source/">q</blockquote>', lambda url: "X" + url)
+    assert html == ('<video poster="X/p.jpg" src="X/v.mp4"></video>'
+                    '<blockquote cite="X/source/">q</blockquote>')
+
+
+def test_rewrite_urls_leaves_text_outside_tags_alone():
+    fragment = '<p>Write href="/about/" in your page.</p>'
+    assert rewrite_urls(fragment, lambda url: "X" + url) == fragment
+
+
+# Summaries and reading time
+
+
+def test_first_paragraph_text_strips_tags_and_unescapes():
+    fragment = ("<h2>Heading</h2>\n<p>Fish &amp; <em>chips</em>\n  on   "
+                '<a href="/x/">Friday</a></p>\n<p>Second.</p>')
+    assert first_paragraph_text(fragment) == "Fish & chips on Friday"
+
+
+def test_first_paragraph_text_truncates_at_a_word_with_an_ellipsis():
+    fragment = "<p>" + "alpha beta, gamma delta " * 20 + "</p>"
+    assert first_paragraph_text(fragment, limit=30) == "alpha beta, gamma delta alpha…"
+    assert first_paragraph_text(fragment, limit=16) == "alpha beta…"
+
+
+def test_first_paragraph_text_keeps_a_short_paragraph_whole():
+    assert first_paragraph_text("<p>Short and sweet.</p>", limit=17) == "Short and sweet."
+
+
+def test_first_paragraph_text_without_a_paragraph_is_empty():
+    assert first_paragraph_text("<h1>Only a heading</h1>") == ""
+
+
+def test_reading_minutes_at_200_words_a_minute_and_at_least_one():
+    assert reading_minutes("") == 1
+    assert reading_minutes("word " * 200) == 1
+    assert reading_minutes("word " * 201) == 2
+    assert reading_minutes("word " * 1000) == 5
+
+
+# Records
+
+
+def test_render_records_renders_article_bodies_and_event_descriptions(tmp_path):
+    path = write_site(tmp_path, {
+        "content/news/a.md": article(body="See [the hall](/media/hall.jpg).<script>x</script>"),
+        "content/events/e.yaml": "title: Fair\nstart: 2027-07-06\n"
+                                 "description: 'Map at [the hall](/about/).'\n",
+    }, {"base_url": "https://example.org/site/"})
+    config = load_config(path)
+    content, problems = read_content(config)
+    assert problems == []
+    [item] = render_records(content.articles, config, "markdown")
+    [event] = render_records(content.events, config, "description")
+    assert item.html == '<p>See <a href="/site/media/hall.jpg">the hall</a>.</p>'
+    assert event.html == '<p>Map at <a href="/site/about/">the hall</a>.</p>'
+
+
+def test_render_records_keeps_raw_html_when_the_site_opts_out(tmp_path):
+    path = write_site(tmp_path, {"content/news/a.md": article(body="<script>x()</script>")},
+                      {"sanitize_html": False})
+    config = load_config(path)
+    content, _ = read_content(config)
+    [item] = render_records(content.articles, config, "markdown")
+    assert "<script>x()</script>" in item.html
