@@ -4,35 +4,165 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from datetime import datetime
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsroom import __version__
-from newsroom.build import build_site
-from newsroom.config import CONFIG_NAME
-from newsroom.problems import BuildError
+from newsroom.build import BuildReport, build_site, read_site, render_site
+from newsroom.config import CONFIG_NAME, load_config
+from newsroom.fields import FieldError, when
+from newsroom.problems import BuildError, Problem
+from newsroom.site import Change, coming_changes, next_change
 
-COMMANDS = ("build",)
+COMMANDS = ("build", "serve", "new", "check", "schedule")
+
+
+class Terminal:
+    """How to talk to this terminal: colours only on a TTY and never with NO_COLOR."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.colour_out = _wants_colour(sys.stdout)
+        self.colour_err = _wants_colour(sys.stderr)
+        # A progress bar only where someone watches: a terminal, not a pipe, a log or CI.
+        self.progress_bar = (sys.stderr.isatty() and not quiet and not os.environ.get("CI"))
+        self._bar_started: float | None = None
+        self._bar_drawn = False
+
+    def paint(self, text: str, code: str, err: bool = False) -> str:
+        """Text in an ANSI colour when the stream is a colour terminal."""
+        enabled = self.colour_err if err else self.colour_out
+        return f"\033[{code}m{text}\033[0m" if enabled else text
+
+    def say(self, text: str) -> None:
+        """A normal message (not with -q)."""
+        if not self.quiet:
+            print(text, flush=True)
+
+    def detail(self, text: str) -> None:
+        """A message only with -v."""
+        if self.verbose and not self.quiet:
+            print(self.paint(text, "2"), flush=True)
+
+    def problems(self, problems: Sequence[Problem], how: str = "text") -> None:
+        """Every problem on stderr, as path:line: message or as GitHub annotations."""
+        self.clear_progress()
+        for problem in problems:
+            if how == "github":
+                print(github_annotation(problem), file=sys.stderr)
+            else:
+                place, _, message = str(problem).partition(": ")
+                print(f"{self.paint(place + ':', '1;31', err=True)} {message}", file=sys.stderr)
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        """Draw a progress bar on stderr, once a stage has run for half a second."""
+        if not self.progress_bar:
+            return
+        now = time.monotonic()
+        if self._bar_started is None or done <= 1:
+            self._bar_started = now
+        if now - self._bar_started < 0.5 and done < total:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{stage:<8} [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{done}/{total}")
+        sys.stderr.flush()
+        self._bar_drawn = True
+        if done >= total:
+            self.clear_progress()
+
+    def clear_progress(self) -> None:
+        """Remove a drawn progress bar from the line."""
+        if self._bar_drawn:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self._bar_drawn = False
+
+
+def _wants_colour(stream) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def github_annotation(problem: Problem) -> str:
+    """A problem as a GitHub Actions error annotation, shown on the pull request's files."""
+
+    def escape_data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def escape_property(text: str) -> str:
+        return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+    place = f"file={escape_property(problem.path)}"
+    if problem.line is not None:
+        place += f",line={problem.line}"
+    return f"::error {place}::{escape_data(problem.message)}"
 
 
 def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
+                        help=f"the site's {CONFIG_NAME} (default: ./{CONFIG_NAME}); the site "
+                             "is the folder it is in")
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="say more")
+    selection = argparse.ArgumentParser(add_help=False)
+    selection.add_argument("--drafts", action="store_true",
+                           help="include articles with draft: true")
+    selection.add_argument("--future", action="store_true",
+                           help="include articles dated in the future")
+
     parser = argparse.ArgumentParser(
         prog="newsroom", description="Build a news-and-events website from Markdown and YAML.")
     parser.add_argument("--version", action="version", version=f"newsroom {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build = commands.add_parser("build", help="build the site (the default command)",
+
+    build = commands.add_parser("build", parents=[common, selection],
+                                help="build the site (the default command)",
                                 description="Build the site into its output folder.")
-    build.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
-                       help=f"the site's {CONFIG_NAME} (default: ./{CONFIG_NAME}); the site "
-                            "is the folder it is in")
     build.add_argument("--output", type=Path, metavar="DIR",
                        help="write the site here instead of output_dir from the config")
-    build.add_argument("--drafts", action="store_true", help="include articles with draft: true")
-    build.add_argument("--future", action="store_true",
-                       help="include articles dated in the future")
     build.add_argument("--base-url", metavar="URL",
                        help="publish under this address instead of base_url from the config")
+
+    serve = commands.add_parser("serve", parents=[common, selection],
+                                help="preview the site, rebuilding as you edit",
+                                description="Build, serve and rebuild on every change; the "
+                                            "browser reloads by itself.")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only; "
+                            "0.0.0.0 for every network interface)")
+
+    new = commands.add_parser("new", parents=[common], help="start a new article, event or page",
+                              description="Write a new content file, ready to fill in.")
+    new.add_argument("kind", choices=("article", "event", "page"))
+    new.add_argument("title")
+    new.add_argument("--date", help="article date: 2027-03-01 or '2027-03-01 09:30' "
+                                    "(default: now)")
+    new.add_argument("--category", help="article category")
+    new.add_argument("--tags", help="article tags, separated by commas")
+    new.add_argument("--start", help="event start: '2027-03-01 10:00' or 2027-03-01 (all day)")
+
+    check = commands.add_parser("check", parents=[common, selection],
+                                help="check config, content, templates and every link",
+                                description="Build into a temporary folder and check every "
+                                            "internal link, anchor, image and asset. The "
+                                            "output folder is not touched.")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: print GitHub Actions annotations")
+
+    commands.add_parser("schedule", parents=[common, selection],
+                        help="what goes live when, and when the built site goes out of date",
+                        description="List future articles and the next events to start and "
+                                    "end, and the next moment the site needs rebuilding.")
     return parser
 
 
@@ -43,24 +173,183 @@ def main(argv: list[str] | None = None) -> int:
                          ("-h", "--help", "--version")):
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
-    return {"build": _build}[args.command](args)
-
-
-def _build(args: argparse.Namespace) -> int:
-    now = datetime.now().astimezone()
+    terminal = Terminal(quiet=args.quiet, verbose=args.verbose)
+    command = {"build": _build, "serve": _serve, "new": _new, "check": _check,
+               "schedule": _schedule}[args.command]
     try:
-        report = build_site(args.config, now=now, drafts=args.drafts, future=args.future,
-                            output_dir=args.output, base_url=args.base_url)
+        return command(args, terminal)
     except BuildError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was written.",
-              file=sys.stderr)
+        terminal.problems(error.problems, getattr(args, "format", "text"))
+        if getattr(args, "format", "text") == "text":
+            count = len(error.problems)
+            what = "Check" if args.command == "check" else (
+                "Build" if args.command in ("build", "serve") else "Nothing done")
+            tail = "; nothing was written." if args.command in ("build", "new") else "."
+            print(f"{what} failed: {count} problem{'s' if count != 1 else ''}{tail}",
+                  file=sys.stderr)
         return 1
-    shown = os.path.relpath(report.output_dir)
-    if shown.startswith(".."):
-        shown = str(report.output_dir)
-    print(f"Built {report.pages} pages, {report.feeds} feeds, {report.calendars} calendars "
-          f"in {report.seconds:.2f} s into {shown}/")
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _shown(path: Path) -> str:
+    shown = os.path.relpath(path)
+    return str(path) if shown.startswith("..") else shown
+
+
+def _moment(moment: datetime, zone) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M %Z}"
+
+
+def _change_line(change: Change, zone) -> str:
+    return (f"{_moment(change.moment, zone)} ({change.moment.astimezone(UTC):%Y-%m-%d %H:%M} "
+            f"UTC): {change.what}: “{change.title}”")
+
+
+def _summary(report: BuildReport, zone, where: bool = True) -> str:
+    line = (f"Built {report.pages} pages, {report.feeds} feeds, {report.calendars} calendars "
+            f"in {report.seconds:.2f} s")
+    if where:
+        line += f" into {_shown(report.output_dir)}/"
+    if report.next_change:
+        line += f"; rebuild by {_moment(report.next_change.moment, zone)}"
+    return line
+
+
+def _build(args: argparse.Namespace, terminal: Terminal) -> int:
+    report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
+                        output_dir=args.output, base_url=args.base_url,
+                        progress=terminal.progress)
+    terminal.clear_progress()
+    zone = load_config(args.config).timezone
+    terminal.say(terminal.paint(_summary(report, zone), "32"))
+    for stage, seconds in report.timings:
+        terminal.detail(f"  {stage:<10} {seconds * 1000:8.1f} ms")
+    if report.next_change:
+        terminal.detail(f"  next change: {_change_line(report.next_change, zone)}")
     return 0
+
+
+def _serve(args: argparse.Namespace, terminal: Terminal) -> int:
+    from newsroom.server import PreviewEvent, serve
+
+    zone = load_config(args.config).timezone
+
+    def on_event(event: PreviewEvent) -> None:
+        if event.paths:
+            terminal.detail("Changed: " + ", ".join(_shown(Path(p)) for p in event.paths))
+        if event.kind == "built" and event.report:
+            terminal.say(terminal.paint(_summary(event.report, zone, where=False), "32"))
+        elif event.kind == "failed":
+            terminal.problems(event.problems)
+            print(f"Build failed: {len(event.problems)} problem"
+                  f"{'s' if len(event.problems) != 1 else ''}; still serving the last good "
+                  "site.", file=sys.stderr, flush=True)
+        elif event.kind == "serving":
+            terminal.say(f"Serving {event.url} (Ctrl-C to stop); watching for changes.")
+
+    # Ctrl-C (and a polite kill) stop the preview cleanly, even when started from a script
+    # that ignores SIGINT for its background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve(args.config, host=args.host, port=args.port, drafts=args.drafts,
+              future=args.future, on_event=on_event)
+    except OSError as error:
+        print(f"Cannot listen on {args.host}:{args.port}: {error.strerror} (try --port "
+              f"{args.port + 1})", file=sys.stderr)
+        return 1
+    terminal.say("Stopped.")
+    return 0
+
+
+def _option(name: str, value: str | None, parse=when) -> object:
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except FieldError as error:
+        raise BuildError([Problem(name, None, str(error))]) from None
+
+
+def _new(args: argparse.Namespace, terminal: Terminal) -> int:
+    from newsroom.fields import string_list, text
+    from newsroom.output import create_file
+    from newsroom.scaffold import new_article, new_event, new_page
+
+    config = load_config(args.config)
+    title = _option("title", args.title, text)
+    if args.kind != "article" and (args.date or args.category or args.tags):
+        raise BuildError([Problem("new", None, "--date, --category and --tags are for "
+                                               "articles; events take --start")])
+    if args.kind != "event" and args.start:
+        raise BuildError([Problem("new", None, "--start is for events; articles take --date")])
+    if args.kind == "article":
+        moment = _option("--date", args.date) or _now().astimezone(config.timezone)
+        tags = _option("--tags", args.tags, string_list) or ()
+        category = _option("--category", args.category, text)
+        new_file = new_article(config, title, when=moment, category=category, tags=tags)
+    elif args.kind == "event":
+        if not args.start:
+            raise BuildError([Problem("--start", None, "an event needs a start (write "
+                                                       "--start \"2027-03-01 10:00\")")])
+        start = _option("--start", args.start)
+        all_day = not isinstance(start, datetime)
+        if all_day:
+            start = datetime.combine(start, datetime.min.time())
+        new_file = new_event(config, title, start=start, all_day=all_day)
+    else:
+        new_file = new_page(config, title)
+    create_file(new_file.path, new_file.text, config.root)
+    print(_shown(new_file.path))
+    return 0
+
+
+def _check(args: argparse.Namespace, terminal: Terminal) -> int:
+    from newsroom.links import check_links
+    from newsroom.output import publish
+
+    config = load_config(args.config)
+    rendered = render_site(config, now=_now(), drafts=args.drafts, future=args.future,
+                           progress=terminal.progress)
+    with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
+        publish(rendered.outputs, rendered.site.assets, Path(folder) / "site", config.root,
+                config.templates_dir)
+    problems, checked = check_links(rendered)
+    if problems:
+        raise BuildError(problems)
+    terminal.say(terminal.paint(f"No problems: {len(rendered.html)} pages, {checked} links "
+                                "checked.", "32"))
+    return 0
+
+
+def _schedule(args: argparse.Namespace, terminal: Terminal) -> int:
+    config = load_config(args.config)
+    now = _now()
+    site = read_site(config, now=now, drafts=args.drafts, future=args.future)
+    zone = config.timezone
+    changes = coming_changes(site)
+    print(f"Now: {_moment(now, zone)} ({now.astimezone(UTC):%Y-%m-%d %H:%M} UTC)")
+    sections = (("Articles going live", "article goes live"),
+                ("Next events to start", "event starts"),
+                ("Next events to end", "event ends"))
+    for heading, what in sections:
+        found = [c for c in changes if c.what == what][:10]
+        print(f"\n{heading}:")
+        for change in found:
+            print(f"  {_moment(change.moment, zone)}  "
+                  f"({change.moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC)  "
+                  f"{change.title}  [{change.source}]")
+        if not found:
+            print("  none")
+    upcoming = next_change(site)
+    print()
+    if upcoming:
+        print(f"The built site goes out of date at {_change_line(upcoming, zone)}.")
+    else:
+        print("Nothing is scheduled: the built site stays up to date until content changes.")
+    return 0
+

@@ -86,3 +86,17 @@ def _inside(folder: Path, relative: str) -> Path:
     if not target.is_relative_to(folder.resolve()):
         raise BuildError([Problem(relative, None, "would be written outside the output folder")])
     return target
+
+
+def create_file(path: Path, text: str, root: Path) -> None:
+    """Create a new file inside the site; never overwrite one (raises BuildError)."""
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if path.exists():
+        raise BuildError([Problem(shown, None, "already exists; choose another title, or "
+                                               "edit the file that is there")])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise BuildError([Problem(shown, None, f"cannot write: {error.strerror}")]) from None

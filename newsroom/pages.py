@@ -137,6 +137,7 @@ class Meta:
     modified: str | None = None
     jsonld: dict[str, Any] = field(default_factory=dict)
     alternates: tuple[tuple[str, str, str], ...] = ()
+    noindex: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def plan_pages(site: Site) -> list[Page]:
             "page": static,
         }, static.source))
     pages.append(Page(urls.not_found(), "404.html", {
-        "meta": meta("Page not found", urls.not_found(), jsonld={
+        "meta": meta("Page not found", urls.not_found(), noindex=True, jsonld={
             "@context": "https://schema.org", "@type": "WebPage", "name": "Page not found"}),
     }))
     _check_unique_urls(pages)

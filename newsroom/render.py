@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from newsroom.markup import reading_minutes
 from newsroom.pages import Page, Urls, article_summary, attendance_mode, event_summary
 from newsroom.problems import BuildError, Problem
 from newsroom.site import Site
+
+# Called as progress(stage, done, total) while a long stage runs; the CLI draws it.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,8 @@ def _jsonld(data: Any) -> Markup:
     return Markup(text)
 
 
-def render_pages(pages: list[Page], site: Site, urls: Urls) -> list[Output]:
+def render_pages(pages: list[Page], site: Site, urls: Urls,
+                 progress: Progress | None = None) -> list[Output]:
     """Render every page; raise BuildError with every template problem found."""
     config = site.config
     if not config.templates_dir.is_dir():
@@ -68,7 +73,9 @@ def render_pages(pages: list[Page], site: Site, urls: Urls) -> list[Output]:
     outputs: list[Output] = []
     problems: list[Problem] = []
     cache: dict[str, jinja2.Template] = {}
-    for page in pages:
+    for done, page in enumerate(pages, 1):
+        if progress:
+            progress("render", done, len(pages))
         try:
             template = cache.get(page.template) or env.get_template(page.template)
             cache[page.template] = template
@@ -80,8 +87,10 @@ def render_pages(pages: list[Page], site: Site, urls: Urls) -> list[Output]:
                 problems.append(problem)
             continue
         except jinja2.TemplateNotFound as error:
-            problems.append(Problem(_shown(config.templates_dir, config.root), None,
-                                    f"template '{error.name}' is missing; add it"))
+            problem = Problem(_shown(config.templates_dir, config.root), None,
+                              f"template '{error.name}' is missing; add it")
+            if problem not in problems:
+                problems.append(problem)
             continue
         except Exception as error:  # a template's runtime error, reported with its place
             problems.append(_runtime_problem(error, page, config))

@@ -42,6 +42,16 @@ class Site:
     scheduled: tuple[Article, ...]
 
 
+@dataclass(frozen=True, order=True)
+class Change:
+    """A moment at which the built site changes: an article goes live, an event starts or ends."""
+
+    moment: datetime
+    what: str
+    title: str
+    source: str
+
+
 def is_upcoming(event: Event, now: datetime) -> bool:
     """Whether the event has not yet ended at `now`."""
     return event.ends > now
@@ -158,3 +168,22 @@ def _terms(names_per_article: list[tuple[str, ...]], articles: tuple[Article, ..
             grouped[key].append(article)
     return tuple(Term(display[key], key, tuple(items))
                  for key, items in sorted(grouped.items(), key=lambda kv: display[kv[0]].lower()))
+
+
+def coming_changes(site: Site) -> tuple[Change, ...]:
+    """Future moments that matter, soonest first: articles going live, events starting/ending."""
+    changes = [Change(a.date, "article goes live", a.title, a.source) for a in site.scheduled]
+    for event in site.upcoming_events:
+        if event.start > site.now:
+            changes.append(Change(event.start, "event starts", event.title, event.source))
+        changes.append(Change(event.ends, "event ends", event.title, event.source))
+    return tuple(sorted(changes))
+
+
+def next_change(site: Site) -> Change | None:
+    """The first moment the built site goes out of date, or None if nothing is coming.
+
+    An article going live adds pages; an event ending moves it from "upcoming" to "past".
+    An event starting changes nothing that is shown.
+    """
+    return next((c for c in coming_changes(site) if c.what != "event starts"), None)

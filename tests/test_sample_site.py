@@ -141,6 +141,12 @@ def test_every_page_kind_exists(sample_site):
         assert (sample_site / path).is_file(), path
 
 
+def test_only_the_404_page_asks_search_engines_not_to_index_it(sample_site):
+    noindex = [p.relative_to(sample_site).as_posix() for p in html_pages(sample_site)
+               if soup(p).find("meta", attrs={"name": "robots", "content": "noindex"})]
+    assert noindex == ["404.html"]
+
+
 def test_articles_have_previous_and_next_links(sample_site):
     nav = soup(sample_site / SEED).find("nav", attrs={"aria-label": "More articles"})
     assert nav.find("a", rel="next")["href"] == "/news/how-to-publish-an-article/"

@@ -1,0 +1,145 @@
+"""`check`: every internal link, anchor, image and asset of a rendered site must resolve."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+from newsroom.build import RenderedSite
+from newsroom.config import SiteConfig
+from newsroom.content import Article, Event, StaticPage
+from newsroom.pages import Page, Urls, site_urls
+from newsroom.problems import Problem
+
+LINK_ATTRIBUTES = {"a": ("href",), "link": ("href",), "img": ("src", "srcset"),
+                   "script": ("src",), "source": ("src", "srcset"), "iframe": ("src",),
+                   "video": ("src", "poster"), "audio": ("src",)}
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The links a page makes and the ids it offers to links with a #fragment."""
+
+    links: tuple[str, ...]
+    ids: frozenset[str]
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = LINK_ATTRIBUTES.get(tag, ())
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id":
+                self.ids.add(value)
+            elif name == "srcset" and name in wanted:
+                self.links += [c.split()[0] for c in value.split(",") if c.strip()]
+            elif name in wanted:
+                self.links.append(value.strip())
+
+    handle_startendtag = handle_starttag
+
+
+def page_links(html: str) -> PageLinks:
+    """The links and ids of one HTML page."""
+    parser = _LinkParser()
+    parser.feed(html)
+    parser.close()
+    return PageLinks(tuple(parser.links), frozenset(parser.ids))
+
+
+def check_links(rendered: RenderedSite) -> tuple[list[Problem], int]:
+    """Problems for links that lead nowhere, and the number of links checked.
+
+    A broken link written in Markdown (or an article's image:) is reported at its line in
+    the content file; one from the menu at the config; one from a template at the template.
+    """
+    site = rendered.site
+    urls = site_urls(site)
+    available = {o.path for o in rendered.outputs} | {a.url_path for a in site.assets}
+    parsed = {o.path: page_links(o.data.decode("utf-8")) for o in rendered.html}
+    records = _records_by_source(site.articles, site.events, site.pages)
+    problems: dict[tuple, Problem] = {}
+    checked = 0
+    for page in rendered.pages:
+        for link in parsed[urls.output_path(page.url)].links:
+            checked += 1
+            fault = _fault(link, page.url, urls, available, parsed)
+            if fault is not None:
+                problem = _place(link, fault, page, records, site.config)
+                problems.setdefault((problem.path, problem.line, problem.message), problem)
+    return sorted(problems.values()), checked
+
+
+def _fault(link: str, page_url: str, urls: Urls, available: set[str],
+           parsed: dict[str, PageLinks]) -> str | None:
+    """What is wrong with a link: '{link}' stands for the link as its author wrote it."""
+    parts = urlsplit(link)
+    if parts.scheme in ("mailto", "tel", "data") or (parts.scheme and not link.startswith(
+            urls.base_url)):
+        return None  # outside the site: not ours to check
+    if link.startswith(urls.base_url):
+        link = urls.base_path + link[len(urls.base_url):]
+    target = urlsplit(urljoin(page_url, link))
+    if not target.path.startswith(urls.base_path):
+        return f"link {{link}} leads outside the site (which is under {urls.base_path})"
+    path = urls.output_path(target.path)
+    if path not in available:
+        if path + "/index.html" not in available:
+            return "broken link {link}"
+        path = path + "/index.html"
+    fragment = unquote(target.fragment)
+    if fragment and path in parsed and fragment not in parsed[path].ids:
+        return f"broken anchor {{link}} (no id '{fragment}' on that page)"
+    return None
+
+
+def _records_by_source(*groups: Iterable[Article | Event | StaticPage]
+                       ) -> dict[str, list[Article | Event | StaticPage]]:
+    found: dict[str, list[Article | Event | StaticPage]] = {}
+    for group in groups:
+        for record in group:
+            found.setdefault(record.source, []).append(record)
+    return found
+
+
+def _place(link: str, fault: str, page: Page, records: dict, config: SiteConfig) -> Problem:
+    base = config.base_path
+    # Editors write site links without the base path; show them as written.
+    written = "/" + link[len(base):] if base != "/" and link.startswith(base) else link
+    for record in records.get(page.source or "", ()):
+        if isinstance(record, Article) and record.image and record.image in (written, link):
+            return Problem(record.source, record.lines.get("image"), "image: " + fault.format(
+                link=record.image) + " (put the file in content/media/ and write "
+                "/media/its-name)")
+        line = _line_in_markdown(record, {link, written})
+        if line is not None:
+            return Problem(record.source, line, fault.format(link=written))
+    for item in config.menu:
+        if item.url in (written, link):
+            return Problem("site_config.yaml", None,
+                           f"menu item '{item.title}': " + fault.format(link=item.url))
+    template = config.templates_dir / page.template
+    shown = template.relative_to(config.root).as_posix() if template.is_relative_to(
+        config.root) else template.as_posix()
+    return Problem(shown, None, fault.format(link=link) + f" (on {page.url})")
+
+
+def _line_in_markdown(record: Article | Event | StaticPage, forms: set[str]) -> int | None:
+    """The file line where the Markdown of `record` writes the link in one of its forms."""
+    if isinstance(record, Event):
+        text, first = record.description, record.lines.get("description", record.line) + 1
+    else:
+        text, first = record.markdown, record.body_line
+    for index, line in enumerate(text.split("\n")):
+        if any(f"({w}" in line or f'"{w}"' in line or f"<{w}>" in line or f"]: {w}" in line
+               or f"'{w}'" in line for w in forms):
+            return first + index
+    return None

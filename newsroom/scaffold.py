@@ -1,0 +1,103 @@
+"""`new`: the text of a new article, event or page, ready for an editor to fill in."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from newsroom.config import SiteConfig
+from newsroom.slugs import slugify
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file to create: where, and what it says."""
+
+    path: Path
+    text: str
+
+
+def _quoted(value: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar: safe for any title.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _stamp(moment: date | datetime) -> str:
+    if isinstance(moment, datetime):
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.isoformat()
+
+
+def _slug_or_default(title: str, fallback: str) -> str:
+    return slugify(title) or fallback
+
+
+def new_article(config: SiteConfig, title: str, *, when: date | datetime,
+                category: str | None = None,
+                tags: tuple[str, ...] = ()) -> NewFile:
+    """A draft article dated `when`, at content/news/YYYY-MM-DD-slug.md."""
+    slug = _slug_or_default(title, "article")
+    path = config.root / "content" / "news" / f"{when:%Y-%m-%d}-{slug}.md"
+    tag_list = ", ".join(_quoted(t) for t in tags)
+    text = (
+        "---\n"
+        f"title: {_quoted(title)}\n"
+        f"date: {_stamp(when)}\n"
+        f"author: {_quoted(config.author)}\n"
+        f"category: {_quoted(category) if category else ''}\n"
+        f"tags: [{tag_list}]\n"
+        "# One or two plain sentences for lists and feeds; leave empty to use the first\n"
+        "# paragraph.\n"
+        "summary:\n"
+        "# Delete this line (or write false) when the article is ready to publish.\n"
+        "draft: true\n"
+        "---\n\n"
+        "Write the first paragraph here: it says what happened, to whom, and why it matters.\n\n"
+        "## A subheading\n\n"
+        "More detail. Link to other pages of the site with addresses that start with /, "
+        "such as [our events](/events/).\n"
+    )
+    return NewFile(path, text)
+
+
+def new_event(config: SiteConfig, title: str, *, start: datetime, all_day: bool) -> NewFile:
+    """An event listing starting at `start`, at content/events/YYYY-MM-DD-slug.yaml."""
+    slug = _slug_or_default(title, "event")
+    path = config.root / "content" / "events" / f"{start:%Y-%m-%d}-{slug}.yaml"
+    when = (f"start: {start:%Y-%m-%d}\n# end: {start:%Y-%m-%d}  (the last day, for events "
+            "over several days)\n") if all_day else (
+        f"start: {_stamp(start)}\nend: {_stamp(start + timedelta(hours=1))}\n")
+    text = (
+        f"title: {_quoted(title)}\n"
+        f"{when}"
+        f"# timezone: {config.timezone.key}\n"
+        "# The venue and its address, and/or the address to join online.\n"
+        "location:\n"
+        "online_url:\n"
+        "booking_url:\n"
+        f"organiser: {_quoted(config.publisher)}\n"
+        "# One plain sentence for lists and calendars.\n"
+        "summary:\n"
+        "description: |\n"
+        "  What the event is about, who it is for and how to take part (Markdown).\n"
+        "tags: []\n"
+        "# Slugs of articles about this event.\n"
+        "related: []\n"
+    )
+    return NewFile(path, text)
+
+
+def new_page(config: SiteConfig, title: str) -> NewFile:
+    """A static page at content/pages/slug.md."""
+    slug = _slug_or_default(title, "page")
+    path = config.root / "content" / "pages" / f"{slug}.md"
+    text = (
+        "---\n"
+        f"title: {_quoted(title)}\n"
+        "summary:\n"
+        "---\n\n"
+        "Write the page here, in Markdown.\n"
+    )
+    return NewFile(path, text)

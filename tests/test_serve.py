@@ -1,0 +1,211 @@
+"""`serve` for real: a preview server on a free port, edited, broken, fixed and stopped."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_fixture
+
+from newsroom.cli import _parser
+from newsroom.server import inject_live_script, local_url, resolve_request
+
+FIRST = "content/news/2024-01-10-first-bulletin.md"
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
+    """GET a URL: status, headers and body, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_for(condition, seconds: float = 15.0):
+    """Poll until condition() is truthy; return its value (or fail after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"gave up waiting after {seconds} s")
+
+
+class Preview:
+    """A running `python build.py serve` on a copy of tests/sites/basepath."""
+
+    def __init__(self, root: Path, port: int) -> None:
+        self.root = root
+        self.url = f"http://127.0.0.1:{port}/"
+        self.stdout = root.parent / "serve.out"
+        self.stderr = root.parent / "serve.err"
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+            cwd=root, stdout=self.stdout.open("w"), stderr=self.stderr.open("w"))
+
+    def state(self) -> dict | None:
+        """The preview's build state, or None while it is not answering."""
+        try:
+            status, _, body = fetch(self.url + "__newsroom/state")
+        except (urllib.error.URLError, ConnectionError):
+            return None
+        return json.loads(body) if status == 200 else None
+
+    def page(self, path: str) -> str:
+        """A page as the browser gets it."""
+        return fetch(self.url + path)[2].decode("utf-8")
+
+    def edit(self, relative: str, old: str, new: str) -> None:
+        """Change text in a site file, as an editor saving it would."""
+        path = self.root / relative
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    def stop(self) -> int:
+        """Ctrl-C, then the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def preview(tmp_path):
+    root = tmp_path / "site"
+    copy_fixture("basepath", root)
+    running = Preview(root, free_port())
+    wait_for(running.state)
+    yield running
+    running.stop()
+
+
+def test_serve_builds_and_serves_the_site_with_local_links(preview):
+    page = preview.page("news/first-bulletin/")
+    assert "<h1 id=\"headline\">First bulletin</h1>" in page
+    assert 'href="/about/"' in page  # the base path /site/ is dropped: the preview is at /
+    feed = preview.page("feed.xml")
+    assert f"<link>{preview.url}</link>" in feed
+    assert "EventSource" not in feed
+
+
+def test_the_reload_script_is_only_in_served_pages_never_in_built_files(preview):
+    assert "EventSource" in preview.page("news/first-bulletin/")
+    assert not (preview.root / "public").exists()  # the preview never writes the output
+
+
+def test_an_edit_shows_in_the_served_page(preview):
+    before = preview.state()["generation"]
+    preview.edit(FIRST, "title: First bulletin", "title: First bulletin, revised")
+    wait_for(lambda: preview.state()["generation"] > before)
+    assert "First bulletin, revised" in preview.page("news/first-bulletin/")
+
+
+def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem_until_fixed(preview):
+    good = preview.page("news/first-bulletin/")
+    generation = preview.state()["generation"]
+    preview.edit(FIRST, "date: 2024-01-10 09:00", "date: July 6th")
+    problems = wait_for(lambda: preview.state()["problems"])
+    assert problems == ["content/news/2024-01-10-first-bulletin.md:3: date: 'July 6th' is not "
+                        "a date (write 2020-07-06 or 2020-07-06 09:30)"]
+    assert preview.page("news/first-bulletin/") == good
+    wait_for(lambda: "is not a date" in preview.stderr.read_text())
+    preview.edit(FIRST, "date: July 6th", "date: 2024-01-10 09:00")
+    state = wait_for(lambda: (s := preview.state()) and not s["problems"] and s)
+    assert state["generation"] == generation + 1
+
+
+def test_the_event_stream_sends_the_state_and_every_change(preview):
+    host, port = preview.url.split("//")[1].rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=15)
+    connection.request("GET", "/__newsroom/events")
+    response = connection.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def next_state() -> dict:
+        while True:
+            line = response.fp.readline().decode()
+            if line.startswith("data: "):
+                return json.loads(line[6:])
+
+    first = next_state()
+    assert first["problems"] == []
+    preview.edit(FIRST, "title: First bulletin", "title: Streamed")
+    assert next_state()["generation"] == first["generation"] + 1
+    connection.close()
+
+
+@pytest.mark.parametrize("path", ["/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                                  "/news/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+                                  "/..%2f..%2f..%2fetc%2fpasswd", "/%2e%2e%5c%2e%2e%5cetc"])
+def test_requests_outside_the_output_folder_are_refused(preview, path):
+    host, port = preview.url.split("//")[1].rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == 403
+    assert b"root:" not in body
+
+
+def test_folders_are_never_listed_and_missing_pages_get_the_404_page(preview):
+    status, _, body = fetch(preview.url + "media/")
+    assert status == 404
+    assert b"square.svg" not in body
+    assert b"Page not found" in body
+
+
+def test_content_types_are_right(preview):
+    expected = {"": "text/html; charset=utf-8", "static/style.css": "text/css; charset=utf-8",
+                "feed.xml": "application/xml; charset=utf-8",
+                "events/calendar.ics": "text/calendar; charset=utf-8",
+                "media/square.svg": "image/svg+xml", "robots.txt": "text/plain; charset=utf-8"}
+    for path, content_type in expected.items():
+        assert fetch(preview.url + path)[1]["Content-Type"] == content_type, path
+
+
+def test_ctrl_c_stops_the_server_cleanly(preview):
+    assert preview.stop() == 0
+    assert preview.stdout.read_text().strip().endswith("Stopped.")
+    assert "Traceback" not in preview.stderr.read_text()
+
+
+def test_serve_listens_on_loopback_unless_told_otherwise():
+    args = _parser().parse_args(["serve"])
+    assert (args.host, args.port) == ("127.0.0.1", 8000)
+    assert local_url("0.0.0.0", 8000) == "http://127.0.0.1:8000/"
+    assert local_url("::1", 9000) == "http://[::1]:9000/"
+
+
+def test_resolve_request_keeps_every_request_inside_the_root(tmp_path):
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "index.html").write_text("x")
+    (tmp_path.parent / "secret.txt").write_text("secret")
+    assert resolve_request(tmp_path, "/news/") == tmp_path / "news"
+    assert resolve_request(tmp_path, "/news/index.html") == tmp_path / "news" / "index.html"
+    for hostile in ("/../secret.txt", "/%2e%2e/secret.txt", "/news/%00", "/..%5csecret.txt"):
+        assert resolve_request(tmp_path, hostile) is None, hostile
+    (tmp_path / "escape").symlink_to(tmp_path.parent)
+    assert resolve_request(tmp_path, "/escape/secret.txt") is None
+
+
+def test_the_live_script_goes_just_before_the_end_of_the_body():
+    page = inject_live_script(b"<html><body><p>x</p></body></html>", 7)
+    assert page.index(b"<script>") > page.index(b"<p>x</p>")
+    assert page.endswith(b"</script>\n</body></html>")
+    assert b"const loaded = 7;" in page
