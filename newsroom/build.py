@@ -52,7 +52,8 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
               future: bool = False, render_markdown: bool = False) -> Site:
     """Read and assemble the site (Markdown rendered only if asked); raise BuildError."""
     content, problems = read_content(config)
-    problems += check_output_dir(config.output_dir, config.root, config.templates_dir)
+    problems += check_output_dir(config.output_dir, config.root, config.templates_dir,
+                                 config.output_dir_from)
     if problems:
         raise BuildError(problems)
     if render_markdown:
@@ -113,7 +114,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                            timings=timings)
     clock = _Stopwatch(timings)
     files = publish(rendered.outputs, rendered.site.assets, config.output_dir, config.root,
-                    config.templates_dir)
+                    config.templates_dir, config.output_dir_from)
     clock.lap("write")
     return BuildReport(pages=len(rendered.html), feeds=len(rendered.feeds),
                        calendars=len(rendered.calendars), files=files,

@@ -43,6 +43,7 @@ class SiteConfig:
     feed_limit: int
     feed_full_content: bool
     output_dir: Path
+    output_dir_from: str
     templates_dir: Path
     sanitize_html: bool
     copyright: str
@@ -62,7 +63,7 @@ CONFIG_SCHEMA: f.Schema = {
     "title": f.Field(f.text, required=True, example="Our news"),
     "description": f.Field(f.text),
     "base_url": f.Field(f.web_url, required=True, example="https://news.example.org/"),
-    "language": f.Field(f.text),
+    "language": f.Field(f.language),
     "timezone": f.Field(f.timezone),
     "author": f.Field(f.text),
     "publisher": f.Field(f.text),
@@ -127,8 +128,10 @@ def load_config(path: Path, *, base_url: str | None = None,
     site_url = values["base_url"]
     parts = urlsplit(site_url)
     if parts.query or parts.fragment:
-        raise BuildError([Problem(name, doc.line(("base_url",)), "base_url: may not have ? or "
-                                  "# parts (write https://news.example.org/ or .../site/)")])
+        place = Problem("--base-url", None, "") if base_url is not None else Problem(
+            name, doc.line(("base_url",)), "")
+        raise BuildError([Problem(place.path, place.line, "base_url: may not have ? or # "
+                                  "parts (write https://news.example.org/ or .../site/)")])
     if not parts.path.endswith("/"):
         site_url = site_url + "/"
     title = values["title"]
@@ -150,6 +153,7 @@ def load_config(path: Path, *, base_url: str | None = None,
         feed_limit=values.get("feed_limit", 20),
         feed_full_content=values.get("feed_full_content", True),
         output_dir=(output_dir or root / values.get("output_dir", "public")).resolve(),
+        output_dir_from="--output" if output_dir else name,
         templates_dir=(root / values.get("templates_dir", "templates")).resolve(),
         sanitize_html=values.get("sanitize_html", True),
         copyright=values.get("copyright", ""),

@@ -13,7 +13,7 @@ import frontmatter
 
 from newsroom import fields as f
 from newsroom.config import SiteConfig
-from newsroom.problems import Problem
+from newsroom.problems import Problem, site_path
 from newsroom.slugs import slugify
 from newsroom.yamlsource import YamlDoc, parse_yaml
 
@@ -124,7 +124,7 @@ ARTICLE_SCHEMA: f.Schema = {
     "slug": f.Field(f.slug),
     "draft": f.Field(f.boolean),
     "updated": f.Field(f.when),
-    "guid": f.Field(f.text),
+    "guid": f.Field(f.uri),
     "related_events": f.Field(f.string_list),
 }
 
@@ -174,7 +174,7 @@ def read_content(config: SiteConfig) -> tuple[Content, list[Problem]]:
 
 
 def _rel(config: SiteConfig, path: Path) -> str:
-    return _relative_or_absolute(path, config.root)
+    return site_path(path, config.root)
 
 
 def _files(config: SiteConfig, folder: str, problems: list[Problem],
@@ -206,18 +206,20 @@ def _walk(base: Path, problems: list[Problem], site_root: Path,
         relative = path.relative_to(base)
         if any(part.startswith(".") or part.endswith("~") for part in relative.parts):
             continue
-        if not path.resolve().is_relative_to(inside):
-            shown = _relative_or_absolute(path, site_root)
+        try:
+            resolved = path.resolve(strict=path.is_symlink())
+        except (OSError, RuntimeError):
+            problems.append(Problem(site_path(path, site_root), None,
+                                    "is a broken symlink or a symlink loop; remove it"))
+            continue
+        if not resolved.is_relative_to(inside):
+            shown = site_path(path, site_root)
             problems.append(Problem(shown, None, "is a symlink to a file outside the site; "
                                                  "copy the file into the site instead"))
             continue
         if path.is_file():
             found.append(path)
     return found
-
-
-def _relative_or_absolute(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def _read_text(config: SiteConfig, path: Path, problems: list[Problem]) -> str | None:
@@ -228,11 +230,17 @@ def _read_text(config: SiteConfig, path: Path, problems: list[Problem]) -> str |
         problems.append(Problem(rel, None, f"cannot read: {error.strerror}"))
         return None
     try:
-        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         problems.append(Problem(rel, line, "is not UTF-8 text; save the file as UTF-8"))
         return None
+    found = f.FORBIDDEN_CHARACTERS.search(text)
+    if found:
+        line = text[: found.start()].count("\n") + 1
+        problems.append(Problem(rel, line, f.forbidden_character(found.group()) or ""))
+        return None
+    return text
 
 
 def _split_front_matter(config: SiteConfig, path: Path, problems: list[Problem], kind: str
@@ -278,6 +286,7 @@ def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
 
 def _slug_from_file(path: Path) -> str:
     return slugify(re.sub(r"^\d{4}-\d{2}-\d{2}-", "", path.stem)) or slugify(path.stem)
+
 
 
 def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Article | None:
@@ -329,7 +338,12 @@ def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> Stati
     if checked.problems:
         return None
     v = checked.values
-    return StaticPage(source=rel, slug=v.get("slug") or slugify(path.stem), title=v["title"],
+    slug = v.get("slug") or slugify(path.stem)
+    if not slug:
+        problems.append(Problem(rel, 1, "file name gives no address; rename it "
+                                        "some-words.md or add slug: some-words"))
+        return None
+    return StaticPage(source=rel, slug=slug, title=v["title"],
                       summary=v.get("summary"), markdown=body, body_line=body_line,
                       extra=checked.extra, lines=_key_lines(doc, (), meta))
 
@@ -353,14 +367,14 @@ def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> lis
         items = [((), "", doc.data)]
     events = []
     for key, label, item in items:
-        event = _read_event(config, rel, doc, key, label, item, problems)
+        event = _read_event(config, rel, doc, key, label, item, problems, path.stem)
         if event is not None:
             events.append(event)
     return events
 
 
 def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: str,
-                item: Any, problems: list[Problem]) -> Event | None:
+                item: Any, problems: list[Problem], file_stem: str) -> Event | None:
     checked = f.check_fields(item, EVENT_SCHEMA, doc, key, rel, label=label, keep_unknown=True)
     problems.extend(checked.problems)
     if checked.problems:
@@ -385,12 +399,16 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         return None
     start = _localise(start_value, zone)
     end = _localise(end_value, zone) if end_value is not None else None
-    if end is not None and end < start:
+    if end is not None and (end < start or (end == start and not all_day)):
         problems.append(Problem(rel, doc.line(key + ("end",)), f"{prefix}end: "
-                                f"{_iso(end_value)} is before the start {_iso(start_value)}; "
-                                "write an end after the start"))
+                                f"{_iso(end_value)} is not after the start "
+                                f"{_iso(start_value)}; write a later end, or leave it out"))
         return None
-    slug = v.get("slug") or slugify(f"{start.date().isoformat()} {v['title']}")
+    # A file with one event is named for it, and the name stays when the event is moved to
+    # another day: so do its address and calendar UID. Events in a list are told apart by
+    # their start date and title.
+    slug = v.get("slug") or (slugify(file_stem) if not label else "") or slugify(
+        f"{start.date().isoformat()} {v['title']}")
     host = re.sub(r"^https?://([^/:]+).*$", r"\1", config.base_url)
     return Event(
         source=rel,

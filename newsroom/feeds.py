@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
@@ -14,7 +14,7 @@ from icalendar import Event as CalendarEvent
 from newsroom import __version__, timefmt
 from newsroom.content import Article, Event
 from newsroom.markup import rewrite_urls
-from newsroom.pages import Page, Urls, article_summary, event_summary
+from newsroom.pages import Page, Urls, article_summary, event_summary, feed_id
 from newsroom.render import Output
 from newsroom.site import Site
 
@@ -74,8 +74,8 @@ def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_
     for article in reversed(articles):  # feedgen prepends; this keeps newest first
         entry = generator.add_entry()
         link = urls.absolute(urls.article(article))
-        entry.id(article.guid or link)
-        entry.guid(article.guid or link, permalink=article.guid is None)
+        entry.id(feed_id(article, urls))
+        entry.guid(feed_id(article, urls), permalink=article.guid is None)
         entry.title(article.title)
         entry.link(href=link, rel="alternate")
         entry.author({"name": article.author})
@@ -135,7 +135,8 @@ def _vevent(event: Event, urls: Urls, stamp: datetime) -> CalendarEvent:
         item.add("dtend", event.ends.date())
     else:
         item.add("dtstart", event.start)
-        item.add("dtend", event.end or event.start + timedelta(hours=1))
+        if event.end is not None:  # without one, RFC 5545 reads the event as a moment
+            item.add("dtend", event.end)
     item.add("summary", event.title)
     page = urls.absolute(urls.event(event))
     item.add("url", page)

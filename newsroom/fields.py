@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from newsroom.problems import Problem
 from newsroom.slugs import slugify
@@ -59,10 +59,10 @@ def check_fields(mapping: Any, schema: Schema, doc: YamlDoc, key: Key, path: str
             continue
         field = schema.get(name)
         if field is None:
-            near = difflib.get_close_matches(name, list(schema), n=1, cutoff=0.75)
+            near = near_miss(name, schema)
             if near:
                 problems.append(Problem(path, line, f"{prefix}unknown key '{name}' "
-                                                    f"(did you mean '{near[0]}'?)"))
+                                                    f"(did you mean '{near}'?)"))
             elif keep_unknown:
                 extra[name] = raw
             else:
@@ -86,6 +86,46 @@ def check_fields(mapping: Any, schema: Schema, doc: YamlDoc, key: Key, path: str
     return Checked(values, extra, problems)
 
 
+def _typos(a: str, b: str) -> int:
+    """Edits between two words, a swap of neighbours counting as one (optimal alignment)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def near_miss(name: str, known: Iterable[str]) -> str | None:
+    """The known word `name` is probably a typo of (one or two slips), if any.
+
+    Closer than difflib's ratio: 'subtitle' is a custom key, not a misspelt 'title'.
+    """
+    allowed = 1 if len(name) <= 6 else 2
+    scored = sorted((_typos(name.lower(), word.lower()), word) for word in known)
+    return scored[0][1] if scored and scored[0][0] <= allowed else None
+
+
+# Characters that XML 1.0 (feeds) and HTML forbid: C0 controls but tab, newline and
+# carriage return; lone surrogates; and the non-characters U+FFFE and U+FFFF.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff"
+                                  "\ufffe\uffff]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """A message naming the first character feeds and pages cannot carry, if any."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if not found:
+        return None
+    return (f"contains the invisible control character U+{ord(found.group()):04X}, which "
+            "feeds and web pages cannot carry (it often comes with pasted text); delete it")
+
+
 def _show(value: Any) -> str:
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "...'"
@@ -99,6 +139,9 @@ def text(value: Any) -> str:
     result = str(value).strip()
     if not result:
         raise FieldError("is empty")
+    problem = forbidden_character(result)
+    if problem:
+        raise FieldError(problem)
     return result
 
 
@@ -123,8 +166,19 @@ def string_list(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(result))
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
 def when(value: Any) -> date | datetime:
     """A date (2020-07-06) or a date and time (2020-07-06 09:30, with optional offset)."""
+    moment = _moment(value)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise FieldError(f"{_show(value)} is outside the years {FIRST_YEAR} to {LAST_YEAR} "
+                         "(write a date such as 2020-07-06)")
+    return moment
+
+
+def _moment(value: Any) -> date | datetime:
     if isinstance(value, datetime | date):
         return value
     if isinstance(value, str):
@@ -146,13 +200,22 @@ def when(value: Any) -> date | datetime:
 def timezone(value: Any) -> ZoneInfo:
     """An IANA time zone name such as Europe/London."""
     hint = "(write an IANA name such as Europe/London or America/New_York)"
-    name_pattern = r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*"
-    if not isinstance(value, str) or not re.fullmatch(name_pattern, value.strip()):
-        raise FieldError(f"{_show(value)} is not a time zone {hint}")
+    if not isinstance(value, str) or value.strip() not in _zone_names():
+        near = near_miss(value, _zone_names()) if isinstance(value, str) else None
+        hint = f"(did you mean {near}?)" if near else hint
+        raise FieldError(f"{_show(value)} is not a known time zone {hint}")
     try:
         return ZoneInfo(value.strip())
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise FieldError(f"{_show(value)} is not a known time zone {hint}") from None
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    # Only real zones: not 'localtime', 'posixrules' or the 'right/' leap-second copies.
+    return frozenset(name for name in available_timezones()
+                     if not name.startswith(("right/", "posix/")) and name not in (
+                         "localtime", "posixrules", "Factory"))
 
 
 def web_url(value: Any) -> str:
@@ -179,6 +242,25 @@ def link(value: Any) -> str:
                          "this site or https://example.org/page)") from None
 
 
+def uri(value: Any) -> str:
+    """A permanent id that is a full URI: https://..., tag:..., or urn:..."""
+    result = text(value)
+    if not re.fullmatch(r"(https?://[^\s/?#]+[^\s]*|tag:[^\s]+|urn:[a-zA-Z0-9][^\s]*)",
+                        result):
+        raise FieldError(f"{_show(value)} is not a full URI (write the article's first "
+                         "address, https://..., or a tag: such as "
+                         "tag:example.org,2020:bright-future)")
+    return result
+
+
+def language(value: Any) -> str:
+    """A BCP 47 language tag such as en-GB."""
+    result = text(value)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", result):
+        raise FieldError(f"{_show(value)} is not a language tag (write en-GB, en, cy or fr)")
+    return result
+
+
 def slug(value: Any) -> str:
     """Lowercase letters, digits and hyphens: the last part of a page's address."""
     result = text(value)
@@ -195,8 +277,8 @@ def choice(*options: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         result = text(value).lower()
         if result not in options:
-            near = difflib.get_close_matches(result, options, n=1)
-            hint = f"did you mean '{near[0]}'? " if near else ""
+            near = near_miss(result, options)
+            hint = f"did you mean '{near}'? " if near else ""
             raise FieldError(f"{_show(value)} is not allowed ({hint}write one of: "
                              f"{', '.join(options)})")
         return result

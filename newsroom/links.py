@@ -11,7 +11,7 @@ from newsroom.build import RenderedSite
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
 from newsroom.pages import Page, Urls, site_urls
-from newsroom.problems import Problem
+from newsroom.problems import Problem, site_path
 
 LINK_ATTRIBUTES = {"a": ("href",), "link": ("href",), "img": ("src", "srcset"),
                    "script": ("src",), "source": ("src", "srcset"), "iframe": ("src",),
@@ -127,9 +127,8 @@ def _place(link: str, fault: str, page: Page, records: dict, config: SiteConfig)
             return Problem("site_config.yaml", None,
                            f"menu item '{item.title}': " + fault.format(link=item.url))
     template = config.templates_dir / page.template
-    shown = template.relative_to(config.root).as_posix() if template.is_relative_to(
-        config.root) else template.as_posix()
-    return Problem(shown, None, fault.format(link=link) + f" (on {page.url})")
+    return Problem(site_path(template, config.root), None,
+                   fault.format(link=link) + f" (on {page.url})")
 
 
 def _line_in_markdown(record: Article | Event | StaticPage, forms: set[str]) -> int | None:

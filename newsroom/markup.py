@@ -77,7 +77,7 @@ def render_markdown(text: str, *, base_path: str = "/", safe: bool = True) -> st
 
 def under_base(url: str, base_path: str) -> str:
     """Put a root-relative URL ('/about/') under the site's base path ('/site/about/')."""
-    if url.startswith("/") and not url.startswith("//") and not url.startswith(base_path):
+    if url.startswith("/") and not url.startswith("//"):
         return base_path + url[1:]
     return url
 
@@ -103,14 +103,15 @@ def rewrite_urls(fragment: str, change: Callable[[str], str]) -> str:
     finder.close()
     if not finder.found:
         return fragment
+    # HTMLParser counts lines by "\n" alone (not U+2028 and friends): so must we.
     line_starts = [0]
-    for line in fragment.splitlines(keepends=True):
-        line_starts.append(line_starts[-1] + len(line))
+    for line in fragment.split("\n"):
+        line_starts.append(line_starts[-1] + len(line) + 1)
     pieces, done = [], 0
     for (line, column), text, tag, attrs in finder.found:
         start = line_starts[line - 1] + column
-        if fragment[start:start + len(text)] != text:  # never expected; leave the tag be
-            continue
+        if fragment[start:start + len(text)] != text:
+            raise ValueError(f"cannot find the tag {text!r} to rewrite its links")
         pieces += [fragment[done:start], _tag_with_urls(tag, attrs, text, change)]
         done = start + len(text)
     pieces.append(fragment[done:])

@@ -3,40 +3,51 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from newsroom.content import Asset
-from newsroom.problems import BuildError, Problem
+from newsroom.problems import BuildError, Problem, site_path
 from newsroom.render import Output
 
 MARKER = ".newsroom-output"
 
 
-def check_output_dir(out_dir: Path, root: Path, templates_dir: Path) -> list[Problem]:
-    """Problems with writing to out_dir: it may not hold or be the site's own folders."""
+def check_output_dir(out_dir: Path, root: Path, templates_dir: Path,
+                     source: str = "site_config.yaml") -> list[Problem]:
+    """Problems with writing to out_dir: it may not hold, be or sit in the site's own folders.
+
+    `source` is where the folder was named: the config file, or --output.
+    """
     out_dir = out_dir.resolve()
     root = root.resolve()
+    what = "output_dir: " if source.endswith(".yaml") else ""
     protected = [root, root / "content", root / "templates", templates_dir.resolve(),
                  Path.home().resolve(), Path(out_dir.anchor)]
     for folder in protected:
         if out_dir == folder or out_dir in folder.parents:
-            return [Problem("site_config.yaml", None, f"output_dir: {out_dir} would overwrite "
-                            f"{folder}; choose a folder of its own such as public/")]
+            return [Problem(source, None, f"{what}{out_dir} would overwrite {folder}; choose "
+                                          "a folder of its own such as public/")]
+    # Inside content/ or the theme, the site would read its own output on the next build.
+    for folder in (root / "content", templates_dir.resolve()):
+        if out_dir.is_relative_to(folder):
+            return [Problem(source, None, f"{what}{out_dir} is inside {folder}; choose a "
+                                          "folder outside it such as public/")]
     if out_dir.exists() and not out_dir.is_dir():
-        return [Problem("site_config.yaml", None, f"output_dir: {out_dir} is a file; choose a "
-                                                  "folder such as public/")]
+        return [Problem(source, None, f"{what}{out_dir} is a file; choose a folder such as "
+                                      "public/")]
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        return [Problem("site_config.yaml", None, f"output_dir: {out_dir} has files newsroom "
-                        "did not make; empty it or choose another folder such as public/")]
+        return [Problem(source, None, f"{what}{out_dir} has files newsroom did not make; "
+                                      "empty it or choose another folder such as public/")]
     return []
 
 
 def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, root: Path,
-            templates_dir: Path | None = None) -> int:
+            templates_dir: Path | None = None, source: str = "site_config.yaml") -> int:
     """Write every output and asset into out_dir as one swap; return the files written."""
-    problems = check_output_dir(out_dir, root, templates_dir or root / "templates")
+    problems = check_output_dir(out_dir, root, templates_dir or root / "templates", source)
     if problems:
         raise BuildError(problems)
     out_dir = out_dir.resolve()
@@ -65,19 +76,24 @@ def _write(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, st
         target = _inside(staging, asset.url_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(asset.source, target)
-        written.add(asset.url_path)
+        written.add(posixpath.normpath(asset.url_path))
     for output in outputs:
-        if output.path in written:
+        if posixpath.normpath(output.path) in written:
             raise BuildError([Problem(output.path, None, "two things want this address; "
                                       "rename one of them")])
         target = _inside(staging, output.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(output.data)
-        written.add(output.path)
+        written.add(posixpath.normpath(output.path))
     # The old site stays whole until the new one is complete; then one rename each.
     if out_dir.exists():
         out_dir.rename(old)
-    staging.rename(out_dir)
+    try:
+        staging.rename(out_dir)
+    except OSError:
+        if old.exists() and not out_dir.exists():
+            old.rename(out_dir)  # put the previous site back before reporting
+        raise
     return len(written) - 1
 
 
@@ -90,7 +106,7 @@ def _inside(folder: Path, relative: str) -> Path:
 
 def create_file(path: Path, text: str, root: Path) -> None:
     """Create a new file inside the site; never overwrite one (raises BuildError)."""
-    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    shown = site_path(path, root)
     if path.exists():
         raise BuildError([Problem(shown, None, "already exists; choose another title, or "
                                                "edit the file that is there")])

@@ -13,7 +13,7 @@ from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import first_paragraph_text, under_base
 from newsroom.problems import BuildError, Problem
 from newsroom.site import Site, Term, is_upcoming
-from newsroom.slugs import slugify
+from newsroom.slugs import term_slug
 
 EVENT_STATUS_SCHEMA = {
     "scheduled": "EventScheduled",
@@ -198,10 +198,12 @@ def plan_pages(site: Site) -> list[Page]:
     pages += _paginated(site.articles, config.per_page, urls.news, "list.html",
                         lambda n: meta(_numbered(config.news_title, n), urls.news(n)),
                         {"heading": config.news_title})
+    terms = {("category", t.slug): t for t in site.categories}
+    terms.update({("tag", t.slug): t for t in site.tags})
     for index, article in enumerate(site.articles):
         newer = site.articles[index - 1] if index > 0 else None
         older = site.articles[index + 1] if index + 1 < len(site.articles) else None
-        pages.append(_article_page(site, urls, meta, article, newer, older))
+        pages.append(_article_page(site, urls, meta, article, newer, older, terms))
     for term in site.categories:
         feed = (("application/rss+xml", f"{term.name} (RSS)", urls.category_feed(term)),)
         pages += _paginated(term.articles, config.per_page,
@@ -244,13 +246,21 @@ def plan_pages(site: Site) -> list[Page]:
         "meta": meta("Page not found", urls.not_found(), noindex=True, jsonld={
             "@context": "https://schema.org", "@type": "WebPage", "name": "Page not found"}),
     }))
-    _check_unique_urls(pages)
+    _check_unique_urls(pages, site, urls)
     return pages
 
 
-def _check_unique_urls(pages: list[Page]) -> None:
+def _check_unique_urls(pages: list[Page], site: Site, urls: Urls) -> None:
     first: dict[str, Page] = {}
     problems = []
+    # Feed readers tell entries apart by id alone: two articles with one id lose one.
+    ids: dict[str, Article] = {}
+    for article in site.articles:
+        other = ids.setdefault(feed_id(article, urls), article)
+        if other is not article:
+            problems.append(Problem(article.source, article.lines.get("guid"),
+                                    f"guid: {feed_id(article, urls)} is also the feed id of "
+                                    f"{other.source}; give each article its own guid"))
     for page in pages:
         other = first.setdefault(page.url, page)
         if other is not page:
@@ -281,13 +291,19 @@ def _paginated(items: Sequence[Any], per_page: int, url_of: Callable[[int], str]
     return pages
 
 
+def feed_id(article: Article, urls: Urls) -> str:
+    """The article's permanent id in feeds: its guid, else its absolute address."""
+    return article.guid or urls.absolute(urls.article(article))
+
+
 def article_summary(article: Article) -> str:
     """The article's summary, else the first paragraph of its body."""
     return article.summary or first_paragraph_text(article.html)
 
 
 def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Article,
-                  newer: Article | None, older: Article | None) -> Page:
+                  newer: Article | None, older: Article | None,
+                  terms: dict[tuple[str, str], Term]) -> Page:
     url = urls.article(article)
     summary = article_summary(article)
     image = urls.absolute(urls.site_link(article.image)) if article.image else None
@@ -316,19 +332,13 @@ def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Ar
                      jsonld=jsonld),
         "article": article,
         "summary": summary,
-        "category": _term_of(site.categories, article.category),
-        "tags": tuple(t for name in article.tags if (t := _term_of(site.tags, name))),
+        "category": terms.get(("category", term_slug(article.category)))
+        if article.category else None,
+        "tags": tuple(terms[("tag", term_slug(name))] for name in article.tags),
         "events": site.events_of_article.get(article.slug, ()),
         "newer": newer,
         "older": older,
     }, article.source)
-
-
-def _term_of(terms: tuple[Term, ...], name: str | None) -> Term | None:
-    if name is None:
-        return None
-    key = slugify(name) or name
-    return next((t for t in terms if t.slug == key), None)
 
 
 def attendance_mode(event: Event) -> str:
@@ -360,10 +370,11 @@ def event_jsonld(event: Event, urls: Urls, description: str) -> dict[str, Any]:
         "eventAttendanceMode": "https://schema.org/" + {
             "offline": "OfflineEventAttendanceMode", "online": "OnlineEventAttendanceMode",
             "mixed": "MixedEventAttendanceMode"}[mode],
-        "location": locations[0] if len(locations) == 1 else locations,
         "organizer": {"@type": "Organization", "name": event.organiser},
         "url": urls.absolute(urls.event(event)),
     }
+    if locations:
+        data["location"] = locations[0] if len(locations) == 1 else locations
     if event.booking_url:
         data["offers"] = {"@type": "Offer", "url": event.booking_url}
     return data

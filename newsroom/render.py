@@ -16,7 +16,7 @@ from markupsafe import Markup
 from newsroom import timefmt
 from newsroom.markup import reading_minutes
 from newsroom.pages import Page, Urls, article_summary, attendance_mode, event_summary
-from newsroom.problems import BuildError, Problem
+from newsroom.problems import BuildError, Problem, site_path
 from newsroom.site import Site
 
 # Called as progress(stage, done, total) while a long stage runs; the CLI draws it.
@@ -65,7 +65,7 @@ def render_pages(pages: list[Page], site: Site, urls: Urls,
     """Render every page; raise BuildError with every template problem found."""
     config = site.config
     if not config.templates_dir.is_dir():
-        raise BuildError([Problem(_shown(config.templates_dir, config.root), None,
+        raise BuildError([Problem(site_path(config.templates_dir, config.root), None,
                                   "no templates folder here (copy templates/ from newsroom or "
                                   "set templates_dir: in site_config.yaml)")])
     env = make_environment(config.templates_dir)
@@ -87,7 +87,7 @@ def render_pages(pages: list[Page], site: Site, urls: Urls,
                 problems.append(problem)
             continue
         except jinja2.TemplateNotFound as error:
-            problem = Problem(_shown(config.templates_dir, config.root), None,
+            problem = Problem(site_path(config.templates_dir, config.root), None,
                               f"template '{error.name}' is missing; add it")
             if problem not in problems:
                 problems.append(problem)
@@ -101,14 +101,10 @@ def render_pages(pages: list[Page], site: Site, urls: Urls,
     return outputs
 
 
-def _shown(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-
-
 def _template_path(filename: str | None, config: Any) -> str:
     if not filename:
         return "templates"
-    return _shown(Path(filename).resolve(), config.root)
+    return site_path(Path(filename).resolve(), config.root)
 
 
 def _runtime_problem(error: Exception, page: Page, config: Any) -> Problem:

@@ -10,7 +10,7 @@ from datetime import datetime
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Asset, Content, Event, StaticPage
 from newsroom.problems import BuildError, Problem
-from newsroom.slugs import slugify
+from newsroom.slugs import term_slug
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def _terms(names_per_article: list[tuple[str, ...]], articles: tuple[Article, ..
     for names, article in zip(names_per_article, articles, strict=True):
         for name in names:
             # 'Life sciences' and 'life sciences' are one term; the first spelling seen wins.
-            key = slugify(name) or name
+            key = term_slug(name)
             display.setdefault(key, name)
             grouped[key].append(article)
     return tuple(Term(display[key], key, tuple(items))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -14,3 +15,12 @@ def slugify(value: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = re.findall(r"[^\W_]+", stripped.lower())
     return "-".join(words)[:80].strip("-")
+
+
+def term_slug(name: str) -> str:
+    """The address part of a category or tag; never empty, never path syntax like '..'."""
+    slug = slugify(name)
+    if slug:
+        return slug
+    # A name with no letters or digits ('!!!', '..') still needs a safe, stable address.
+    return "term-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 
 def long_date(moment: date | datetime) -> str:
@@ -59,7 +59,3 @@ def iso(moment: date | datetime) -> str:
         return moment.isoformat(timespec="seconds")
     return moment.isoformat()
 
-
-def day_after(moment: date) -> date:
-    """The next day: iCalendar and JSON-LD give all-day ends as the exclusive next day."""
-    return moment + timedelta(days=1)

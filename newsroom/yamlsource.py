@@ -68,8 +68,14 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | No
         what = error.problem or error.context or "invalid YAML"
         hint = _syntax_hint(text, mark)
         return None, [Problem(path, line, f"YAML syntax error: {what}{hint}")]
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1 + line_offset
+        return None, [Problem(path, line, f"contains the character U+{error.character:04X}, "
+                                          "which YAML does not allow; delete it")]
     except yaml.YAMLError as error:
         return None, [Problem(path, None, f"YAML error: {error}")]
+    except RecursionError:
+        return None, [Problem(path, None, "YAML is nested too deeply; write it out plainly")]
     if node is None:
         return YamlDoc(None, {}), []
     problems: list[Problem] = []

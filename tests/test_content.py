@@ -419,15 +419,15 @@ def test_an_end_before_the_start_is_an_error_naming_both(tmp_path):
     events, problems = read_events(tmp_path, "title: Talk\nstart: 2027-07-06 10:00\n"
                                              "end: 2027-07-06 09:00\n")
     assert events == ()
-    assert problems == ["content/events/listing.yaml:3: end: 2027-07-06 09:00 is before the "
-                        "start 2027-07-06 10:00; write an end after the start"]
+    assert problems == ["content/events/listing.yaml:3: end: 2027-07-06 09:00 is not after "
+                        "the start 2027-07-06 10:00; write a later end, or leave it out"]
 
 
 def test_an_all_day_end_before_the_start_is_an_error_naming_both(tmp_path):
     _, problems = read_events(tmp_path, "- title: Fair\n  start: 2027-07-06\n"
                                         "  end: 2027-07-05\n")
-    assert problems == ["content/events/listing.yaml:3: event 1: end: 2027-07-05 is before the "
-                        "start 2027-07-06; write an end after the start"]
+    assert problems == ["content/events/listing.yaml:3: event 1: end: 2027-07-05 is not after "
+                        "the start 2027-07-06; write a later end, or leave it out"]
 
 
 def test_a_timed_event_with_a_date_only_end_is_an_error(tmp_path):
@@ -464,12 +464,20 @@ def test_an_unknown_event_time_zone_is_an_error(tmp_path):
                         "America/New_York)"]
 
 
-def test_event_slug_defaults_to_the_start_date_and_title_and_uid_to_slug_at_host(tmp_path):
-    events, problems = read_events(tmp_path, "title: Summer Fair!\nstart: 2027-07-06 10:00\n",
+def test_a_listed_event_slug_defaults_to_its_start_date_and_title_and_uid_to_slug_at_host(
+        tmp_path):
+    events, problems = read_events(tmp_path, "- title: Summer Fair!\n  start: 2027-07-06 10:00\n",
                                    {"base_url": "https://news.example.org:8443/site/"})
     assert problems == []
     assert events[0].slug == "2027-07-06-summer-fair"
     assert events[0].uid == "2027-07-06-summer-fair@news.example.org"
+
+
+def test_an_event_alone_in_its_file_takes_its_slug_from_the_file_name(tmp_path):
+    events, problems = read_events(tmp_path, "title: Summer Fair!\nstart: 2027-07-06 10:00\n")
+    assert problems == []
+    assert events[0].slug == "listing"
+    assert events[0].uid == "listing@news.example.org"
 
 
 def test_event_slug_and_uid_can_be_given(tmp_path):

@@ -282,10 +282,10 @@ def test_timezone_refuses_an_unknown_zone():
 
 def test_timezone_refuses_a_path():
     assert failure(f.timezone, "../etc/passwd") == (
-        "'../etc/passwd' is not a time zone (write an IANA name such as Europe/London or "
+        "'../etc/passwd' is not a known time zone (write an IANA name such as Europe/London or "
         "America/New_York)")
     assert failure(f.timezone, "/etc/localtime") == (
-        "'/etc/localtime' is not a time zone (write an IANA name such as Europe/London or "
+        "'/etc/localtime' is not a known time zone (write an IANA name such as Europe/London or "
         "America/New_York)")
 
 

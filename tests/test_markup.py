@@ -135,9 +135,10 @@ def test_absolute_protocol_relative_fragment_and_relative_links_are_left_alone()
         "mailto:ed@example.org"]
 
 
-def test_links_already_under_the_base_path_are_not_doubled():
-    html = render_markdown("[a](/site/about/)", base_path="/site/")
-    assert parse(html).a["href"] == "/site/about/"
+def test_site_links_go_under_a_base_path_named_like_a_section():
+    # Published under /news/, the editor's /news/ (the news index) is /news/news/.
+    html = render_markdown("[all news](/news/) and [about](/about/)", base_path="/news/")
+    assert [a["href"] for a in parse(html).find_all("a")] == ["/news/news/", "/news/about/"]
 
 
 def test_attributes_that_are_not_urls_are_left_alone():
@@ -164,7 +165,7 @@ def test_raw_html_is_put_under_the_base_path_even_when_not_sanitised():
 def test_under_base():
     assert under_base("/about/", "/news/") == "/news/about/"
     assert under_base("/", "/news/") == "/news/"
-    assert under_base("/news/about/", "/news/") == "/news/about/"
+    assert under_base("/news/about/", "/news/") == "/news/news/about/"
     assert under_base("//cdn.example/x", "/news/") == "//cdn.example/x"
     assert under_base("https://example.org/", "/news/") == "https://example.org/"
     assert under_base("#x", "/news/") == "#x"

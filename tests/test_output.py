@@ -225,7 +225,7 @@ def test_content_and_templates_cannot_be_the_output(tmp_path: Path, folder: str)
     shutil.copytree(TEMPLATES, root / "templates")
     before = fingerprint(root)
     assert problems_of(config, output_dir=root / folder) == [
-        f"site_config.yaml: output_dir: {root / folder} would overwrite {root / folder}; "
+        f"--output: {root / folder} would overwrite {root / folder}; "
         "choose a folder of its own such as public/"]
     assert fingerprint(root) == before
 
@@ -235,7 +235,7 @@ def test_a_parent_of_the_site_cannot_be_the_output(tmp_path: Path) -> None:
     config = small_site(root)
     parent = root.parent
     assert problems_of(config, output_dir=parent) == [
-        f"site_config.yaml: output_dir: {parent} would overwrite {root}; choose a folder of its "
+        f"--output: {parent} would overwrite {root}; choose a folder of its "
         "own such as public/"]
     assert sorted(p.name for p in parent.iterdir()) == ["site"]
 
@@ -247,7 +247,7 @@ def test_a_symlink_to_the_site_cannot_be_the_output(tmp_path: Path) -> None:
     link.symlink_to(root, target_is_directory=True)
     before = fingerprint(root)
     assert problems_of(config, output_dir=link) == [
-        f"site_config.yaml: output_dir: {root} would overwrite {root}; choose a folder of its "
+        f"--output: {root} would overwrite {root}; choose a folder of its "
         "own such as public/"]
     assert fingerprint(root) == before
 
@@ -258,7 +258,7 @@ def test_a_templates_folder_configured_elsewhere_cannot_be_the_output(tmp_path: 
     shutil.copytree(TEMPLATES, root / "theme")
     before = fingerprint(root / "theme")
     assert problems_of(config, output_dir=root / "theme") == [
-        f"site_config.yaml: output_dir: {root / 'theme'} would overwrite {root / 'theme'}; "
+        f"--output: {root / 'theme'} would overwrite {root / 'theme'}; "
         "choose a folder of its own such as public/"]
     assert fingerprint(root / "theme") == before
 
@@ -269,7 +269,7 @@ def test_a_folder_newsroom_did_not_make_is_refused(tmp_path: Path) -> None:
     (out / "thesis.txt").write_text("Years of work.", encoding="utf-8")
     config = small_site(tmp_path / "site")
     assert problems_of(config, output_dir=out) == [
-        f"site_config.yaml: output_dir: {out} has files newsroom did not make; empty it or "
+        f"--output: {out} has files newsroom did not make; empty it or "
         "choose another folder such as public/"]
     assert fingerprint(out) == {"thesis.txt": hashlib.sha256(b"Years of work.").hexdigest()}
 
@@ -279,7 +279,7 @@ def test_a_file_cannot_be_the_output(tmp_path: Path) -> None:
     out.write_text("not a folder", encoding="utf-8")
     config = small_site(tmp_path / "site")
     assert problems_of(config, output_dir=out) == [
-        f"site_config.yaml: output_dir: {out} is a file; choose a folder such as public/"]
+        f"--output: {out} is a file; choose a folder such as public/"]
     assert out.read_text(encoding="utf-8") == "not a folder"
 
 

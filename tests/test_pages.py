@@ -48,7 +48,7 @@ def test_urls_of_every_kind_start_with_the_base_path(tmp_path: Path, base_url: s
     site = assembled(tmp_path, {
         "content/news/2024-05-01-hello.md": article("Hello", category="People & places",
                                                     tags=["Life sciences"]),
-        "content/events/talk.yaml": "title: Talk\nstart: 2027-04-01 18:30\n",
+        "content/events/2027-04-01-talk.yaml": "title: Talk\nstart: 2027-04-01 18:30\n",
         "content/pages/about.md": "---\ntitle: About us\n---\n\nWho we are.\n",
     }, {"base_url": base_url})
     urls = site_urls(site)
@@ -131,7 +131,7 @@ def test_output_path_at_the_root_of_the_host() -> None:
 def test_unicode_slugs_are_percent_encoded_in_urls_but_not_in_file_names(tmp_path: Path) -> None:
     site = assembled(tmp_path, {
         "content/news/2024-05-01-новини-дня.md": article("Новини дня", tags=["日本"]),
-        "content/events/meet.yaml": "title: Зустріч\nstart: 2027-01-01 10:00\n",
+        "content/events/2027-01-01-зустріч.yaml": "title: Зустріч\nstart: 2027-01-01 10:00\n",
     }, {"base_url": "https://example.org/site/"})
     urls = site_urls(site)
     [news], [meeting], [tag] = site.articles, site.events, site.tags
@@ -188,12 +188,12 @@ def test_a_small_site_plans_exactly_its_pages(tmp_path: Path) -> None:
 def test_pages_made_from_content_name_their_source_file(tmp_path: Path) -> None:
     site = assembled(tmp_path, {
         **numbered_articles(1),
-        "content/events/talk.yaml": "title: Talk\nstart: 2027-04-01 18:30\n",
+        "content/events/2027-04-01-talk.yaml": "title: Talk\nstart: 2027-04-01 18:30\n",
         "content/pages/about.md": "---\ntitle: About\n---\n\nAbout us.\n",
     })
     sources = {p.url: p.source for p in plan_pages(site)}
     assert sources["/news/a1/"] == "content/news/2024-05-01-a1.md"
-    assert sources["/events/2027-04-01-talk/"] == "content/events/talk.yaml"
+    assert sources["/events/2027-04-01-talk/"] == "content/events/2027-04-01-talk.yaml"
     assert sources["/about/"] == "content/pages/about.md"
 
 

@@ -93,7 +93,8 @@ def test_a_template_syntax_error_names_the_file_and_line_once(tmp_path: Path) ->
         "content/news/2024-05-01-a.md": article("A", "2024-05-01"),
         "content/news/2024-05-02-b.md": article("B", "2024-05-02"),
     })
-    line = edit_template(root, "article.html", '<h1 id="headline">', '{% if %}<h1 id="headline">')
+    line = edit_template(root, "article.html", '<h1 id="nr-headline">',
+                         '{% if %}<h1 id="nr-headline">')
     assert problems_of(config) == [
         f"templates/article.html:{line}: template syntax error: Expected an expression, "
         "got 'end of statement block'"]

@@ -97,7 +97,7 @@ def preview(tmp_path):
 
 def test_serve_builds_and_serves_the_site_with_local_links(preview):
     page = preview.page("news/first-bulletin/")
-    assert "<h1 id=\"headline\">First bulletin</h1>" in page
+    assert "<h1 id=\"nr-headline\">First bulletin</h1>" in page
     assert 'href="/about/"' in page  # the base path /site/ is dropped: the preview is at /
     feed = preview.page("feed.xml")
     assert f"<link>{preview.url}</link>" in feed

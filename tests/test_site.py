@@ -189,17 +189,26 @@ def test_duplicate_event_slugs_name_both_places(tmp_path):
         "one of them another slug: (or uid:)"]
 
 
-def test_two_events_with_the_same_date_and_title_clash_on_slug_and_uid(tmp_path):
+def test_two_listed_events_with_the_same_date_and_title_clash_on_slug_and_uid(tmp_path):
     problems = assembly_problems(tmp_path, {
-        "content/events/a.yaml": event("Fair", "2027-07-06"),
-        "content/events/b.yaml": event("Fair", "2027-07-06 10:00"),
+        "content/events/list.yaml": "- title: Fair\n  start: 2027-07-06\n"
+                                    "- title: Fair\n  start: 2027-07-06 10:00\n",
     })
     assert problems == [
-        "content/events/b.yaml:1: event '2027-07-06-fair' is also used by "
-        "content/events/a.yaml:1; give one of them another slug: (or uid:)",
-        "content/events/b.yaml:1: event uid '2027-07-06-fair@news.example.org' is also used "
-        "by content/events/a.yaml:1; give one of them another slug: (or uid:)",
+        "content/events/list.yaml:3: event '2027-07-06-fair' is also used by "
+        "content/events/list.yaml:1; give one of them another slug: (or uid:)",
+        "content/events/list.yaml:3: event uid '2027-07-06-fair@news.example.org' is also "
+        "used by content/events/list.yaml:1; give one of them another slug: (or uid:)",
     ]
+
+
+def test_a_file_with_one_event_names_it_so_moving_the_date_keeps_its_address(tmp_path):
+    before = assemble(tmp_path / "a", {
+        "content/events/2027-07-06-fair.yaml": event("Fair", "2027-07-06")})
+    after = assemble(tmp_path / "b", {
+        "content/events/2027-07-06-fair.yaml": event("Fair", "2027-08-01")})
+    assert slugs(before.events) == slugs(after.events) == ["2027-07-06-fair"]
+    assert before.events[0].uid == after.events[0].uid
 
 
 def test_duplicate_page_slugs_name_both_files(tmp_path):
@@ -219,7 +228,7 @@ def test_an_article_naming_an_unknown_event_is_an_error_with_a_suggestion(tmp_pa
             "---\nText\n")
     problems = assembly_problems(tmp_path, {
         "content/news/report.md": text,
-        "content/events/fair.yaml": event("Summer fair", "2027-07-06"),
+        "content/events/2027-07-06-summer-fair.yaml": event("Summer fair", "2027-07-06"),
     })
     assert problems == [
         "content/news/report.md:4: related_events: no event '2027-07-06-summer-fiar' "
@@ -241,7 +250,7 @@ def test_an_event_naming_an_unknown_article_is_an_error_with_a_suggestion(tmp_pa
 def test_a_related_slug_like_nothing_known_says_what_to_write(tmp_path):
     problems = assembly_problems(tmp_path, {
         "content/news/a.md": article("A", related_events=["zzz"]),
-        "content/events/fair.yaml": event("Summer fair", "2027-07-06"),
+        "content/events/2027-07-06-summer-fair.yaml": event("Summer fair", "2027-07-06"),
     })
     assert problems == ["content/news/a.md:4: related_events: no event 'zzz' (write the slug "
                         "of one, as in its address)"]
@@ -262,7 +271,7 @@ def test_an_article_naming_an_event_links_both_ways(tmp_path):
     site = assemble(tmp_path, {
         "content/news/report.md": article("Report", related_events=["2027-07-06-fair"]),
         "content/news/other.md": article("Other"),
-        "content/events/fair.yaml": event("Fair", "2027-07-06"),
+        "content/events/2027-07-06-fair.yaml": event("Fair", "2027-07-06"),
     })
     assert slugs(site.events_of_article["report"]) == ["2027-07-06-fair"]
     assert slugs(site.articles_of_event["2027-07-06-fair"]) == ["report"]
@@ -272,7 +281,7 @@ def test_an_article_naming_an_event_links_both_ways(tmp_path):
 def test_an_event_naming_an_article_links_both_ways(tmp_path):
     site = assemble(tmp_path, {
         "content/news/report.md": article("Report"),
-        "content/events/fair.yaml": event("Fair", "2027-07-06", related="[report]"),
+        "content/events/2027-07-06-fair.yaml": event("Fair", "2027-07-06", related="[report]"),
     })
     assert slugs(site.events_of_article["report"]) == ["2027-07-06-fair"]
     assert slugs(site.articles_of_event["2027-07-06-fair"]) == ["report"]
@@ -281,7 +290,7 @@ def test_an_event_naming_an_article_links_both_ways(tmp_path):
 def test_a_link_named_from_both_sides_is_listed_once(tmp_path):
     site = assemble(tmp_path, {
         "content/news/report.md": article("Report", related_events=["2027-07-06-fair"]),
-        "content/events/fair.yaml": event("Fair", "2027-07-06", related="[report]"),
+        "content/events/2027-07-06-fair.yaml": event("Fair", "2027-07-06", related="[report]"),
     })
     assert slugs(site.events_of_article["report"]) == ["2027-07-06-fair"]
     assert slugs(site.articles_of_event["2027-07-06-fair"]) == ["report"]
@@ -304,7 +313,7 @@ def test_a_link_to_an_unpublished_article_is_valid_but_not_shown(tmp_path):
         "content/news/draft.md": article("Draft", draft=True,
                                          related_events=["2027-07-06-fair"]),
         "content/news/soon.md": article("Soon", "2027-01-01"),
-        "content/events/fair.yaml": event("Fair", "2027-07-06", related="[soon]"),
+        "content/events/2027-07-06-fair.yaml": event("Fair", "2027-07-06", related="[soon]"),
     })
     assert site.events_of_article == {}
     assert site.articles_of_event == {}
