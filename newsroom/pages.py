@@ -255,7 +255,8 @@ def _check_unique_urls(pages: list[Page], site: Site, urls: Urls) -> None:
     problems = []
     # Feed readers tell entries apart by id alone: two articles with one id lose one.
     ids: dict[str, Article] = {}
-    for article in site.articles:
+    # Addresses claim their ids first, so a clash is blamed on the article with a guid.
+    for article in sorted(site.articles, key=lambda a: a.guid is not None):
         other = ids.setdefault(feed_id(article, urls), article)
         if other is not article:
             problems.append(Problem(article.source, article.lines.get("guid"),

@@ -7,7 +7,9 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import soup
+from conftest import NOW, REPO, soup
+
+from newsroom.build import build_site
 
 SEED = "news/bright-future-for-life-sciences-in-the-midlands/index.html"
 SEED_EVENT = "events/2020-07-07-city-of-mentor-online-event/"
@@ -237,8 +239,18 @@ def resolve(out: Path, page: Path, link: str, base_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
+@pytest.fixture(scope="module")
+def sample_under_news(tmp_path_factory) -> Path:
+    """The sample site published under /news/: a base path named like one of its sections."""
+    out = tmp_path_factory.mktemp("under-news") / "public"
+    build_site(REPO / "site_config.yaml", now=NOW, output_dir=out,
+               base_url="https://example.org/news/")
+    return out
+
+
 @pytest.mark.parametrize(("site", "base_path"), [("sample_site", "/"),
-                                                 ("basepath_site", "/site/")])
+                                                 ("basepath_site", "/site/"),
+                                                 ("sample_under_news", "/news/")])
 def test_every_internal_link_and_anchor_resolves(site, base_path, request):
     out = request.getfixturevalue(site)
     broken = []
