@@ -3,120 +3,144 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsroom import feeds, markup
+from newsroom import __version__, feeds, markup, render
+from newsroom.cache import (
+    MarkdownCache,
+    Store,
+    digest,
+    open_markdown_cache,
+    open_store,
+    save_markdown_cache,
+    save_store,
+)
 from newsroom.config import SiteConfig, load_config
 from newsroom.content import read_content
-from newsroom.output import check_output_dir, publish
+from newsroom.output import Staging, asset_key, check_output_dir
 from newsroom.pages import Page, plan_pages, site_urls
-from newsroom.problems import BuildError
-from newsroom.render import Output, Progress, render_pages
+from newsroom.problems import BuildError, Problem
+from newsroom.render import Progress
 from newsroom.site import Change, Site, assemble_site, next_change
-
-
-@dataclass(frozen=True)
-class RenderedSite:
-    """A site rendered in memory: every file it consists of, not yet written."""
-
-    site: Site
-    pages: tuple[Page, ...]
-    html: tuple[Output, ...]
-    feeds: tuple[Output, ...]
-    calendars: tuple[Output, ...]
-    extras: tuple[Output, ...]
-
-    @property
-    def outputs(self) -> tuple[Output, ...]:
-        """Every generated file (assets are copied separately)."""
-        return self.html + self.feeds + self.calendars + self.extras
+from newsroom.workers import default_jobs
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build made, for the one-line summary."""
+    """What a build made, for the one-line summary (and the site, for `check`)."""
 
     pages: int
     feeds: int
     calendars: int
     files: int
+    rendered: int
     seconds: float
     output_dir: Path
     next_change: Change | None
     timings: tuple[tuple[str, float], ...] = ()
+    site: Site | None = field(default=None, compare=False, repr=False)
+    planned: tuple[Page, ...] = field(default=(), compare=False, repr=False)
 
 
 def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
-              future: bool = False, render_markdown: bool = False) -> Site:
-    """Read and assemble the site (Markdown rendered only if asked); raise BuildError."""
-    content, problems = read_content(config)
+              future: bool = False, cache: MarkdownCache | None = None,
+              records: Store | None = None, jobs: int = 1,
+              render_markdown: bool = True) -> Site:
+    """Read, check and assemble the site (its Markdown rendered); raise BuildError."""
+    content, problems = read_content(config, jobs, records)
     problems += check_output_dir(config.output_dir, config.root, config.templates_dir,
                                  config.output_dir_from)
     if problems:
         raise BuildError(problems)
     if render_markdown:
-        content = replace(
-            content,
-            articles=markup.render_records(content.articles, config, "markdown"),
-            events=markup.render_records(content.events, config, "description"),
-            pages=markup.render_records(content.pages, config, "markdown"),
-        )
+        cache = cache or MarkdownCache(None, markup.renderer_settings(config))
+        content = markup.render_content(content, config, cache, jobs)
     return assemble_site(config, content, now=now, drafts=drafts, future=future)
 
 
-def render_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
-                future: bool = False, progress: Progress | None = None,
-                timings: list[tuple[str, float]] | None = None) -> RenderedSite:
-    """Read, check and render the whole site in memory; raise BuildError on problems."""
-    clock = _Stopwatch(timings)
-    site = read_site(config, now=now, drafts=drafts, future=future, render_markdown=True)
+def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future: bool = False,
+               output_dir: Path | None = None, base_url: str | None = None,
+               jobs: int | None = None, progress: Progress | None = None,
+               use_cache: bool = True) -> BuildReport:
+    """Build the site of `config_path` into its output folder; raise BuildError on problems.
+
+    Only what changed is rendered and written (see output.Staging); the rest is kept.
+    """
+    started = time.perf_counter()
+    clock = _Stopwatch()
+    jobs = jobs or default_jobs()
+    config = load_config(config_path, base_url=base_url, output_dir=output_dir)
+    cache_root = config.root if use_cache else None
+    cache = open_markdown_cache(cache_root, markup.renderer_settings(config))
+    records = open_store(cache_root, "records", digest(__version__))
+    site = read_site(config, now=now, drafts=drafts, future=future, cache=cache,
+                     records=records, jobs=jobs)
+    save_store(records)
     clock.lap("read")
     urls = site_urls(site)
     pages = plan_pages(site)
-    html = render_pages(pages, site, urls, progress)
-    clock.lap("render")
-    rendered = RenderedSite(
-        site=site,
-        pages=tuple(pages),
-        html=tuple(html),
-        feeds=tuple(feeds.news_feeds(site, urls)),
-        calendars=tuple(feeds.calendars(site, urls)),
-        extras=(feeds.sitemap(pages, site, urls), feeds.robots(urls)),
-    )
-    clock.lap("feeds")
-    return rendered
+    archive = tuple((year, len(articles)) for year, articles in site.years)
+    job = render.prepare(pages, config, urls, archive)
+    keys = render.page_keys(job, jobs)
+    news = feeds.news_feeds(site, urls)
+    extras = [feeds.sitemap(pages, site, urls), feeds.robots(urls)]
+    # Calendars are slow to make, so their keys come from what they are made of, and they
+    # are made only when that changed.
+    calendar_keys = feeds.calendar_keys(site, urls)
+    clock.lap("plan")
+
+    staging = Staging(config.output_dir, config.root, config.templates_dir,
+                      config.output_dir_from)
+    wanted = {urls.output_path(page.url): key for page, key in zip(pages, keys, strict=True)}
+    for path, key in [*((a.url_path, asset_key(a)) for a in site.assets),
+                      *((o.path, digest(o.data)) for o in [*news, *extras]),
+                      *calendar_keys.items()]:
+        if path in wanted:
+            raise BuildError([Problem(path, None, "two things want this address; rename "
+                                                  "one of them")])
+        wanted[path] = key
+    unchanged = {path for path, key in wanted.items() if staging.unchanged(path, key)}
+    rendered = 0
+    if staging.plan(wanted, unchanged):
+        try:
+            staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
+                            for a in site.assets])
+            rendered = render.render_pages(job, keys, staging, jobs, progress)
+            clock.lap("render")
+            made = feeds.calendars(site, urls, only=staging.stale)
+            staging.record([staging.put(o.path, wanted[o.path], o.data)
+                            for o in [*news, *extras]])
+            staging.record([staging.put(path, key, made.get(path))
+                            for path, key in calendar_keys.items()])
+            staging.commit()
+        except OSError as error:
+            staging.abort()
+            raise BuildError([Problem(str(error.filename or config.output_dir), None,
+                                      f"cannot write: {error.strerror}")]) from None
+        except BaseException:
+            staging.abort()
+            raise
+    else:
+        clock.lap("render")  # nothing changed: nothing to render or write
+    clock.lap("write")
+    save_markdown_cache(cache)
+    return BuildReport(pages=len(pages), feeds=len(news), calendars=len(calendar_keys),
+                       files=len(wanted), rendered=rendered,
+                       seconds=time.perf_counter() - started, output_dir=config.output_dir,
+                       next_change=next_change(site), timings=tuple(clock.laps), site=site,
+                       planned=tuple(pages))
 
 
 class _Stopwatch:
     """Records how long each stage took, for `build -v`."""
 
-    def __init__(self, laps: list[tuple[str, float]] | None) -> None:
-        self.laps = laps
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
         self.last = time.perf_counter()
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
-        if self.laps is not None:
-            self.laps.append((stage, now - self.last))
+        self.laps.append((stage, now - self.last))
         self.last = now
-
-
-def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future: bool = False,
-               output_dir: Path | None = None, base_url: str | None = None,
-               progress: Progress | None = None) -> BuildReport:
-    """Build the site of `config_path` into its output folder; raise BuildError on problems."""
-    started = time.perf_counter()
-    config = load_config(config_path, base_url=base_url, output_dir=output_dir)
-    timings: list[tuple[str, float]] = []
-    rendered = render_site(config, now=now, drafts=drafts, future=future, progress=progress,
-                           timings=timings)
-    clock = _Stopwatch(timings)
-    files = publish(rendered.outputs, rendered.site.assets, config.output_dir, config.root,
-                    config.templates_dir, config.output_dir_from)
-    clock.lap("write")
-    return BuildReport(pages=len(rendered.html), feeds=len(rendered.feeds),
-                       calendars=len(rendered.calendars), files=files,
-                       seconds=time.perf_counter() - started, output_dir=config.output_dir,
-                       next_change=next_change(rendered.site), timings=tuple(timings))

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsroom import __version__
-from newsroom.build import BuildReport, build_site, read_site, render_site
+from newsroom.build import BuildReport, build_site, read_site
 from newsroom.config import CONFIG_NAME, load_config
 from newsroom.fields import FieldError, when
 from newsroom.problems import BuildError, Problem
@@ -118,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="include articles with draft: true")
     selection.add_argument("--future", action="store_true",
                            help="include articles dated in the future")
+    selection.add_argument("-j", "--jobs", type=int, metavar="N",
+                           help="worker processes (default: one per core)")
 
     parser = argparse.ArgumentParser(
         prog="newsroom", description="Build a news-and-events website from Markdown and YAML.")
@@ -222,12 +224,14 @@ def _summary(report: BuildReport, zone, where: bool = True) -> str:
 def _build(args: argparse.Namespace, terminal: Terminal) -> int:
     report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
                         output_dir=args.output, base_url=args.base_url,
-                        progress=terminal.progress)
+                        progress=terminal.progress, jobs=args.jobs)
     terminal.clear_progress()
     zone = load_config(args.config).timezone
     terminal.say(terminal.paint(_summary(report, zone), "32"))
     for stage, seconds in report.timings:
         terminal.detail(f"  {stage:<10} {seconds * 1000:8.1f} ms")
+    terminal.detail(f"  {report.rendered} of {report.pages} pages rendered afresh; "
+                    f"{report.files} files in all")
     if report.next_change:
         terminal.detail(f"  next change: {_change_line(report.next_change, zone)}")
     return 0
@@ -310,18 +314,16 @@ def _new(args: argparse.Namespace, terminal: Terminal) -> int:
 
 def _check(args: argparse.Namespace, terminal: Terminal) -> int:
     from newsroom.links import check_links
-    from newsroom.output import publish
 
-    config = load_config(args.config)
-    rendered = render_site(config, now=_now(), drafts=args.drafts, future=args.future,
-                           progress=terminal.progress)
     with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
-        publish(rendered.outputs, rendered.site.assets, Path(folder) / "site", config.root,
-                config.templates_dir)
-    problems, checked = check_links(rendered)
+        report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
+                            output_dir=Path(folder) / "site", progress=terminal.progress,
+                            jobs=args.jobs)
+        terminal.clear_progress()
+        problems, checked = check_links(report)
     if problems:
         raise BuildError(problems)
-    terminal.say(terminal.paint(f"No problems: {len(rendered.html)} pages, {checked} links "
+    terminal.say(terminal.paint(f"No problems: {report.pages} pages, {checked} links "
                                 "checked.", "32"))
     return 0
 
@@ -329,7 +331,8 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
 def _schedule(args: argparse.Namespace, terminal: Terminal) -> int:
     config = load_config(args.config)
     now = _now()
-    site = read_site(config, now=now, drafts=args.drafts, future=args.future)
+    site = read_site(config, now=now, drafts=args.drafts, future=args.future,
+                     render_markdown=False)
     zone = config.timezone
     changes = coming_changes(site)
     print(f"Now: {_moment(now, zone)} ({now.astimezone(UTC):%Y-%m-%d %H:%M} UTC)")

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsroom import fields as f
+from newsroom.cache import digest
 from newsroom.problems import BuildError, Problem
 from newsroom.yamlsource import parse_yaml
 
@@ -47,6 +48,7 @@ class SiteConfig:
     templates_dir: Path
     sanitize_html: bool
     copyright: str
+    fingerprint: str
 
     @property
     def base_path(self) -> str:
@@ -157,4 +159,6 @@ def load_config(path: Path, *, base_url: str | None = None,
         templates_dir=(root / values.get("templates_dir", "templates")).resolve(),
         sanitize_html=values.get("sanitize_html", True),
         copyright=values.get("copyright", ""),
+        # Everything records and pages derive from the config, in one value for cache keys.
+        fingerprint=digest(raw, site_url, str(root)),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 import frontmatter
 
 from newsroom import fields as f
+from newsroom.cache import Store, digest
 from newsroom.config import SiteConfig
 from newsroom.problems import Problem, site_path
 from newsroom.slugs import slugify
+from newsroom.workers import parallel_map
 from newsroom.yamlsource import YamlDoc, parse_yaml
 
 EVENT_STATUSES = ("scheduled", "cancelled", "postponed", "rescheduled", "moved-online")
@@ -41,6 +43,7 @@ class Article:
     body_line: int
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False)
+    fingerprint: str = ""
     html: str = ""
 
 
@@ -68,6 +71,7 @@ class Event:
     uid: str
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False)
+    fingerprint: str = ""
     html: str = ""
 
     @property
@@ -91,6 +95,7 @@ class StaticPage:
     body_line: int
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False)
+    fingerprint: str = ""
     html: str = ""
 
 
@@ -154,23 +159,114 @@ PAGE_SCHEMA: f.Schema = {
 }
 
 
-def read_content(config: SiteConfig) -> tuple[Content, list[Problem]]:
-    """Read every article, event, page and asset; collect the problems of all of them."""
+KINDS = {"news": "article", "events": "event", "pages": "page"}
+DATETIME_FIELDS = ("date", "updated", "start", "end")
+TUPLE_FIELDS = ("tags", "related_events", "related")
+
+
+def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None
+                 ) -> tuple[Content, list[Problem]]:
+    """Read every article, event, page and asset; collect the problems of all of them.
+
+    A file unchanged since the last build (same size and modification time, same config)
+    comes from the cache; the rest are parsed, over `jobs` processes.
+    """
     problems: list[Problem] = []
-    articles = [a for path in _files(config, "content/news", problems, (".md", ".markdown"))
-                if (a := _read_article(config, path, problems)) is not None]
-    events = [e for path in _files(config, "content/events", problems, (".yaml", ".yml"))
-              for e in _read_events(config, path, problems)]
-    pages = [p for path in _files(config, "content/pages", problems, (".md", ".markdown"))
-             if (p := _read_page(config, path, problems)) is not None]
+    files = [(kind, path) for kind, suffixes in (("news", (".md", ".markdown")),
+                                                 ("events", (".yaml", ".yml")),
+                                                 ("pages", (".md", ".markdown")))
+             for path in _files(config, f"content/{kind}", problems, suffixes)]
+    found: dict[Path, list[Any]] = {}
+    to_parse = []
+    for kind, path in files:
+        key = _cache_key(cache, config, path) if cache else None
+        stored = cache.get(key) if cache and key else None
+        records = _decode(stored) if stored is not None else None
+        if records is None:
+            to_parse.append((kind, path, key))
+        else:
+            found[path] = records
+    for (_kind, path, key), (records, file_problems) in zip(
+            to_parse, parallel_map(_parse_files, to_parse, jobs, config), strict=True):
+        problems.extend(file_problems)
+        found[path] = records
+        if cache and key and not file_problems:
+            cache.put(key, [_encode(r) for r in records])
+    grouped: dict[str, list[Any]] = {"news": [], "events": [], "pages": []}
+    for kind, path in files:
+        grouped[kind].extend(found[path])
     assets = [Asset(path, "media/" + path.relative_to(config.root / "content/media").as_posix())
               for path in _files(config, "content/media", problems, None)]
     static_dir = config.templates_dir / "static"
     if static_dir.is_dir():
         assets += [Asset(path, "static/" + path.relative_to(static_dir).as_posix())
                    for path in _walk(static_dir, problems, config.root, config.templates_dir)]
-    content = Content(tuple(articles), tuple(events), tuple(pages), tuple(assets))
+    content = Content(tuple(grouped["news"]), tuple(grouped["events"]), tuple(grouped["pages"]),
+                      tuple(assets))
     return content, problems
+
+
+def _parse_files(items: list[tuple[str, Path, str | None]], config: SiteConfig
+                 ) -> list[tuple[list[Any], list[Problem]]]:
+    results = []
+    for kind, path, _ in items:
+        found: list[Problem] = []
+        if kind == "events":
+            records: list[Any] = _read_events(config, path, found)
+        else:
+            reader = _read_article if kind == "news" else _read_page
+            record = reader(config, path, found)
+            records = [record] if record is not None else []
+        results.append((records, found))
+    return results
+
+
+def _cache_key(cache: Store, config: SiteConfig, path: Path) -> str | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return cache.key(config.fingerprint, str(path), str(stat.st_size), str(stat.st_mtime_ns),
+                     str(stat.st_ino))
+
+
+def _encode(record: Any) -> dict[str, Any]:
+    """A record as JSON: datetimes with their zone, tuples as lists, zones by name."""
+    data: dict[str, Any] = {"kind": type(record).__name__}
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if item.name == "html":
+            continue
+        if isinstance(value, datetime):
+            value = [value.isoformat(), getattr(value.tzinfo, "key", None)]
+        elif isinstance(value, ZoneInfo):
+            value = value.key
+        data[item.name] = value
+    return data
+
+
+def _decode(stored: Any) -> list[Any] | None:
+    """Records from their JSON, or None if anything about it is off (then parse again)."""
+    classes = {"Article": Article, "Event": Event, "StaticPage": StaticPage}
+    try:
+        records = []
+        for data in stored:
+            values = dict(data)
+            cls = classes[values.pop("kind")]
+            for name in DATETIME_FIELDS:
+                if isinstance(values.get(name), list):
+                    text, zone = values[name]
+                    moment = datetime.fromisoformat(text)
+                    values[name] = moment.astimezone(ZoneInfo(zone)) if zone else moment
+            if "timezone" in values:
+                values["timezone"] = ZoneInfo(values["timezone"])
+            for name in TUPLE_FIELDS:
+                if name in values:
+                    values[name] = tuple(values[name])
+            records.append(cls(**values))
+        return records
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _rel(config: SiteConfig, path: Path) -> str:
@@ -325,6 +421,7 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
         body_line=body_line,
         extra=extra,
         lines=_key_lines(doc, (), meta),
+        fingerprint=digest(config.fingerprint, rel, body, repr(sorted(meta.items(), key=str))),
     )
 
 
@@ -345,7 +442,9 @@ def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> Stati
         return None
     return StaticPage(source=rel, slug=slug, title=v["title"],
                       summary=v.get("summary"), markdown=body, body_line=body_line,
-                      extra=checked.extra, lines=_key_lines(doc, (), meta))
+                      extra=checked.extra, lines=_key_lines(doc, (), meta),
+                      fingerprint=digest(config.fingerprint, rel, body,
+                                         repr(sorted(meta.items(), key=str))))
 
 
 def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> list[Event]:
@@ -431,6 +530,8 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         uid=v.get("uid") or f"{slug}@{host}",
         extra=checked.extra,
         lines=_key_lines(doc, key, item),
+        fingerprint=digest(config.fingerprint, rel, repr(key), repr(sorted(item.items(),
+                                                                           key=str))),
     )
 
 

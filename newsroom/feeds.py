@@ -12,10 +12,11 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from newsroom import __version__, timefmt
+from newsroom.cache import digest
 from newsroom.content import Article, Event
 from newsroom.markup import rewrite_urls
+from newsroom.output import Output
 from newsroom.pages import Page, Urls, article_summary, event_summary, feed_id
-from newsroom.render import Output
 from newsroom.site import Site
 
 ICS_STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE",
@@ -96,15 +97,29 @@ def _epoch(site: Site) -> datetime:
     return datetime(2000, 1, 1, tzinfo=site.config.timezone)
 
 
-def calendars(site: Site, urls: Urls) -> list[Output]:
-    """events/calendar.ics with every event, and one .ics per event."""
-    outputs = [Output(urls.output_path(urls.calendar()),
-                      _calendar(site, urls, site.events, f"{site.config.title}: "
-                                f"{site.config.events_title}"))]
+def calendar_keys(site: Site, urls: Urls) -> dict[str, str]:
+    """The path of every calendar and a key of what it is made from (not its bytes: the
+    DTSTAMP says when it was made, so an unchanged calendar keeps its file and its stamp)."""
+    common = digest(__version__, site.config.fingerprint)
+    keys = {urls.output_path(urls.calendar()): digest(common, *(e.fingerprint
+                                                                for e in site.events))}
     for event in site.events:
-        outputs.append(Output(urls.output_path(urls.event_ics(event)),
-                              _calendar(site, urls, (event,), event.title)))
-    return outputs
+        keys[urls.output_path(urls.event_ics(event))] = digest(common, event.fingerprint)
+    return keys
+
+
+def calendars(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str, bytes]:
+    """events/calendar.ics with every event, and one .ics per event (or those in `only`)."""
+    made: dict[str, bytes] = {}
+    everything = urls.output_path(urls.calendar())
+    if only is None or everything in only:
+        made[everything] = _calendar(site, urls, site.events, f"{site.config.title}: "
+                                     f"{site.config.events_title}")
+    for event in site.events:
+        path = urls.output_path(urls.event_ics(event))
+        if only is None or path in only:
+            made[path] = _calendar(site, urls, (event,), event.title)
+    return made
 
 
 def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> bytes:

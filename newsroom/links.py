@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
-from newsroom.build import RenderedSite
+from newsroom.build import BuildReport
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
 from newsroom.pages import Page, Urls, site_urls
@@ -55,20 +55,23 @@ def page_links(html: str) -> PageLinks:
     return PageLinks(tuple(parser.links), frozenset(parser.ids))
 
 
-def check_links(rendered: RenderedSite) -> tuple[list[Problem], int]:
-    """Problems for links that lead nowhere, and the number of links checked.
+def check_links(report: BuildReport) -> tuple[list[Problem], int]:
+    """Problems for links that lead nowhere in a built site, and the number checked.
 
     A broken link written in Markdown (or an article's image:) is reported at its line in
     the content file; one from the menu at the config; one from a template at the template.
     """
-    site = rendered.site
+    site = report.site
+    assert site is not None
     urls = site_urls(site)
-    available = {o.path for o in rendered.outputs} | {a.url_path for a in site.assets}
-    parsed = {o.path: page_links(o.data.decode("utf-8")) for o in rendered.html}
+    out = report.output_dir
+    available = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    parsed = {path: page_links((out / path).read_text(encoding="utf-8"))
+              for path in (urls.output_path(page.url) for page in report.planned)}
     records = _records_by_source(site.articles, site.events, site.pages)
     problems: dict[tuple, Problem] = {}
     checked = 0
-    for page in rendered.pages:
+    for page in report.planned:
         for link in parsed[urls.output_path(page.url)].links:
             checked += 1
             fault = _fault(link, page.url, urls, available, parsed)

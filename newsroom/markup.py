@@ -9,14 +9,20 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import TypeVar
+from typing import Any
 
 import markdown
 import nh3
 
+from newsroom import __version__
+from newsroom.cache import MarkdownCache, digest
 from newsroom.config import SiteConfig
+from newsroom.content import Content
+from newsroom.workers import parallel_map
 
-EXTENSIONS = ("extra", "toc", "sane_lists")
+# Chosen by value per cost (bench/markdown_extensions.py): what editors need, no typography
+# pass (smarty doubles the cost; the sample's quotes are typed as they should read).
+EXTENSIONS = ("tables", "footnotes", "attr_list", "fenced_code", "toc", "sane_lists")
 EXTENSION_CONFIGS = {
     # Inline styles instead of the align attribute, which HTML5 no longer has.
     "tables": {"use_align_attribute": False},
@@ -152,14 +158,42 @@ def reading_minutes(text: str) -> int:
     return max(1, math.ceil(len(re.findall(r"\w+", text)) / WORDS_PER_MINUTE))
 
 
-Record = TypeVar("Record")
+def renderer_settings(config: SiteConfig) -> str:
+    """Everything besides the text that decides the HTML: part of every cache key."""
+    return digest(__version__, markdown.__version__, nh3.__version__ if hasattr(
+        nh3, "__version__") else "", repr(EXTENSIONS), repr(EXTENSION_CONFIGS),
+        repr(sorted(ALLOWED_TAGS)), repr(sorted((k, sorted(v)) for k, v in
+                                                ALLOWED_ATTRIBUTES.items())),
+        config.base_path, str(config.sanitize_html))
 
 
-def render_records(records: tuple[Record, ...], config: SiteConfig,
-                   source_field: str) -> tuple[Record, ...]:
-    """Return the records with the Markdown in `source_field` rendered into their `html`."""
-    return tuple(
-        replace(record, html=render_markdown(getattr(record, source_field),
-                                             base_path=config.base_path,
-                                             safe=config.sanitize_html))
-        for record in records)
+def render_content(content: Content, config: SiteConfig, cache: MarkdownCache,
+                   jobs: int = 1) -> Content:
+    """The content with every Markdown body and description rendered into `html`.
+
+    Cached HTML is reused; the rest is rendered, over `jobs` processes when there is enough.
+    """
+    records: list[tuple[str, Any]] = [
+        *(("articles", r) for r in content.articles),
+        *(("events", r) for r in content.events),
+        *(("pages", r) for r in content.pages),
+    ]
+    sources = [r.description if kind == "events" else r.markdown for kind, r in records]
+    keys = [cache.key(text) for text in sources]
+    missing = sorted({key: text for key, text in zip(keys, sources, strict=True)
+                      if cache.get(key) is None}.items())
+    if missing:
+        texts = [text for _, text in missing]
+        rendered = parallel_map(_render_for_worker, texts, jobs, config.base_path,
+                                config.sanitize_html)
+        for (key, _), html_text in zip(missing, rendered, strict=True):
+            cache.put(key, html_text)
+    grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
+    for (kind, record), key in zip(records, keys, strict=True):
+        grouped[kind].append(replace(record, html=cache.get(key)))
+    return replace(content, articles=tuple(grouped["articles"]),
+                   events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))
+
+
+def _render_for_worker(texts: list[str], base_path: str, safe: bool) -> list[str]:
+    return [render_markdown(text, base_path=base_path, safe=safe) for text in texts]

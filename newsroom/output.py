@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import ctypes
+import json
 import os
 import posixpath
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from newsroom.cache import digest
 from newsroom.content import Asset
 from newsroom.problems import BuildError, Problem, site_path
-from newsroom.render import Output
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file of the built site: its path inside the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
 
 MARKER = ".newsroom-output"
+TRASH = ".newsroom-trash"
+MANIFEST_FORMAT = 1
 
 
 def check_output_dir(out_dir: Path, root: Path, templates_dir: Path,
@@ -44,64 +61,227 @@ def check_output_dir(out_dir: Path, root: Path, templates_dir: Path,
     return []
 
 
+Entry = tuple[str, str, int, int]  # (path, key, size, mtime_ns)
+
+
+class Staging:
+    """The next output folder, assembled beside the current one and swapped in whole.
+
+    Every file comes with a key: a hash of what it is made from. A file whose key matches
+    the one the current output recorded for it (and that nobody has touched since) is
+    hard-linked, not made again: its bytes and mtime stay, so rsync and CDN deploys move only
+    what changed. If nothing changed at all, nothing is written.
+    """
+
+    def __init__(self, out_dir: Path, root: Path, templates_dir: Path,
+                 source: str = "site_config.yaml") -> None:
+        problems = check_output_dir(out_dir, root, templates_dir, source)
+        if problems:
+            raise BuildError(problems)
+        self.out_dir = out_dir.resolve()
+        self.folder = self.out_dir.parent / f".newsroom-staging-{self.out_dir.name}-{os.getpid()}"
+        self.previous = read_manifest(self.out_dir)
+        self.entries: dict[str, Entry] = {}
+        self.stale: set[str] = set()
+        self._made_dirs: set[Path] = set()
+
+    def unchanged(self, path: str, key: str) -> bool:
+        """Whether the current output holds this file, made from this key, untouched."""
+        old = self.previous.get(path)
+        if old is None or old[0] != key:
+            return False
+        try:
+            stat = os.stat(self.out_dir / path)
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (old[1], old[2])
+
+    def plan(self, wanted: dict[str, str], unchanged: set[str]) -> bool:
+        """Decide what to make: every wanted path not known unchanged. False: nothing to do."""
+        for path in wanted:
+            _check_path(path)
+        self.stale = {path for path in wanted if path not in unchanged}
+        if not self.stale and set(wanted) == set(self.previous) and self.out_dir.is_dir():
+            self.entries = {path: (path, *self.previous[path]) for path in wanted}
+            return False
+        try:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir()
+        except OSError as error:
+            raise _write_problem(error, self.out_dir) from None
+        return True
+
+    def put(self, path: str, key: str, data: bytes | None = None,
+            source: Path | None = None) -> Entry:
+        """Put a file into the new output: linked if unchanged, else written or copied."""
+        target = self._target(path)
+        if path not in self.stale:
+            os.link(self.out_dir / path, target)
+            old = self.previous[path]
+            return (path, key, old[1], old[2])
+        if source is not None:
+            shutil.copyfile(source, target)
+        else:
+            target.write_bytes(data or b"")
+        stat = target.stat()
+        return (path, key, stat.st_size, stat.st_mtime_ns)
+
+    def record(self, entries: Sequence[Entry]) -> None:
+        """Note files put into the new output (by this process or a worker)."""
+        for entry in entries:
+            if entry[0] in self.entries or entry[0] == MARKER:
+                raise BuildError([Problem(entry[0], None, "two things want this address; "
+                                          "rename one of them")])
+            self.entries[entry[0]] = entry
+
+    def commit(self) -> int:
+        """Swap the new output in; return the number of files it holds."""
+        try:
+            write_manifest(self.folder, self.entries)
+            _swap(self.folder, self.out_dir)
+        except OSError as error:
+            raise _write_problem(error, self.out_dir) from None
+        finally:
+            _throw_away(self.folder)  # the old site, or a failed new one
+        return len(self.entries)
+
+    def abort(self) -> None:
+        """Throw the new output away; the current one stays exactly as it was."""
+        _throw_away(self.folder)
+
+    def _target(self, path: str) -> Path:
+        target = self.folder / path
+        parent = target.parent
+        if parent not in self._made_dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(parent)
+        return target
+
+
+def _check_path(path: str) -> None:
+    normal = posixpath.normpath(path)
+    if normal != path or normal.startswith(("/", "../")) or normal in (".", ".."):
+        raise BuildError([Problem(path, None, "would be written outside the output folder")])
+
+
+def _throw_away(folder: Path) -> None:
+    """Delete a folder without making the build wait: move it aside, delete in the background.
+
+    Deleting thousands of files takes the better part of a second; the build is done
+    before that. Whatever a background deletion leaves (it was killed, say) the next build
+    deletes.
+    """
+    if not folder.exists():
+        return
+    trash = folder.parent / TRASH
+    try:
+        trash.mkdir(exist_ok=True)
+        aside = trash / f"{folder.name}-{time.time_ns()}"
+        folder.rename(aside)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    empty_trash(folder.parent, wait=False)
+
+
+def empty_trash(parent: Path, wait: bool = True) -> None:
+    """Delete what earlier builds put aside beside an output folder."""
+    trash = parent / TRASH
+    if not trash.is_dir():
+        return
+    if wait:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+         str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+
+
+def read_manifest(out_dir: Path) -> dict[str, tuple[str, int, int]]:
+    """What the current output holds and what made it, from its marker file (or nothing)."""
+    try:
+        text = (out_dir / MARKER).read_text(encoding="utf-8")
+        data = json.loads(text.split("\n", 1)[1])
+        files = data["files"] if data.get("format") == MANIFEST_FORMAT else {}
+        return {path: (entry[0], int(entry[1]), int(entry[2])) for path, entry in files.items()
+                if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)}
+    except (OSError, ValueError, IndexError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def write_manifest(folder: Path, entries: dict[str, Entry]) -> None:
+    """The marker file: says newsroom made this folder and what each file was made from."""
+    files = {path: [key, size, mtime] for path, (_, key, size, mtime) in sorted(entries.items())}
+    text = ("This folder is made by newsroom and replaced on every build.\n"
+            + json.dumps({"format": MANIFEST_FORMAT, "files": files}, separators=(",", ":")))
+    (folder / MARKER).write_text(text, encoding="utf-8")
+
+
+def _swap(new: Path, current: Path) -> None:
+    """Put `new` in place of `current`; `new` then names the old folder (if there was one)."""
+    if current.exists() and _exchange(new, current):
+        return
+    old = new.with_name(f".newsroom-old-{current.name}-{os.getpid()}")
+    if current.exists():
+        current.rename(old)
+    try:
+        new.rename(current)
+    except OSError:
+        if old.exists() and not current.exists():
+            old.rename(current)  # put the previous site back before reporting
+        raise
+    if old.exists():
+        old.rename(new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _write_problem(error: OSError, out_dir: Path) -> BuildError:
+    where = error.filename or out_dir
+    return BuildError([Problem(str(where), None, f"cannot write: {error.strerror}")])
+
+
 def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, root: Path,
             templates_dir: Path | None = None, source: str = "site_config.yaml") -> int:
-    """Write every output and asset into out_dir as one swap; return the files written."""
-    problems = check_output_dir(out_dir, root, templates_dir or root / "templates", source)
-    if problems:
-        raise BuildError(problems)
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".newsroom-staging-{out_dir.name}-{os.getpid()}"
-    old = out_dir.parent / f".newsroom-old-{out_dir.name}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        return _write(outputs, assets, out_dir, staging, old)
-    except OSError as error:
-        where = error.filename or out_dir
-        raise BuildError([Problem(str(where), None, f"cannot write: {error.strerror}")]
-                         ) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _write(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, staging: Path,
-           old: Path) -> int:
-    staging.mkdir()
-    (staging / MARKER).write_text("This folder is made by newsroom; it is replaced on "
-                                  "every build.\n", encoding="utf-8")
-    written = {MARKER}
-    for asset in assets:
-        target = _inside(staging, asset.url_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(asset.source, target)
-        written.add(posixpath.normpath(asset.url_path))
+    """Write every output and asset into out_dir as one swap; return the files it holds."""
+    staging = Staging(out_dir, root, templates_dir or root / "templates", source)
+    wanted = {a.url_path: asset_key(a) for a in assets}
     for output in outputs:
-        if posixpath.normpath(output.path) in written:
+        if output.path in wanted:
             raise BuildError([Problem(output.path, None, "two things want this address; "
                                       "rename one of them")])
-        target = _inside(staging, output.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.data)
-        written.add(posixpath.normpath(output.path))
-    # The old site stays whole until the new one is complete; then one rename each.
-    if out_dir.exists():
-        out_dir.rename(old)
+        wanted[output.path] = digest(output.data)
+    if not staging.plan(wanted, {p for p, k in wanted.items() if staging.unchanged(p, k)}):
+        return len(wanted)
     try:
-        staging.rename(out_dir)
-    except OSError:
-        if old.exists() and not out_dir.exists():
-            old.rename(out_dir)  # put the previous site back before reporting
+        staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
+                        for a in assets])
+        staging.record([staging.put(o.path, wanted[o.path], o.data) for o in outputs])
+        return staging.commit()
+    except OSError as error:
+        staging.abort()
+        raise _write_problem(error, out_dir) from None
+    except BaseException:
+        staging.abort()
         raise
-    return len(written) - 1
 
 
-def _inside(folder: Path, relative: str) -> Path:
-    target = (folder / relative).resolve()
-    if not target.is_relative_to(folder.resolve()):
-        raise BuildError([Problem(relative, None, "would be written outside the output folder")])
-    return target
+def asset_key(asset: Asset) -> str:
+    """What a copied file is made from: its source, size and modification time."""
+    stat = asset.source.stat()
+    return digest(str(asset.source), str(stat.st_size), str(stat.st_mtime_ns))
 
 
 def create_file(path: Path, text: str, root: Path) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
-from urllib.parse import quote, unquote, urljoin
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from newsroom import timefmt
 from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import first_paragraph_text, under_base
 from newsroom.problems import BuildError, Problem
-from newsroom.site import Site, Term, is_upcoming
+from newsroom.site import Site, Term, TermRef, is_upcoming
 from newsroom.slugs import term_slug
 
 EVENT_STATUS_SCHEMA = {
@@ -34,8 +35,16 @@ class Urls:
     def _path(self, *parts: str) -> str:
         return self.base_path + "".join(quote(p, safe="") + "/" for p in parts)
 
+    @cached_property
+    def origin(self) -> str:
+        """'https://news.example.org': the base URL without its path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
     def absolute(self, url: str) -> str:
         """An absolute URL for feeds, sitemaps, canonical and OpenGraph links."""
+        if url.startswith("/") and not url.startswith("//"):
+            return self.origin + url  # the common case, and thousands of times a build
         return urljoin(self.base_url, url)
 
     def site_link(self, url: str) -> str:
@@ -57,15 +66,15 @@ class Urls:
         """An article's page."""
         return self._path("news", article.slug)
 
-    def category(self, term: Term, number: int = 1) -> str:
+    def category(self, term: Term | TermRef, number: int = 1) -> str:
         """A category's page of articles."""
         return self._paged(("category", term.slug), number)
 
-    def category_feed(self, term: Term) -> str:
+    def category_feed(self, term: Term | TermRef) -> str:
         """A category's RSS feed."""
         return self._path("category", term.slug) + "feed.xml"
 
-    def tag(self, term: Term, number: int = 1) -> str:
+    def tag(self, term: Term | TermRef, number: int = 1) -> str:
         """A tag's page of articles."""
         return self._paged(("tag", term.slug), number)
 
@@ -141,6 +150,14 @@ class Meta:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link to another page: its title and address."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Pagination:
     """One page of a paginated list, with the addresses of its neighbours."""
 
@@ -198,8 +215,8 @@ def plan_pages(site: Site) -> list[Page]:
     pages += _paginated(site.articles, config.per_page, urls.news, "list.html",
                         lambda n: meta(_numbered(config.news_title, n), urls.news(n)),
                         {"heading": config.news_title})
-    terms = {("category", t.slug): t for t in site.categories}
-    terms.update({("tag", t.slug): t for t in site.tags})
+    terms = {("category", t.slug): t.ref for t in site.categories}
+    terms.update({("tag", t.slug): t.ref for t in site.tags})
     for index, article in enumerate(site.articles):
         newer = site.articles[index - 1] if index > 0 else None
         older = site.articles[index + 1] if index + 1 < len(site.articles) else None
@@ -210,14 +227,15 @@ def plan_pages(site: Site) -> list[Page]:
                             lambda n, t=term: urls.category(t, n), "list.html",
                             lambda n, t=term, f=feed: meta(_numbered(t.name, n),
                                                            urls.category(t, n), alternates=f),
-                            {"heading": term.name, "kind": "category", "term": term,
+                            {"heading": term.name, "kind": "category", "term": term.ref,
                              "feed": feed[0][2]})
     for term in site.tags:
         pages += _paginated(term.articles, config.per_page, lambda n, t=term: urls.tag(t, n),
                             "list.html",
                             lambda n, t=term: meta(_numbered(f"Tagged “{t.name}”", n),
                                                    urls.tag(t, n)),
-                            {"heading": f"Tagged “{term.name}”", "kind": "tag", "term": term})
+                            {"heading": f"Tagged “{term.name}”", "kind": "tag",
+                             "term": term.ref})
     for year, articles in site.years:
         pages.append(Page(urls.year(year), "list.html", {
             "meta": meta(f"{config.news_title}: {year}", urls.year(year)),
@@ -304,7 +322,7 @@ def article_summary(article: Article) -> str:
 
 def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Article,
                   newer: Article | None, older: Article | None,
-                  terms: dict[tuple[str, str], Term]) -> Page:
+                  terms: dict[tuple[str, str], TermRef]) -> Page:
     url = urls.article(article)
     summary = article_summary(article)
     image = urls.absolute(urls.site_link(article.image)) if article.image else None
@@ -337,8 +355,8 @@ def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Ar
         if article.category else None,
         "tags": tuple(terms[("tag", term_slug(name))] for name in article.tags),
         "events": site.events_of_article.get(article.slug, ()),
-        "newer": newer,
-        "older": older,
+        "newer": Link(newer.title, urls.article(newer)) if newer else None,
+        "older": Link(older.title, urls.article(older)) if older else None,
     }, article.source)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
+import pickle
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,22 +16,17 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from newsroom import timefmt
+from newsroom import __version__, timefmt
+from newsroom.cache import digest
+from newsroom.config import SiteConfig
 from newsroom.markup import reading_minutes
+from newsroom.output import Entry, Staging
 from newsroom.pages import Page, Urls, article_summary, attendance_mode, event_summary
 from newsroom.problems import BuildError, Problem, site_path
-from newsroom.site import Site
+from newsroom.workers import parallel_map
 
 # Called as progress(stage, done, total) while a long stage runs; the CLI draws it.
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class Output:
-    """A file of the built site: its path inside the output folder and its bytes."""
-
-    path: str
-    data: bytes
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -60,45 +58,129 @@ def _jsonld(data: Any) -> Markup:
     return Markup(text)
 
 
-def render_pages(pages: list[Page], site: Site, urls: Urls,
-                 progress: Progress | None = None) -> list[Output]:
-    """Render every page; raise BuildError with every template problem found."""
-    config = site.config
+@dataclass(frozen=True)
+class _Job:
+    """What forked render workers share with the parent (inherited, never pickled)."""
+
+    pages: list[Page]
+    env: jinja2.Environment
+    urls: Urls
+    config: SiteConfig
+    site_key: str
+    staging: Staging | None = None
+
+
+_job: _Job | None = None
+
+
+def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -> _Job:
+    """The templates loaded and the key of everything all pages share."""
     if not config.templates_dir.is_dir():
         raise BuildError([Problem(site_path(config.templates_dir, config.root), None,
                                   "no templates folder here (copy templates/ from newsroom or "
                                   "set templates_dir: in site_config.yaml)")])
     env = make_environment(config.templates_dir)
-    env.globals.update(site=site, config=config, url=urls)
-    outputs: list[Output] = []
+    env.globals.update(config=config, url=urls, archive=archive)
+    site_key = digest(__version__, _templates_fingerprint(config.templates_dir),
+                      config.fingerprint, repr(archive))
+    return _Job(pages, env, urls, config, site_key)
+
+
+def page_keys(job: _Job, jobs: int = 1) -> list[str]:
+    """The key of every page, computed over `jobs` processes."""
+    global _job
+    _job = job
+    try:
+        return parallel_map(_keys_chunk, range(len(job.pages)), jobs)
+    finally:
+        _job = None
+
+
+def _keys_chunk(indexes: Sequence[int]) -> list[str]:
+    assert _job is not None
+    return [page_key(_job.pages[i], _job.site_key) for i in indexes]
+
+
+def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
+                 progress: Progress | None = None) -> int:
+    """Put every page into the staging folder: linked if unchanged, else rendered.
+
+    Return how many were rendered; raise BuildError with every template problem.
+    """
+    global _job
+    _job = dataclasses.replace(job, staging=staging)
+    try:
+        results = parallel_map(_render_chunk, list(zip(range(len(keys)), keys, strict=True)),
+                               jobs, progress=lambda done, total: progress and progress(
+                                   "render", done, total))
+    finally:
+        _job = None
     problems: list[Problem] = []
-    cache: dict[str, jinja2.Template] = {}
-    for done, page in enumerate(pages, 1):
-        if progress:
-            progress("render", done, len(pages))
-        try:
-            template = cache.get(page.template) or env.get_template(page.template)
-            cache[page.template] = template
-            html = template.render(page.context)
-        except jinja2.TemplateSyntaxError as error:
-            problem = Problem(_template_path(error.filename, config), error.lineno,
-                              f"template syntax error: {error.message}")
-            if problem not in problems:
-                problems.append(problem)
-            continue
-        except jinja2.TemplateNotFound as error:
-            problem = Problem(site_path(config.templates_dir, config.root), None,
-                              f"template '{error.name}' is missing; add it")
-            if problem not in problems:
-                problems.append(problem)
-            continue
-        except Exception as error:  # a template's runtime error, reported with its place
-            problems.append(_runtime_problem(error, page, config))
-            continue
-        outputs.append(Output(urls.output_path(page.url), html.encode("utf-8")))
+    entries = []
+    fresh = 0
+    for result, was_rendered in results:
+        if isinstance(result, Problem):
+            if result not in problems:
+                problems.append(result)
+        else:
+            entries.append(result)
+            fresh += was_rendered
     if problems:
         raise BuildError(problems)
-    return outputs
+    staging.record(entries)
+    return fresh
+
+
+def _render_chunk(items: Sequence[tuple[int, str]]) -> list[tuple[Entry | Problem, bool]]:
+    job = _job
+    assert job is not None and job.staging is not None
+    results: list[tuple[Entry | Problem, bool]] = []
+    for index, key in items:
+        page = job.pages[index]
+        path = job.urls.output_path(page.url)
+        if path not in job.staging.stale:
+            results.append((job.staging.put(path, key), False))
+            continue
+        try:
+            html = job.env.get_template(page.template).render(page.context)
+        except jinja2.TemplateSyntaxError as error:
+            results.append((Problem(_template_path(error.filename, job.config), error.lineno,
+                                    f"template syntax error: {error.message}"), False))
+            continue
+        except jinja2.TemplateNotFound as error:
+            results.append((Problem(site_path(job.config.templates_dir, job.config.root), None,
+                                    f"template '{error.name}' is missing; add it"), False))
+            continue
+        except Exception as error:  # a template's runtime error, reported with its place
+            results.append((_runtime_problem(error, page, job.config), False))
+            continue
+        results.append((job.staging.put(path, key, html.encode("utf-8")), True))
+    return results
+
+
+class _Signature(pickle.Pickler):
+    # Records are named by their fingerprint (a hash of their source and the config) rather
+    # than pickled whole: the key stays small, and pickling the rest runs at C speed.
+    def persistent_id(self, obj: Any) -> str | None:
+        fingerprint = getattr(obj, "fingerprint", None)
+        if isinstance(fingerprint, str) and fingerprint and hasattr(obj, "html"):
+            return f"{type(obj).__name__}:{fingerprint}:{len(obj.html)}"
+        return None
+
+
+def page_key(page: Page, site_key: str) -> str:
+    """A hash of everything a page's HTML is made from: same key, same bytes."""
+    buffer = io.BytesIO()
+    pickler = _Signature(buffer, protocol=5)
+    pickler.fast = True  # no memo: equal values give equal bytes, however they are shared
+    pickler.dump((page.template, page.url, page.context))
+    return digest(site_key, buffer.getvalue())
+
+
+def _templates_fingerprint(folder: Path) -> str:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_relative_to(
+        folder / "static"))
+    return digest(*(f"{p.relative_to(folder)}:{digest(p.read_bytes())}" for p in files))
 
 
 def _template_path(filename: str | None, config: Any) -> str:

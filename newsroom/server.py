@@ -21,6 +21,7 @@ import watchfiles
 from newsroom.build import BuildReport, build_site
 from newsroom.config import load_config
 from newsroom.problems import BuildError, Problem
+from newsroom.workers import default_jobs
 
 LIVE_PREFIX = "/__newsroom/"
 CONTENT_TYPES = {
@@ -120,25 +121,25 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
     workspace = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
     url = local_url(host, port)
 
-    def rebuild(paths: tuple[str, ...] = ()) -> None:
-        target = workspace / f"build-{state.generation + 1}"
+    target = workspace / "site"
+
+    def rebuild(paths: tuple[str, ...] = (), jobs: int = 1) -> None:
+        # The build keeps every file a change does not touch and swaps the folder in whole,
+        # so a rebuild costs what the change costs. After the first build the preview's
+        # threads are running, and forking worker processes beside threads is unsafe: one
+        # process then.
         try:
             report = build_site(config_path, now=now(), drafts=drafts, future=future,
-                                output_dir=target, base_url=url)
+                                output_dir=target, base_url=url, jobs=jobs)
         except BuildError as error:
-            shutil.rmtree(target, ignore_errors=True)
             with state.changed:
                 state.problems = tuple(str(p) for p in error.problems)
                 state.changed.notify_all()
             on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
             return
         with state.changed:
-            previous = state.root
             state.root, state.generation, state.problems = target, state.generation + 1, ()
             state.changed.notify_all()
-        if previous is not None:
-            # Requests already reading the old build finish within this grace period.
-            threading.Timer(5.0, shutil.rmtree, (previous,), {"ignore_errors": True}).start()
         on_event(PreviewEvent("built", report=report, paths=paths))
 
     server = ThreadingHTTPServer((host, port), _handler_for(state))
@@ -147,7 +148,7 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
     watcher = threading.Thread(target=_watch, daemon=True,
                                args=(watched, stop, watching, rebuild))
     try:
-        rebuild()
+        rebuild(jobs=default_jobs())
         watcher.start()
         watching.wait(timeout=10)
         threading.Thread(target=server.serve_forever, daemon=True).start()

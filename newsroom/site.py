@@ -14,12 +14,25 @@ from newsroom.slugs import term_slug
 
 
 @dataclass(frozen=True)
+class TermRef:
+    """A category or tag as a page links to it: its name and the slug of its address."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class Term:
     """A category or tag with the published articles filed under it, newest first."""
 
     name: str
     slug: str
     articles: tuple[Article, ...]
+
+    @property
+    def ref(self) -> TermRef:
+        """The term without its articles: what a page that links to it needs."""
+        return TermRef(self.name, self.slug)
 
 
 @dataclass(frozen=True)

@@ -164,9 +164,13 @@ def test_the_output_folder_may_not_be_inside_content(tmp_path):
 
 
 def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
+    # Where the system cannot swap two folders in one step, two renames do it; if the
+    # second fails, the first is undone.
     config = write_site(tmp_path, {"content/news/2024-01-01-a.md": article()})
     build_site(config, now=NOW)
     before = {p: p.read_bytes() for p in (tmp_path / "public").rglob("*") if p.is_file()}
+    (tmp_path / "content/news/2024-01-02-b.md").write_text(article("B", "2024-01-02"))
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
     real_rename = Path.rename
 
     def failing_rename(self, target):
@@ -180,7 +184,8 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
     assert "cannot write: No space left on device" in str(caught.value)
     after = {p: p.read_bytes() for p in (tmp_path / "public").rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".newsroom")] == []
+    assert [p.name for p in tmp_path.iterdir()
+            if p.name.startswith((".newsroom-staging", ".newsroom-old"))] == []
     assert output.MARKER in {p.name for p in (tmp_path / "public").iterdir()}
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 from conftest import article, write_site
 
+from newsroom.cache import MarkdownCache
 from newsroom.config import load_config
 from newsroom.content import read_content
 from newsroom.markup import (
     first_paragraph_text,
     reading_minutes,
+    render_content,
     render_markdown,
-    render_records,
+    renderer_settings,
     rewrite_urls,
     under_base,
 )
@@ -243,7 +245,12 @@ def test_reading_minutes_at_200_words_a_minute_and_at_least_one():
 # Records
 
 
-def test_render_records_renders_article_bodies_and_event_descriptions(tmp_path):
+def rendered(config, content, jobs=1):
+    """The content with its Markdown rendered, with a cache of its own."""
+    return render_content(content, config, MarkdownCache(None, renderer_settings(config)), jobs)
+
+
+def test_render_content_renders_article_bodies_and_event_descriptions(tmp_path):
     path = write_site(tmp_path, {
         "content/news/a.md": article(body="See [the hall](/media/hall.jpg).<script>x</script>"),
         "content/events/e.yaml": "title: Fair\nstart: 2027-07-06\n"
@@ -252,16 +259,16 @@ def test_render_records_renders_article_bodies_and_event_descriptions(tmp_path):
     config = load_config(path)
     content, problems = read_content(config)
     assert problems == []
-    [item] = render_records(content.articles, config, "markdown")
-    [event] = render_records(content.events, config, "description")
+    done = rendered(config, content)
+    [item], [event] = done.articles, done.events
     assert item.html == '<p>See <a href="/site/media/hall.jpg">the hall</a>.</p>'
     assert event.html == '<p>Map at <a href="/site/about/">the hall</a>.</p>'
 
 
-def test_render_records_keeps_raw_html_when_the_site_opts_out(tmp_path):
+def test_render_content_keeps_raw_html_when_the_site_opts_out(tmp_path):
     path = write_site(tmp_path, {"content/news/a.md": article(body="<script>x()</script>")},
                       {"sanitize_html": False})
     config = load_config(path)
     content, _ = read_content(config)
-    [item] = render_records(content.articles, config, "markdown")
+    [item] = rendered(config, content).articles
     assert "<script>x()</script>" in item.html

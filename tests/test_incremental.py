@@ -1,0 +1,171 @@
+"""Fast at any size: the same bytes from one worker or many, a cache that is never trusted
+blindly, and rebuilds that rewrite only what changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import NOW, REPO, article, soup, write_site
+
+from newsroom import cache, markup, workers
+from newsroom.build import build_site
+
+ARTICLES = {f"content/news/2024-01-{day:02d}-story-{day}.md": article(
+    f"Story {day}", f"2024-01-{day:02d}", category="Reports" if day % 2 else "Notices",
+    tags=["alpha"] + (["beta"] if day % 3 == 0 else []),
+    body=f"Paragraph for story {day} with a [link](/news/) and *emphasis*.\n\n## Part\n\nMore.")
+    for day in range(1, 29)}
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site by path (newsroom's marker aside)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".newsroom-output"}
+
+
+def stats_of(folder: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of every file: unchanged files keep both."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file() and p.name != ".newsroom-output"}
+
+
+@pytest.fixture
+def markdown_calls(monkeypatch):
+    """Count the Markdown documents actually rendered."""
+    calls = []
+    real = markup.render_markdown
+
+    def counting(text, **options):
+        calls.append(text)
+        return real(text, **options)
+
+    monkeypatch.setattr(markup, "render_markdown", counting)
+    return calls
+
+
+def test_output_is_byte_identical_whatever_the_worker_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)  # use the pool even for a small site
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1, output_dir=tmp_path / "one", use_cache=False)
+    build_site(config, now=NOW, jobs=2, output_dir=tmp_path / "two", use_cache=False)
+    build_site(REPO / "site_config.yaml", now=NOW, jobs=3, output_dir=tmp_path / "three",
+               use_cache=False)
+    build_site(REPO / "site_config.yaml", now=NOW, jobs=1, output_dir=tmp_path / "single",
+               use_cache=False)
+    assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
+    assert files_of(tmp_path / "three") == files_of(tmp_path / "single")
+
+
+def test_an_unchanged_rebuild_does_no_markdown_work_and_writes_nothing(tmp_path,
+                                                                       markdown_calls):
+    config = write_site(tmp_path, ARTICLES)
+    first = build_site(config, now=NOW, jobs=1)
+    assert len(markdown_calls) == len(ARTICLES)
+    before = stats_of(tmp_path / "public")
+    second = build_site(config, now=NOW, jobs=1)
+    assert len(markdown_calls) == len(ARTICLES)  # not one more
+    assert second.rendered == 0 and first.rendered == first.pages
+    assert stats_of(tmp_path / "public") == before
+
+
+def test_one_edit_rewrites_exactly_the_pages_that_show_it(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    public = tmp_path / "public"
+    before = stats_of(public)
+    path = tmp_path / "content/news/2024-01-27-story-27.md"
+    path.write_text(path.read_text().replace("title: Story 27", "title: Story 27 revised"))
+    build_site(config, now=NOW, jobs=1)
+    after = stats_of(public)
+    changed = {p for p in after if after[p] != before.get(p)}
+    showing = {p for p in after if p.endswith((".html", ".xml"))
+               and "Story 27 revised" in (public / p).read_text(encoding="utf-8")}
+    # Every page that shows the article was rewritten, and shows the new title only.
+    assert showing <= changed
+    assert {"news/story-27/index.html", "index.html", "news/index.html", "feed.xml",
+            "atom.xml", "category/reports/index.html", "category/reports/feed.xml",
+            "tag/alpha/index.html", "tag/beta/index.html", "archive/2024/index.html",
+            "news/story-26/index.html", "news/story-28/index.html"} <= showing
+    assert not any("Story 27</" in (public / p).read_text(encoding="utf-8") for p in showing)
+    # Pages that do not show it kept their file (inode and mtime).
+    assert "news/story-3/index.html" not in changed
+    assert "category/notices/index.html" not in changed
+    assert len(changed) < len(after) / 3
+
+
+def test_files_no_longer_produced_are_removed(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    (tmp_path / "content/news/2024-01-27-story-27.md").unlink()
+    build_site(config, now=NOW, jobs=1)
+    assert not (tmp_path / "public/news/story-27").exists()
+    assert "Story 27<" not in (tmp_path / "public/news/index.html").read_text()
+
+
+def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    page = tmp_path / "public/news/story-5/index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"vandalised")
+    (tmp_path / "content/news/2024-01-06-story-6.md").touch()  # something else changes too
+    build_site(config, now=NOW, jobs=1)
+    assert page.read_bytes() == original
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path, markdown_calls):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    expected = files_of(tmp_path / "public")
+    for store in (tmp_path / ".newsroom-cache").glob("*.json"):
+        data = store.read_bytes()
+        store.write_bytes(data[: len(data) // 2] + b"<script>alert(1)</script>")
+    calls = len(markdown_calls)
+    build_site(config, now=NOW, jobs=1, output_dir=tmp_path / "again")
+    assert len(markdown_calls) == calls + len(ARTICLES)  # everything rendered again
+    assert files_of(tmp_path / "again") == expected
+
+
+def test_a_cache_from_another_version_or_another_machine_is_not_trusted(tmp_path, monkeypatch,
+                                                                        markdown_calls):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    calls = len(markdown_calls)
+    monkeypatch.setattr(cache, "__version__", "999.0")
+    build_site(config, now=NOW, jobs=1)
+    assert len(markdown_calls) == calls + len(ARTICLES)
+    # Signed with another key (a cache committed to the repository, say): not believed.
+    monkeypatch.setattr(cache, "_secret", lambda: b"someone else's key" * 2)
+    build_site(config, now=NOW, jobs=1)
+    assert len(markdown_calls) == calls + 2 * len(ARTICLES)
+
+
+def test_a_forged_cache_entry_cannot_put_html_into_the_site(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    store = tmp_path / ".newsroom-cache" / "markdown.json"
+    text = store.read_text(encoding="utf-8")
+    store.write_text(text.replace("<em>emphasis</em>", "<script>alert(1)</script>"),
+                     encoding="utf-8")
+    (tmp_path / "public").rename(tmp_path / "old")
+    build_site(config, now=NOW, jobs=1)
+    page = soup(tmp_path / "public/news/story-1/index.html")
+    assert page.find("script", string="alert(1)") is None
+    assert page.find("em").get_text() == "emphasis"
+
+
+def test_the_cache_is_git_ignored(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    assert (tmp_path / ".newsroom-cache/.gitignore").read_text().splitlines()[-1] == "*"
+    assert ".newsroom-cache" in (REPO / ".gitignore").read_text()
+
+
+def test_builds_without_a_writable_cache_still_work(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    (tmp_path / ".newsroom-cache").write_text("a file where the folder would go")
+    build_site(config, now=NOW, jobs=1)
+    assert (tmp_path / "public/index.html").is_file()
+    assert os.path.isfile(tmp_path / ".newsroom-cache")
