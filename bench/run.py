@@ -195,6 +195,7 @@ def chart(runs: list[Run], path: Path) -> None:
     figure, axis = plt.subplots(figsize=(max(6, len(runs) * 1.1), 4))
     axis.bar(labels, [r.wall for r in runs], color=[colours[r.tool] for r in runs])
     axis.set_ylabel("wall-clock seconds (lower is better)")
+    axis.set_ylim(0, max(r.wall for r in runs) * 1.18)
     axis.set_title("Build time on the synthetic corpus (2 cores)")
     for index, run in enumerate(runs):
         axis.annotate(f"{run.wall:.1f}", (index, run.wall), ha="center", va="bottom")

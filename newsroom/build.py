@@ -55,7 +55,7 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
     if problems:
         raise BuildError(problems)
     if render_markdown:
-        cache = cache or MarkdownCache(None, markup.renderer_settings(config))
+        cache = cache or open_markdown_cache(None, markup.renderer_settings(config))
         content = markup.render_content(content, config, cache, jobs)
     return assemble_site(config, content, now=now, drafts=drafts, future=future)
 

@@ -17,6 +17,7 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from newsroom import __version__
 
 CACHE_DIR = ".newsroom-cache"
 FORMAT = 1
-_MAGIC = b"newsroom-cache\n"
+_MAGIC = b"newsroom-cache"  # the first word of every store
 
 
 def digest(*parts: str | bytes) -> str:
@@ -38,15 +39,22 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
+SHARDS = "0123456789abcdef"  # a store is 16 files by the first digit of the key
+
+
 @dataclass
 class Store:
-    """Values by key; remembers which keys this build used, so the rest can be dropped."""
+    """Values by key; remembers which keys this build used, so the rest can be dropped.
 
-    path: Path | None
+    Kept in 16 files by the key's first digit, so that a change rewrites a sixteenth of it.
+    """
+
+    folder: Path | None
+    name: str
     settings: str
     entries: dict[str, Any] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
-    changed: bool = False
+    dirty: set[str] = field(default_factory=set)
 
     def key(self, *parts: str) -> str:
         """A key for parts under this store's settings."""
@@ -63,7 +71,12 @@ class Store:
         """Remember a value for a key."""
         self.entries[key] = value
         self.used.add(key)
-        self.changed = True
+        self.dirty.add(key[0])
+
+    def shard_path(self, shard: str) -> Path:
+        """The file holding the keys that start with `shard`."""
+        assert self.folder is not None
+        return self.folder / f"{self.name}-{shard}.json"
 
 
 # Kept for readability where only Markdown is stored.
@@ -73,19 +86,21 @@ MarkdownCache = Store
 def open_store(root: Path | None, name: str, settings: str) -> Store:
     """The site's store called `name` (empty when absent, unreadable or made otherwise)."""
     if root is None:
-        return Store(None, settings)
-    path = root / CACHE_DIR / f"{name}.json"
-    entries: dict[str, Any] = {}
-    try:
-        raw = path.read_bytes()
-        header, _, payload = raw[len(_MAGIC):].partition(b"\n")
-        if raw.startswith(_MAGIC) and header == _header(settings, payload):
-            loaded = json.loads(payload)
-            if isinstance(loaded, dict):
-                entries = loaded
-    except (OSError, ValueError, RecursionError):
-        entries = {}
-    return Store(path, settings, entries)
+        return Store(None, name, settings)
+    store = Store(root / CACHE_DIR, name, settings)
+    for shard in SHARDS:
+        try:
+            raw = store.shard_path(shard).read_bytes()
+            body, _, signature = raw.rpartition(b"\nsignature ")
+            header, _, payload = body.partition(b"\n")
+            if header == _header(settings) and hmac.compare_digest(signature, _sign(body)):
+                loaded = json.loads(payload)
+                if isinstance(loaded, dict):
+                    store.entries.update((k, v) for k, v in loaded.items()
+                                         if isinstance(k, str) and k[:1] == shard)
+        except (OSError, ValueError, RecursionError):
+            continue  # missing or not to be trusted: those entries are made again
+    return store
 
 
 def open_markdown_cache(root: Path | None, settings: str) -> Store:
@@ -94,21 +109,18 @@ def open_markdown_cache(root: Path | None, settings: str) -> Store:
 
 
 def save_store(store: Store) -> None:
-    """Write the entries this build used, if anything changed; never fail the build."""
-    if store.path is None or not (store.changed or set(store.entries) != store.used):
+    """Write the shards that changed (or lost entries); never fail the build."""
+    if store.folder is None:
         return
-    kept = {k: v for k, v in store.entries.items() if k in store.used}
-    payload = json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    data = _MAGIC + _header(store.settings, payload) + b"\n" + payload
+    unused = {key[0] for key in store.entries if key not in store.used}
     try:
-        store.path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = store.path.parent / ".gitignore"
+        store.folder.mkdir(parents=True, exist_ok=True)
+        ignore = store.folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# newsroom's build cache: safe to delete\n*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=store.path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, store.path)
+        for shard in sorted(store.dirty | unused):
+            kept = {k: v for k, v in store.entries.items() if k[0] == shard and k in store.used}
+            _write_signed(store.shard_path(shard), store.settings, kept)
     except OSError:
         pass  # a read-only site still builds; it just starts cold next time
 
@@ -116,10 +128,39 @@ def save_store(store: Store) -> None:
 save_markdown_cache = save_store
 
 
-def _header(settings: str, payload: bytes) -> bytes:
-    # The version, the settings and a signature: any mismatch means "do not trust".
-    signature = hmac.new(_secret(), payload, hashlib.blake2b).hexdigest()[:48]
-    return f"{FORMAT} {__version__} {settings} {signature}".encode()
+def _write_signed(path: Path, settings: str, entries: dict[str, Any]) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    signer = hmac.new(_secret(), digestmod=hashlib.blake2b)
+    with os.fdopen(handle, "wb") as stream:
+        # Streamed, and signed as it goes: a large site's cache never sits in memory twice
+        # over as one string.
+        for piece in (_header(settings), b"\n", *_json_chunks(entries)):
+            stream.write(piece)
+            signer.update(piece)
+        stream.write(b"\nsignature " + signer.hexdigest().encode())
+    os.replace(temporary, path)
+
+
+def _json_chunks(value: Any) -> Iterator[bytes]:
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    buffer: list[str] = []
+    size = 0
+    for chunk in encoder.iterencode(value):
+        buffer.append(chunk)
+        size += len(chunk)
+        if size > 1 << 20:
+            yield "".join(buffer).encode("utf-8")
+            buffer, size = [], 0
+    yield "".join(buffer).encode("utf-8")
+
+
+def _header(settings: str) -> bytes:
+    # The format, the version and the settings: any difference means "do not trust".
+    return _MAGIC + f" {FORMAT} {__version__} {settings}".encode()
+
+
+def _sign(body: bytes) -> bytes:
+    return hmac.new(_secret(), body, hashlib.blake2b).hexdigest().encode()
 
 
 @lru_cache(maxsize=1)

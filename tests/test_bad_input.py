@@ -174,7 +174,7 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
     real_rename = Path.rename
 
     def failing_rename(self, target):
-        if self.name.startswith(".newsroom-staging-"):
+        if self.name.startswith(".newsroom-prev-"):
             raise OSError(28, "No space left on device", str(self))
         return real_rename(self, target)
 

@@ -115,6 +115,17 @@ def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path):
     assert page.read_bytes() == original
 
 
+def test_a_change_rewrites_only_part_of_the_cache(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    shards = {p: p.stat().st_mtime_ns for p in (tmp_path / ".newsroom-cache").glob("*.json")}
+    path = tmp_path / "content/news/2024-01-05-story-5.md"
+    path.write_text(path.read_text().replace("Paragraph", "Edited paragraph"))
+    build_site(config, now=NOW, jobs=1)
+    rewritten = [p for p, mtime in shards.items() if p.stat().st_mtime_ns != mtime]
+    assert 0 < len(rewritten) <= 4  # its record and its HTML, old and new: not all 32 files
+
+
 def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path, markdown_calls):
     config = write_site(tmp_path, ARTICLES)
     build_site(config, now=NOW, jobs=1)
@@ -145,10 +156,10 @@ def test_a_cache_from_another_version_or_another_machine_is_not_trusted(tmp_path
 def test_a_forged_cache_entry_cannot_put_html_into_the_site(tmp_path):
     config = write_site(tmp_path, ARTICLES)
     build_site(config, now=NOW, jobs=1)
-    store = tmp_path / ".newsroom-cache" / "markdown.json"
-    text = store.read_text(encoding="utf-8")
-    store.write_text(text.replace("<em>emphasis</em>", "<script>alert(1)</script>"),
-                     encoding="utf-8")
+    for store in (tmp_path / ".newsroom-cache").glob("markdown-*.json"):
+        text = store.read_text(encoding="utf-8")
+        store.write_text(text.replace("<em>emphasis</em>", "<script>alert(1)</script>"),
+                         encoding="utf-8")
     (tmp_path / "public").rename(tmp_path / "old")
     build_site(config, now=NOW, jobs=1)
     page = soup(tmp_path / "public/news/story-1/index.html")
@@ -169,3 +180,69 @@ def test_builds_without_a_writable_cache_still_work(tmp_path):
     build_site(config, now=NOW, jobs=1)
     assert (tmp_path / "public/index.html").is_file()
     assert os.path.isfile(tmp_path / ".newsroom-cache")
+
+
+def cold_build(config: Path, folder: Path) -> dict[str, bytes]:
+    """What a build from nothing makes, for comparing with an incremental one."""
+    build_site(config, now=NOW, jobs=1, output_dir=folder, use_cache=False)
+    return files_of(folder)
+
+
+def test_every_incremental_build_equals_a_build_from_nothing(tmp_path):
+    site = tmp_path / "site"
+    config = write_site(site, ARTICLES)
+    news = site / "content/news"
+    edits = [
+        lambda: (news / "2024-01-05-story-5.md").write_text(
+            article("Story 5 retitled", "2024-01-05", category="Notices", tags=["gamma"])),
+        lambda: (news / "2024-02-01-new.md").write_text(article("Brand new", "2024-02-01")),
+        lambda: (news / "2024-01-09-story-9.md").unlink(),
+        lambda: (news.parent / "events").mkdir(),
+        lambda: (site / "content/events/talk.yaml").write_text(
+            "title: Talk\nstart: 2027-01-01 10:00\nrelated: [story-1]\n"),
+        lambda: (site / "site_config.yaml").write_text(
+            (site / "site_config.yaml").read_text().replace("Test News", "Renamed News")),
+        lambda: None,  # nothing at all
+    ]
+    for step, edit in enumerate(edits):
+        edit()
+        build_site(config, now=NOW, jobs=1)
+        expected = cold_build(config, tmp_path / f"cold-{step}")
+        assert files_of(site / "public") == expected, f"after edit {step}"
+
+
+def test_a_build_killed_while_updating_the_spare_folder_leaves_the_site_and_recovers(
+        tmp_path, monkeypatch):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    build_site(config, now=NOW, jobs=1)  # nothing changed
+    (tmp_path / "content/news/2024-01-05-story-5.md").write_text(article("Five", "2024-01-05"))
+    build_site(config, now=NOW, jobs=1)  # now there is a spare folder: the previous site
+    spare = tmp_path / ".newsroom-prev-public"
+    assert (spare / ".newsroom-output").is_file()
+    live = files_of(tmp_path / "public")
+
+    def killed(*args):
+        raise KeyboardInterrupt  # as good as kill -9 for what is on disk at that moment
+
+    (tmp_path / "content/news/2024-01-06-story-6.md").write_text(article("Six", "2024-01-06"))
+    monkeypatch.setattr("newsroom.output._swap", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(config, now=NOW, jobs=1)
+    assert files_of(tmp_path / "public") == live  # the live site never saw the new files
+    monkeypatch.undo()
+    build_site(config, now=NOW, jobs=1)
+    assert files_of(tmp_path / "public") == cold_build(config, tmp_path / "cold")
+
+
+def test_a_spare_folder_without_its_marker_is_not_trusted(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    (tmp_path / "content/news/2024-01-05-story-5.md").write_text(article("Five", "2024-01-05"))
+    build_site(config, now=NOW, jobs=1)
+    spare = tmp_path / ".newsroom-prev-public"
+    (spare / ".newsroom-output").unlink()
+    (spare / "news/story-3/index.html").write_bytes(b"left half-written by a killed build")
+    (tmp_path / "content/news/2024-01-06-story-6.md").write_text(article("Six", "2024-01-06"))
+    build_site(config, now=NOW, jobs=1)
+    assert files_of(tmp_path / "public") == cold_build(config, tmp_path / "cold")

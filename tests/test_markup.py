@@ -247,7 +247,8 @@ def test_reading_minutes_at_200_words_a_minute_and_at_least_one():
 
 def rendered(config, content, jobs=1):
     """The content with its Markdown rendered, with a cache of its own."""
-    return render_content(content, config, MarkdownCache(None, renderer_settings(config)), jobs)
+    store = MarkdownCache(None, "markdown", renderer_settings(config))
+    return render_content(content, config, store, jobs)
 
 
 def test_render_content_renders_article_bodies_and_event_descriptions(tmp_path):
