@@ -162,9 +162,15 @@ def targets(runs: list[Run]) -> list[str]:
             lines.append(f"  {'met ' if value <= limit else 'MISS'} {name}: {value:.2f}{unit} "
                          f"(target <= {limit:g}{unit})")
 
+    # The issue sets the speed targets at 5,000 articles, memory at 10,000, and growth
+    # from 1,000 to 10,000.
     for n in sorted({r.articles for r in runs}):
         ours = found.get(("newsroom", "cold", n))
         if ours is None:
+            continue
+        if n >= 10000:
+            check(f"{n}: peak memory", ours.peak_mb, 400, " MB")
+        if n != 5000:
             continue
         pelican = found.get(("pelican", "cold", n))
         hugo = found.get(("hugo", "cold", n))
@@ -173,8 +179,6 @@ def targets(runs: list[Run]) -> list[str]:
         for case in ("no change", "one edited"):
             run = found.get(("newsroom", case, n))
             check(f"{n}: {case}", run.wall if run else None, 2.0, " s")
-        if n >= 10000:
-            check(f"{n}: peak memory", ours.peak_mb, 400, " MB")
     sizes = sorted(n for (tool, case, n) in found if tool == "newsroom" and case == "cold")
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]

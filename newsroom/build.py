@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsroom import __version__, feeds, markup, render
+from newsroom import feeds, markup, render
 from newsroom.cache import (
+    Caches,
     MarkdownCache,
     Store,
     digest,
+    open_caches,
     open_markdown_cache,
-    open_store,
-    save_markdown_cache,
-    save_store,
+    save_caches,
 )
 from newsroom.config import SiteConfig, load_config
 from newsroom.content import read_content
@@ -42,6 +42,7 @@ class BuildReport:
     timings: tuple[tuple[str, float], ...] = ()
     site: Site | None = field(default=None, compare=False, repr=False)
     planned: tuple[Page, ...] = field(default=(), compare=False, repr=False)
+    caches: Caches | None = field(default=None, compare=False, repr=False)
 
 
 def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
@@ -63,7 +64,7 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
 def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future: bool = False,
                output_dir: Path | None = None, base_url: str | None = None,
                jobs: int | None = None, progress: Progress | None = None,
-               use_cache: bool = True) -> BuildReport:
+               use_cache: bool = True, caches: Caches | None = None) -> BuildReport:
     """Build the site of `config_path` into its output folder; raise BuildError on problems.
 
     Only what changed is rendered and written (see output.Staging); the rest is kept.
@@ -72,12 +73,12 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     clock = _Stopwatch()
     jobs = jobs or default_jobs()
     config = load_config(config_path, base_url=base_url, output_dir=output_dir)
-    cache_root = config.root if use_cache else None
-    cache = open_markdown_cache(cache_root, markup.renderer_settings(config))
-    records = open_store(cache_root, "records", digest(__version__))
-    site = read_site(config, now=now, drafts=drafts, future=future, cache=cache,
-                     records=records, jobs=jobs)
-    save_store(records)
+    settings = markup.renderer_settings(config)
+    if caches is None or caches.markdown.settings != settings:
+        caches = open_caches(config.root if use_cache else None, settings)
+    caches.begin()
+    site = read_site(config, now=now, drafts=drafts, future=future, cache=caches.markdown,
+                     records=caches.records, jobs=jobs)
     clock.lap("read")
     urls = site_urls(site)
     pages = plan_pages(site)
@@ -125,12 +126,12 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     else:
         clock.lap("render")  # nothing changed: nothing to render or write
     clock.lap("write")
-    save_markdown_cache(cache)
+    save_caches(caches)
     return BuildReport(pages=len(pages), feeds=len(news), calendars=len(calendar_keys),
                        files=len(wanted), rendered=rendered,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
                        next_change=next_change(site), timings=tuple(clock.laps), site=site,
-                       planned=tuple(pages))
+                       planned=tuple(pages), caches=caches)
 
 
 class _Stopwatch:

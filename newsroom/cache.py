@@ -43,6 +43,35 @@ SHARDS = "0123456789abcdef"  # a store is 16 files by the first digit of the key
 
 
 @dataclass
+class Caches:
+    """The stores a build reads and writes; a preview keeps one across its rebuilds."""
+
+    markdown: Store
+    records: Store
+
+    def begin(self) -> None:
+        """Start a build: nothing used yet (so what it does not use can be dropped)."""
+        for store in (self.markdown, self.records):
+            store.used = set()
+
+
+def open_caches(root: Path | None, markdown_settings: str) -> Caches:
+    """The site's caches (empty, and never saved, when root is None)."""
+    return Caches(open_store(root, "markdown", markdown_settings),
+                  open_store(root, "records", digest(__version__)))
+
+
+def save_caches(caches: Caches) -> None:
+    """Write what changed in the site's caches."""
+    save_store(caches.markdown)
+    save_store(caches.records)
+    for store in (caches.markdown, caches.records):
+        store.dirty = set()
+        for key in [k for k in store.objects if k not in store.used]:
+            del store.objects[key]
+
+
+@dataclass
 class Store:
     """Values by key; remembers which keys this build used, so the rest can be dropped.
 
@@ -55,6 +84,7 @@ class Store:
     entries: dict[str, Any] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)
+    objects: dict[str, Any] = field(default_factory=dict)  # decoded values, kept in memory
 
     def key(self, *parts: str) -> str:
         """A key for parts under this store's settings."""

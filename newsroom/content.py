@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
@@ -181,7 +182,10 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None
     for kind, path in files:
         key = _cache_key(cache, config, path) if cache else None
         stored = cache.get(key) if cache and key else None
-        records = _decode(stored) if stored is not None else None
+        records = None
+        if stored is not None:
+            # A long-lived cache (the preview's) keeps the records themselves, too.
+            records = cache.objects.get(key) or _decode(stored)
         if records is None:
             to_parse.append((kind, path, key))
         else:
@@ -192,6 +196,7 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None
         found[path] = records
         if cache and key and not file_problems:
             cache.put(key, [_encode(r) for r in records])
+            cache.objects[key] = records
     grouped: dict[str, list[Any]] = {"news": [], "events": [], "pages": []}
     for kind, path in files:
         grouped[kind].extend(found[path])
@@ -298,24 +303,43 @@ def _walk(base: Path, problems: list[Problem], site_root: Path,
     """
     inside = (allowed or site_root).resolve()
     found: list[Path] = []
-    for path in sorted(base.rglob("*")):
-        relative = path.relative_to(base)
-        if any(part.startswith(".") or part.endswith("~") for part in relative.parts):
-            continue
+    seen: set[Path] = set()
+
+    def visit(folder: Path) -> None:
+        # scandir tells files, folders and links apart without a system call each.
         try:
-            resolved = path.resolve(strict=path.is_symlink())
-        except (OSError, RuntimeError):
-            problems.append(Problem(site_path(path, site_root), None,
-                                    "is a broken symlink or a symlink loop; remove it"))
-            continue
-        if not resolved.is_relative_to(inside):
-            shown = site_path(path, site_root)
-            problems.append(Problem(shown, None, "is a symlink to a file outside the site; "
-                                                 "copy the file into the site instead"))
-            continue
-        if path.is_file():
-            found.append(path)
-    return found
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(Problem(site_path(folder, site_root), None,
+                                    f"cannot read this folder: {error.strerror}"))
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name.endswith("~"):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                try:
+                    resolved = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    problems.append(Problem(site_path(path, site_root), None,
+                                            "is a broken symlink or a symlink loop; remove it"))
+                    continue
+                if not resolved.is_relative_to(inside):
+                    problems.append(Problem(site_path(path, site_root), None,
+                                            "is a symlink to a file outside the site; copy "
+                                            "the file into the site instead"))
+                elif resolved.is_dir() and resolved not in seen:
+                    seen.add(resolved)
+                    visit(path)
+                elif resolved.is_file():
+                    found.append(path)
+            elif entry.is_dir(follow_symlinks=False):
+                visit(path)
+            elif entry.is_file(follow_symlinks=False):
+                found.append(path)
+
+    visit(base)
+    return sorted(found)
 
 
 def _read_text(config: SiteConfig, path: Path, problems: list[Problem]) -> str | None:

@@ -106,15 +106,21 @@ class Staging:
         try:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             # The spare folder is trusted only with its marker; it goes while we work in it.
-            self.spare = read_manifest(self.folder) if self.folder.is_dir() else {}
-            if self.spare:
-                (self.folder / MARKER).unlink()
-                for path in set(self.spare) - set(wanted):
-                    (self.folder / path).unlink(missing_ok=True)
-                    _remove_empty_parents(self.folder, path)
-            else:
+            # (A first build's background copy may land at any moment: try again then.)
+            for _ in range(3):
+                self.spare = read_manifest(self.folder) if self.folder.is_dir() else {}
+                if self.spare:
+                    (self.folder / MARKER).unlink()
+                    for path in set(self.spare) - set(wanted):
+                        (self.folder / path).unlink(missing_ok=True)
+                        _remove_empty_parents(self.folder, path)
+                    break
                 _throw_away(self.folder)
-                self.folder.mkdir()
+                try:
+                    self.folder.mkdir()
+                    break
+                except FileExistsError:
+                    continue
         except OSError as error:
             raise _write_problem(error, self.out_dir) from None
         return True
@@ -157,6 +163,8 @@ class Staging:
         except OSError as error:
             self.abort()
             raise _write_problem(error, self.out_dir) from None
+        if not self.folder.exists():
+            _in_background("prepare_spare", self.out_dir)  # the first build: none to keep
         return len(self.entries)
 
     def abort(self) -> None:
@@ -181,6 +189,38 @@ def _intact(folder: Path, path: str, key: str, manifest: dict[str, tuple[str, in
     except OSError:
         return False
     return (stat.st_size, stat.st_mtime_ns) == (old[1], old[2])
+
+
+def prepare_spare(out_dir: Path) -> None:
+    """Make the spare folder a linked copy of the output, so the next build starts warm.
+
+    Run in the background after a first build. The marker is linked last: until then the
+    folder is not trusted, so a next build that comes too soon just starts it afresh.
+    """
+    spare = out_dir.parent / f".newsroom-prev-{out_dir.name}"
+    if spare.exists():
+        return
+    building = spare.with_name(spare.name + f"-{os.getpid()}")
+    try:
+        for current, _, files in os.walk(out_dir):
+            relative = os.path.relpath(current, out_dir)
+            os.makedirs(building / relative, exist_ok=True)
+            for name in files:
+                if name != MARKER:
+                    os.link(os.path.join(current, name), building / relative / name)
+        os.link(out_dir / MARKER, building / MARKER)
+        building.rename(spare)
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def _in_background(task: str, folder: Path) -> None:
+    """Run one of this module's folder chores in a detached process; the build goes on."""
+    subprocess.Popen(
+        [sys.executable, "-c", f"import sys; from pathlib import Path; import newsroom.output "
+                               f"as o; o.{task}(Path(sys.argv[1]))", str(folder)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, close_fds=True)
 
 
 def _remove_empty_parents(folder: Path, path: str) -> None:
@@ -226,11 +266,8 @@ def empty_trash(parent: Path, wait: bool = True) -> None:
         return
     if wait:
         shutil.rmtree(trash, ignore_errors=True)
-        return
-    subprocess.Popen(
-        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
-         str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    else:
+        _in_background("empty_trash", parent)
 
 
 def read_manifest(out_dir: Path) -> dict[str, tuple[str, int, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -25,6 +25,12 @@ EVENT_STATUS_SCHEMA = {
 }
 
 
+@lru_cache(maxsize=65536)
+def _segment(part: str) -> str:
+    # Slugs repeat on every page that links to them: quote each once.
+    return quote(part, safe="") + "/"
+
+
 @dataclass(frozen=True)
 class Urls:
     """Every address on the site. Paths are root-relative and include the base path."""
@@ -33,7 +39,7 @@ class Urls:
     base_path: str
 
     def _path(self, *parts: str) -> str:
-        return self.base_path + "".join(quote(p, safe="") + "/" for p in parts)
+        return self.base_path + "".join(_segment(p) for p in parts)
 
     @cached_property
     def origin(self) -> str:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from newsroom import __version__, timefmt
 from newsroom.cache import digest
 from newsroom.config import SiteConfig
+from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import reading_minutes
 from newsroom.output import Entry, Staging
 from newsroom.pages import Page, Urls, article_summary, attendance_mode, event_summary
@@ -158,13 +159,15 @@ def _render_chunk(items: Sequence[tuple[int, str]]) -> list[tuple[Entry | Proble
     return results
 
 
+_RECORDS = (Article, Event, StaticPage)
+
+
 class _Signature(pickle.Pickler):
     # Records are named by their fingerprint (a hash of their source and the config) rather
     # than pickled whole: the key stays small, and pickling the rest runs at C speed.
     def persistent_id(self, obj: Any) -> str | None:
-        fingerprint = getattr(obj, "fingerprint", None)
-        if isinstance(fingerprint, str) and fingerprint and hasattr(obj, "html"):
-            return f"{type(obj).__name__}:{fingerprint}:{len(obj.html)}"
+        if type(obj) in _RECORDS and obj.fingerprint:
+            return f"{type(obj).__name__}:{obj.fingerprint}:{len(obj.html)}"
         return None
 
 

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from newsroom.build import BuildReport, build_site
+from newsroom.cache import Caches
 from newsroom.config import load_config
 from newsroom.problems import BuildError, Problem
 from newsroom.workers import default_jobs
@@ -122,6 +123,7 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
     url = local_url(host, port)
 
     target = workspace / "site"
+    kept: dict[str, Caches] = {}  # parsed content and Markdown, kept between rebuilds
 
     def rebuild(paths: tuple[str, ...] = (), jobs: int = 1) -> None:
         # The build keeps every file a change does not touch and swaps the folder in whole,
@@ -130,13 +132,16 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         # process then.
         try:
             report = build_site(config_path, now=now(), drafts=drafts, future=future,
-                                output_dir=target, base_url=url, jobs=jobs)
+                                output_dir=target, base_url=url, jobs=jobs,
+                                caches=kept.get("caches"))
         except BuildError as error:
             with state.changed:
                 state.problems = tuple(str(p) for p in error.problems)
                 state.changed.notify_all()
             on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
             return
+        if report.caches is not None:
+            kept["caches"] = report.caches
         with state.changed:
             state.root, state.generation, state.problems = target, state.generation + 1, ()
             state.changed.notify_all()

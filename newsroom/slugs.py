@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def slugify(value: str) -> str:
@@ -17,6 +18,7 @@ def slugify(value: str) -> str:
     return "-".join(words)[:80].strip("-")
 
 
+@lru_cache(maxsize=65536)
 def term_slug(name: str) -> str:
     """The address part of a category or tag; never empty, never path syntax like '..'."""
     slug = slugify(name)
