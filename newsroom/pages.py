@@ -172,6 +172,8 @@ class Pagination:
     items: tuple[Any, ...]
     prev_url: str | None
     next_url: str | None
+    # Page numbers to link to: the first, the last and two either side of this one, with
+    # (0, "") where numbers are left out (shown as an ellipsis).
     numbers: tuple[tuple[int, str], ...]
 
 
@@ -304,13 +306,13 @@ def _paginated(items: Sequence[Any], per_page: int, url_of: Callable[[int], str]
                template: str, meta_of: Callable[[int], Meta], context: dict[str, Any]
                ) -> list[Page]:
     total = max(1, math.ceil(len(items) / per_page))
-    numbers = tuple((n, url_of(n)) for n in range(1, total + 1))
     pages = []
     for number in range(1, total + 1):
         chunk = tuple(items[(number - 1) * per_page: number * per_page])
         pagination = Pagination(number, total, chunk,
                                 url_of(number - 1) if number > 1 else None,
-                                url_of(number + 1) if number < total else None, numbers)
+                                url_of(number + 1) if number < total else None,
+                                _page_numbers(number, total, url_of))
         pages.append(Page(url_of(number), template,
                           {**context, "meta": meta_of(number), "pagination": pagination}))
     return pages
@@ -319,6 +321,17 @@ def _paginated(items: Sequence[Any], per_page: int, url_of: Callable[[int], str]
 def feed_id(article: Article, urls: Urls) -> str:
     """The article's permanent id in feeds: its guid, else its absolute address."""
     return article.guid or urls.absolute(urls.article(article))
+
+
+def _page_numbers(number: int, total: int, url_of: Callable[[int], str]
+                  ) -> tuple[tuple[int, str], ...]:
+    shown = sorted({1, total, *range(max(1, number - 2), min(total, number + 2) + 1)})
+    numbers: list[tuple[int, str]] = []
+    for index, n in enumerate(shown):
+        if index and n != shown[index - 1] + 1:
+            numbers.append((0, ""))
+        numbers.append((n, url_of(n)))
+    return tuple(numbers)
 
 
 def article_summary(article: Article) -> str:

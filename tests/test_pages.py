@@ -219,6 +219,19 @@ def test_news_pagination_splits_items_and_links_neighbours(tmp_path: Path, base_
     assert second.numbers == first.numbers
 
 
+def test_long_lists_link_the_first_last_and_nearby_pages_with_gaps_between() -> None:
+    from newsroom.pages import _page_numbers
+
+    def url_of(n: int) -> str:
+        return f"/news/page/{n}/"
+
+    assert [n for n, _ in _page_numbers(1, 500, url_of)] == [1, 2, 3, 0, 500]
+    assert [n for n, _ in _page_numbers(250, 500, url_of)] == [1, 0, 248, 249, 250, 251, 252,
+                                                              0, 500]
+    assert [n for n, _ in _page_numbers(4, 5, url_of)] == [1, 2, 3, 4, 5]
+    assert _page_numbers(1, 1, url_of) == ((1, "/news/page/1/"),)
+
+
 def test_category_and_tag_lists_are_paginated_under_their_own_address(tmp_path: Path) -> None:
     files = {f"content/news/2024-05-0{n}-a{n}.md": article(f"A{n}", f"2024-05-0{n}",
                                                           category="Notices", tags=["alpha"])
