@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -89,11 +90,11 @@ class Staging:
         self.entries: dict[str, Entry] = {}
         self.stale: set[str] = set()
         self.spare: dict[str, tuple[str, int, int]] = {}
-        self._made_dirs: set[Path] = set()
+        self._made_dirs: set[str] = set()
 
     def unchanged(self, path: str, key: str) -> bool:
         """Whether the current output holds this file, made from this key, untouched."""
-        return _intact(self.out_dir, path, key, self.previous)
+        return _intact(str(self.out_dir), path, key, self.previous)
 
     def plan(self, wanted: dict[str, str], unchanged: set[str]) -> bool:
         """Decide what to make: every wanted path not known unchanged. False: nothing to do."""
@@ -128,23 +129,30 @@ class Staging:
     def put(self, path: str, key: str, data: bytes | None = None,
             source: Path | None = None) -> Entry:
         """Put a file into the new output: kept, linked if unchanged, else written or copied."""
-        target = self.folder / path
-        if _intact(self.folder, path, key, self.spare):
+        # Plain strings, not Paths: this runs for every file of the site.
+        folder = str(self.folder)
+        target = f"{folder}/{path}"
+        if _intact(folder, path, key, self.spare):
             old = self.spare[path]
             return (path, key, old[1], old[2])
         if self.spare:
             # Never write through a link: the file may be the live site's too.
-            target.unlink(missing_ok=True)
-        self._parent(target)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+        parent = os.path.dirname(target)
+        if parent not in self._made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._made_dirs.add(parent)
         if path not in self.stale:
-            os.link(self.out_dir / path, target)
+            os.link(f"{self.out_dir}/{path}", target)
             old = self.previous[path]
             return (path, key, old[1], old[2])
         if source is not None:
             shutil.copyfile(source, target)
         else:
-            target.write_bytes(data or b"")
-        stat = target.stat()
+            with open(target, "wb") as stream:
+                stream.write(data or b"")
+        stat = os.stat(target)
         return (path, key, stat.st_size, stat.st_mtime_ns)
 
     def record(self, entries: Sequence[Entry]) -> None:
@@ -171,21 +179,16 @@ class Staging:
         """Throw the new output away; the current one stays exactly as it was."""
         _throw_away(self.folder)
 
-    def _parent(self, target: Path) -> None:
-        parent = target.parent
-        if parent not in self._made_dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._made_dirs.add(parent)
 
 
-def _intact(folder: Path, path: str, key: str, manifest: dict[str, tuple[str, int, int]]
+def _intact(folder: str, path: str, key: str, manifest: dict[str, tuple[str, int, int]]
             ) -> bool:
     """Whether folder holds path as the manifest says, made from key, untouched since."""
     old = manifest.get(path)
     if old is None or old[0] != key:
         return False
     try:
-        stat = os.stat(folder / path)
+        stat = os.stat(f"{folder}/{path}")
     except OSError:
         return False
     return (stat.st_size, stat.st_mtime_ns) == (old[1], old[2])

@@ -80,11 +80,19 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
         raise BuildError([Problem(site_path(config.templates_dir, config.root), None,
                                   "no templates folder here (copy templates/ from newsroom or "
                                   "set templates_dir: in site_config.yaml)")])
-    env = make_environment(config.templates_dir)
+    templates = _templates_fingerprint(config.templates_dir)
+    # A preview builds again and again: keep the compiled templates while they are the same.
+    env = _environments.get((str(config.templates_dir), templates))
+    if env is None:
+        env = make_environment(config.templates_dir)
+        _environments.clear()
+        _environments[(str(config.templates_dir), templates)] = env
     env.globals.update(config=config, url=urls, archive=archive)
-    site_key = digest(__version__, _templates_fingerprint(config.templates_dir),
-                      config.fingerprint, repr(archive))
+    site_key = digest(__version__, templates, config.fingerprint, repr(archive))
     return _Job(pages, env, urls, config, site_key)
+
+
+_environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
 def page_keys(job: _Job, jobs: int = 1) -> list[str]:
