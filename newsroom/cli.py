@@ -180,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
                "schedule": _schedule}[args.command]
     try:
         return command(args, terminal)
+    except KeyboardInterrupt:
+        terminal.clear_progress()
+        print("Interrupted; the output folder is as it was.", file=sys.stderr)
+        return 130
     except BuildError as error:
         terminal.problems(error.problems, getattr(args, "format", "text"))
         if getattr(args, "format", "text") == "text":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -44,7 +45,9 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
                 progress(len(results), len(items))
         return results
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes=min(jobs, len(chunks))) as pool:
+    # Workers leave Ctrl-C to the parent, which stops them and cleans up.
+    with context.Pool(processes=min(jobs, len(chunks)), initializer=signal.signal,
+                      initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
         pending = [pool.apply_async(work, (part, *args)) for part in chunks]
         for job in pending:
             results.extend(job.get())

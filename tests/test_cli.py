@@ -141,3 +141,24 @@ def test_the_newsroom_console_script_is_declared():
 
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
     assert scripts.get("newsroom") == "newsroom.cli:main"
+
+
+def test_ctrl_c_during_a_build_stops_cleanly_and_leaves_no_half_site(tmp_path):
+    import signal
+    import time
+
+    files = {f"content/news/2024-01-{1 + n % 28:02d}-story-{n}.md": article(
+        f"Story {n}", f"2024-01-{1 + n % 28:02d}", slug=f"story-{n}",
+        body="Words. " * 300) for n in range(300)}
+    write_site(tmp_path, files)
+    process = subprocess.Popen([sys.executable, BUILD_PY], cwd=tmp_path, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.6)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode in (0, 130)  # 0 only if it finished first
+    assert "Traceback" not in err
+    if process.returncode == 130:
+        assert err.strip() == "Interrupted; the output folder is as it was."
+        assert not (tmp_path / "public").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".newsroom-staging")]
