@@ -19,7 +19,7 @@ from newsroom.cache import (
 )
 from newsroom.config import SiteConfig, load_config
 from newsroom.content import read_content
-from newsroom.output import Staging, asset_key, check_output_dir
+from newsroom.output import Staging, asset_key, check_output_dir, locked
 from newsroom.pages import Page, plan_pages, site_urls
 from newsroom.problems import BuildError, Problem
 from newsroom.render import Progress
@@ -92,8 +92,6 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     calendar_keys = feeds.calendar_keys(site, urls)
     clock.lap("plan")
 
-    staging = Staging(config.output_dir, config.root, config.templates_dir,
-                      config.output_dir_from)
     wanted = {urls.output_path(page.url): key for page, key in zip(pages, keys, strict=True)}
     for path, key in [*((a.url_path, asset_key(a)) for a in site.assets),
                       *((o.path, digest(o.data)) for o in [*news, *extras]),
@@ -102,9 +100,17 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
             raise BuildError([Problem(path, None, "two things want this address; rename "
                                                   "one of them")])
         wanted[path] = key
-    unchanged = {path for path, key in wanted.items() if staging.unchanged(path, key)}
     rendered = 0
-    if staging.plan(wanted, unchanged):
+    with locked(config.output_dir, config.output_dir_from):
+        staging = Staging(config.output_dir, config.root, config.templates_dir,
+                          config.output_dir_from)
+        unchanged = {path for path, key in wanted.items() if staging.unchanged(path, key)}
+        if not staging.plan(wanted, unchanged):
+            clock.lap("render")  # nothing changed: nothing to render or write
+            clock.lap("write")
+            save_caches(caches)
+            return _report(started, clock, site, pages, news, calendar_keys, wanted, 0,
+                           config, caches)
         try:
             staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
                             for a in site.assets])
@@ -123,10 +129,15 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
         except BaseException:
             staging.abort()
             raise
-    else:
-        clock.lap("render")  # nothing changed: nothing to render or write
     clock.lap("write")
     save_caches(caches)
+    return _report(started, clock, site, pages, news, calendar_keys, wanted, rendered, config,
+                   caches)
+
+
+def _report(started: float, clock: _Stopwatch, site: Site, pages: list[Page], news: list,
+            calendar_keys: dict, wanted: dict, rendered: int, config: SiteConfig,
+            caches: Caches) -> BuildReport:
     return BuildReport(pages=len(pages), feeds=len(news), calendars=len(calendar_keys),
                        files=len(wanted), rendered=rendered,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,

@@ -342,9 +342,19 @@ def _walk(base: Path, problems: list[Problem], site_root: Path,
     return sorted(found)
 
 
+# Far beyond any article or listing; a larger file is a mistake (a video saved as .md, say).
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+
 def _read_text(config: SiteConfig, path: Path, problems: list[Problem]) -> str | None:
     rel = _rel(config, path)
     try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            problems.append(Problem(rel, None, f"is {size / 1048576:.1f} MB, too large for "
+                                               "an article, event or page (at most 5 MB); put "
+                                               "large files in content/media/"))
+            return None
         raw = path.read_bytes()
     except OSError as error:
         problems.append(Problem(rel, None, f"cannot read: {error.strerror}"))
@@ -483,6 +493,10 @@ def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> lis
     if doc.data is None:
         problems.append(Problem(rel, 1, "is empty; write an event (title:, start:) or a list "
                                         "of them"))
+        return []
+    if doc.data == []:
+        problems.append(Problem(rel, 1, "is an empty list; write an event (title:, start:) "
+                                        "or delete the file"))
         return []
     if isinstance(doc.data, list):
         items = [((i,), f"event {i + 1}", item) for i, item in enumerate(doc.data)]

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +104,14 @@ class Staging:
         if not self.stale and set(wanted) == set(self.previous) and self.out_dir.is_dir():
             self.entries = {path: (path, *self.previous[path]) for path in wanted}
             return False
+        # The swap replaces the whole folder: files someone put there by hand would go.
+        strangers = [path for path in _files_in(self.out_dir) if path not in self.previous
+                     and path != MARKER] if self.previous else []
+        if strangers:
+            shown = site_path(self.out_dir, self.out_dir.parent)
+            raise BuildError([Problem(f"{shown}/{path}", None, "was not made by newsroom and "
+                                      "would be lost; move it to content/media/ or delete it")
+                              for path in sorted(strangers)[:20]])
         try:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             # The spare folder is trusted only with its marker; it goes while we work in it.
@@ -181,6 +189,14 @@ class Staging:
 
 
 
+def _files_in(folder: Path) -> list[str]:
+    found = []
+    for current, _, files in os.walk(folder):
+        relative = os.path.relpath(current, folder)
+        found += [name if relative == "." else f"{relative}/{name}" for name in files]
+    return found
+
+
 def _intact(folder: str, path: str, key: str, manifest: dict[str, tuple[str, int, int]]
             ) -> bool:
     """Whether folder holds path as the manifest says, made from key, untouched since."""
@@ -234,6 +250,64 @@ def _remove_empty_parents(folder: Path, path: str) -> None:
         except OSError:
             return
         parent = parent.parent
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path, source: str = "site_config.yaml") -> Iterator[None]:
+    """Hold the output folder's lock: one build writes to it at a time.
+
+    The lock is a file beside the folder naming the process that holds it. A lock left by a
+    build that was killed (its process is gone) is taken over.
+    """
+    out_dir = out_dir.resolve()
+    lock = out_dir.parent / f".newsroom-lock-{out_dir.name}"
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _write_problem(error, out_dir) from None
+    for _ in range(3):
+        try:
+            handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder is not None and holder != os.getpid() and _alive(holder):
+                raise BuildError([Problem(source, None, f"another build (process {holder}) "
+                                          f"is writing {out_dir}; wait for it to finish")]
+                                 ) from None
+            with contextlib.suppress(FileNotFoundError):
+                lock.unlink()  # left by a build that was killed
+            continue
+        except OSError as error:
+            raise _write_problem(error, out_dir) from None
+        with os.fdopen(handle, "w") as stream:
+            stream.write(f"{os.getpid()}\n")
+        break
+    else:
+        raise BuildError([Problem(source, None, f"cannot take the lock {lock}; delete it if "
+                                                "no build is running")])
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            if _lock_holder(lock) == os.getpid():
+                lock.unlink()
+
+
+def _lock_holder(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _check_path(path: str) -> None:

@@ -103,6 +103,8 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | No
     lines: dict[Key, int] = {(): node.start_mark.line + 1 + line_offset}
     try:
         _record_lines(node, (), lines, problems, path, line_offset, set())
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise _TooBig
     except _TooDeep:
         return None, [Problem(path, None, "YAML is nested too deeply; write it out plainly")]
     except _TooBig:
@@ -133,6 +135,21 @@ def _syntax_hint(text: str, mark: yaml.Mark | None) -> str:
         return " (a value containing ': ' must be quoted, e.g. title: \"Ohio: lessons\")"
     return (" (check the indentation, and quote values that contain ':' or start with "
             "'@', '*' or '&')")
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values the document holds once every alias is written out (memoised, so a
+    'billion laughs' document is measured without being expanded)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        total += sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_size(item, sizes) for item in node.value)
+    sizes[id(node)] = total
+    return total
 
 
 def _record_lines(node: yaml.Node, key: Key, lines: dict[Key, int], problems: list[Problem],
