@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         return command(args, terminal)
     except KeyboardInterrupt:
         terminal.clear_progress()
-        print("Interrupted; the output folder is as it was.", file=sys.stderr)
+        print("Interrupted: the output folder holds the previous site or the new one, whole.",
+              file=sys.stderr)
         return 130
     except BuildError as error:
         terminal.problems(error.problems, getattr(args, "format", "text"))
