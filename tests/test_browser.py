@@ -1,0 +1,208 @@
+"""Seen by real clients: the sample site in headless Chromium, with axe-core."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin
+
+import feedparser
+import pytest
+from conftest import require_tool
+from icalendar import Calendar
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+SEED = "news/bright-future-for-life-sciences-in-the-midlands/"
+PAGE_KINDS = {
+    "home": "", "news": "news/", "news page 2": "news/page/2/", "article": SEED,
+    "article with a table": "news/adding-an-event-to-the-calendar/",
+    "category": "category/people-places/", "tag": "tag/events/", "archive": "archive/2020/",
+    "events": "events/", "event": "events/2027-03-04-editors-workshop/", "page": "about/",
+    "not found": "no/such/page/",
+}
+
+
+class _Host(http.server.SimpleHTTPRequestHandler):
+    """A static host: files as they are, the site's 404 page for anything missing."""
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code == 404 and not_found.is_file():
+            body = not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_site):
+    handler = functools.partial(_Host, directory=str(sample_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_tool("Chromium", Path(CHROMIUM).exists() or bool(shutil.which("chromium")),
+                 "apt-get install -y chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_tool("Playwright", False, "pip install playwright")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """A browser page that remembers console errors and failed requests."""
+
+    def __init__(self, browser, width: int = 1280) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": 900},
+                                     accept_downloads=True)
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # A request cut short because the test moved on to the next page is not a failure.
+        self.page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
+                     and self.errors.append(f"failed: {r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and not r.url.endswith(
+            "/no/such/page/") and self.errors.append(f"{r.status}: {r.url}"))
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def visit(browser):
+    opened: list[Visit] = []
+
+    def open_page(width: int = 1280) -> Visit:
+        opened.append(Visit(browser, width))
+        return opened[-1]
+
+    yield open_page
+    for item in opened:
+        item.close()
+
+
+def test_a_reader_gets_from_home_to_every_kind_of_page(visit, site_url):
+    reader = visit()
+    page = reader.page
+    page.goto(site_url)
+    page.locator("#nr-latest-news ~ article .card-title a").first.click()
+    assert page.locator("h1").inner_text()
+    page.goto(site_url + SEED)
+    assert page.locator("h1").inner_text() == "Bright future for life sciences in the Midlands"
+    page.locator(".kicker a").click()
+    assert page.locator("h1").inner_text() == "People & places"
+    page.goto(site_url + SEED)
+    page.locator("ul.tags a").first.click()
+    assert page.locator("h1").inner_text().startswith("Tagged")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Events").click()
+    assert page.locator("h1").inner_text() == "Events"
+    page.locator("#nr-upcoming ~ article .card-title a").first.click()
+    assert page.locator("h1").inner_text() == "Editors' workshop"
+    page.goto(site_url + "news/")
+    page.get_by_role("link", name="Older →").click()
+    assert page.url.endswith("/news/page/2/")
+    assert reader.errors == []
+    response = page.goto(site_url + "no/such/page/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    # The browser notes the 404 itself; the page it shows loads everything it needs.
+    assert [e for e in reader.errors if "status of 404" not in e] == []
+
+
+def test_add_to_calendar_downloads_a_calendar(visit, site_url):
+    page = visit().page
+    page.goto(site_url + "events/2027-03-04-editors-workshop/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add to calendar (.ics)").click()
+    path = download.value.path()
+    assert download.value.suggested_filename == "2027-03-04-editors-workshop.ics"
+    [event] = Calendar.from_ical(Path(path).read_bytes()).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Editors' workshop"
+
+
+def test_the_feed_links_answer_with_feeds(visit, site_url):
+    page = visit().page
+    page.goto(site_url)
+    for link in page.locator("link[rel=alternate]").all():
+        response = page.request.get(urljoin(site_url, link.get_attribute("href")))
+        assert response.status == 200
+        if link.get_attribute("type") == "text/calendar":
+            assert Calendar.from_ical(response.body())["VERSION"] == "2.0"
+        else:
+            feed = feedparser.parse(io.BytesIO(response.body()))
+            assert not feed.bozo and feed.entries
+
+
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_no_accessibility_violations(visit, site_url, kind):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = visit().page
+    page.goto(site_url + PAGE_KINDS[kind])
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width", [320, 375, 768])
+def test_no_sideways_scrolling_on_small_screens(visit, site_url, width):
+    page = visit(width).page
+    for path in ("", SEED, "news/adding-an-event-to-the-calendar/", "events/",
+                 "events/2027-05-11-example-life-sciences-conference-2027/", "about/"):
+        page.goto(site_url + path)
+        scroll, view = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert scroll <= view, f"{path} scrolls sideways at {width}px"
+    page.goto(site_url + "news/adding-images/")
+    image = page.locator(".prose img").first
+    assert image.bounding_box()["width"] <= width
+
+
+def test_keyboard_users_see_a_skip_link_and_their_focus(visit, site_url):
+    page = visit().page
+    page.goto(site_url)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to content"
+    box = page.locator(".skip-link").bounding_box()
+    assert box["y"] >= 0
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+
+
+def test_articles_print_without_the_site_furniture(visit, site_url):
+    page = visit().page
+    page.goto(site_url + SEED)
+    page.emulate_media(media="print")
+    hidden = page.evaluate("['.masthead', '.site-footer', '.prev-next'].map(s => "
+                           "getComputedStyle(document.querySelector(s)).display)")
+    assert hidden == ["none", "none", "none"]
+    assert page.locator("h1").is_visible()
+
+
+def test_pages_read_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "events/")
+    assert page.locator("#nr-upcoming ~ article").count() >= 3
+    context.close()
