@@ -151,9 +151,13 @@ def test_ctrl_c_during_a_build_stops_cleanly_and_leaves_no_half_site(tmp_path):
         f"Story {n}", f"2024-01-{1 + n % 28:02d}", slug=f"story-{n}",
         body="Words. " * 300) for n in range(300)}
     write_site(tmp_path, files)
-    process = subprocess.Popen([sys.executable, BUILD_PY], cwd=tmp_path, text=True,
+    # Interrupt once newsroom is running (a slow start-up would otherwise be what we test).
+    code = ("import sys; from newsroom.cli import main; print('ready', flush=True); "
+            "sys.exit(main(['build']))")
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(0.6)
+    assert process.stdout.readline().strip() == "ready"
+    time.sleep(0.4)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
     assert process.returncode in (0, 130)  # 0 only if it finished first
