@@ -149,7 +149,7 @@ def test_ctrl_c_during_a_build_stops_cleanly_and_leaves_no_half_site(tmp_path):
 
     files = {f"content/news/2024-01-{1 + n % 28:02d}-story-{n}.md": article(
         f"Story {n}", f"2024-01-{1 + n % 28:02d}", slug=f"story-{n}",
-        body="Words. " * 300) for n in range(300)}
+        body="Words. " * 300) for n in range(900)}
     write_site(tmp_path, files)
     # Interrupt once newsroom is running (a slow start-up would otherwise be what we test).
     code = ("import sys; from newsroom.cli import main; print('ready', flush=True); "
@@ -167,5 +167,5 @@ def test_ctrl_c_during_a_build_stops_cleanly_and_leaves_no_half_site(tmp_path):
                                "new one, whole.")
     public = tmp_path / "public"
     if public.exists():  # interrupted after the swap: then the new site is all there
-        assert len(list(public.glob("news/story-*/index.html"))) == 300
+        assert len(list(public.glob("news/story-*/index.html"))) == 900
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".newsroom-staging")]
