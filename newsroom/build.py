@@ -10,11 +10,10 @@ from pathlib import Path
 from newsroom import feeds, markup, render
 from newsroom.cache import (
     Caches,
-    MarkdownCache,
     Store,
     digest,
     open_caches,
-    open_markdown_cache,
+    open_store,
     save_caches,
 )
 from newsroom.config import SiteConfig, load_config
@@ -46,7 +45,7 @@ class BuildReport:
 
 
 def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
-              future: bool = False, cache: MarkdownCache | None = None,
+              future: bool = False, cache: Store | None = None,
               records: Store | None = None, jobs: int = 1,
               render_markdown: bool = True) -> Site:
     """Read, check and assemble the site (its Markdown rendered); raise BuildError."""
@@ -56,7 +55,7 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
     if problems:
         raise BuildError(problems)
     if render_markdown:
-        cache = cache or open_markdown_cache(None, markup.renderer_settings(config))
+        cache = cache or open_store(None, "markdown", markup.renderer_settings(config))
         content = markup.render_content(content, config, cache, jobs)
     return assemble_site(config, content, now=now, drafts=drafts, future=future)
 

@@ -109,10 +109,6 @@ class Store:
         return self.folder / f"{self.name}-{shard}.json"
 
 
-# Kept for readability where only Markdown is stored.
-MarkdownCache = Store
-
-
 def open_store(root: Path | None, name: str, settings: str) -> Store:
     """The site's store called `name` (empty when absent, unreadable or made otherwise)."""
     if root is None:
@@ -133,11 +129,6 @@ def open_store(root: Path | None, name: str, settings: str) -> Store:
     return store
 
 
-def open_markdown_cache(root: Path | None, settings: str) -> Store:
-    """The store of rendered Markdown."""
-    return open_store(root, "markdown", settings)
-
-
 def save_store(store: Store) -> None:
     """Write the shards that changed (or lost entries); never fail the build."""
     if store.folder is None:
@@ -153,9 +144,6 @@ def save_store(store: Store) -> None:
             _write_signed(store.shard_path(shard), store.settings, kept)
     except OSError:
         pass  # a read-only site still builds; it just starts cold next time
-
-
-save_markdown_cache = save_store
 
 
 def _write_signed(path: Path, settings: str, entries: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ import markdown
 import nh3
 
 from newsroom import __version__
-from newsroom.cache import MarkdownCache, digest
+from newsroom.cache import Store, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Content
 from newsroom.workers import parallel_map
@@ -167,7 +167,7 @@ def renderer_settings(config: SiteConfig) -> str:
         config.base_path, str(config.sanitize_html))
 
 
-def render_content(content: Content, config: SiteConfig, cache: MarkdownCache,
+def render_content(content: Content, config: SiteConfig, cache: Store,
                    jobs: int = 1) -> Content:
     """The content with every Markdown body and description rendered into `html`.
 

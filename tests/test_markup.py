@@ -5,7 +5,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 from conftest import article, write_site
 
-from newsroom.cache import MarkdownCache
+from newsroom.cache import Store
 from newsroom.config import load_config
 from newsroom.content import read_content
 from newsroom.markup import (
@@ -247,7 +247,7 @@ def test_reading_minutes_at_200_words_a_minute_and_at_least_one():
 
 def rendered(config, content, jobs=1):
     """The content with its Markdown rendered, with a cache of its own."""
-    store = MarkdownCache(None, "markdown", renderer_settings(config))
+    store = Store(None, "markdown", renderer_settings(config))
     return render_content(content, config, store, jobs)
 
 
