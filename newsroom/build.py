@@ -18,9 +18,16 @@ from newsroom.cache import (
 )
 from newsroom.config import SiteConfig, load_config
 from newsroom.content import read_content
-from newsroom.output import Staging, asset_key, check_output_dir, locked
+from newsroom.output import (
+    Staging,
+    asset_key,
+    check_output_dir,
+    locked,
+    wanted_files,
+    write_problem,
+)
 from newsroom.pages import Page, plan_pages, site_urls
-from newsroom.problems import BuildError, Problem
+from newsroom.problems import BuildError
 from newsroom.render import Progress
 from newsroom.site import Change, Site, assemble_site, next_change
 from newsroom.workers import default_jobs
@@ -91,52 +98,37 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     calendar_keys = feeds.calendar_keys(site, urls)
     clock.lap("plan")
 
-    wanted = {urls.output_path(page.url): key for page, key in zip(pages, keys, strict=True)}
-    for path, key in [*((a.url_path, asset_key(a)) for a in site.assets),
-                      *((o.path, digest(o.data)) for o in [*news, *extras]),
-                      *calendar_keys.items()]:
-        if path in wanted:
-            raise BuildError([Problem(path, None, "two things want this address; rename "
-                                                  "one of them")])
-        wanted[path] = key
+    wanted = wanted_files([
+        *((urls.output_path(page.url), key) for page, key in zip(pages, keys, strict=True)),
+        *((a.url_path, asset_key(a)) for a in site.assets),
+        *((o.path, digest(o.data)) for o in [*news, *extras]),
+        *calendar_keys.items()])
     rendered = 0
     with locked(config.output_dir, config.output_dir_from):
         staging = Staging(config.output_dir, config.root, config.templates_dir,
                           config.output_dir_from)
-        unchanged = {path for path, key in wanted.items() if staging.unchanged(path, key)}
-        if not staging.plan(wanted, unchanged):
+        if staging.plan(wanted):
+            try:
+                staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
+                                for a in site.assets])
+                rendered = render.render_pages(job, keys, staging, jobs, progress)
+                clock.lap("render")
+                made = feeds.calendars(site, urls, only=staging.stale)
+                staging.record([staging.put(o.path, wanted[o.path], o.data)
+                                for o in [*news, *extras]])
+                staging.record([staging.put(path, key, made.get(path))
+                                for path, key in calendar_keys.items()])
+                staging.commit()
+            except OSError as error:
+                staging.abort()
+                raise write_problem(error, config.output_dir) from None
+            except BaseException:
+                staging.abort()
+                raise
+        else:
             clock.lap("render")  # nothing changed: nothing to render or write
-            clock.lap("write")
-            save_caches(caches)
-            return _report(started, clock, site, pages, news, calendar_keys, wanted, 0,
-                           config, caches)
-        try:
-            staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
-                            for a in site.assets])
-            rendered = render.render_pages(job, keys, staging, jobs, progress)
-            clock.lap("render")
-            made = feeds.calendars(site, urls, only=staging.stale)
-            staging.record([staging.put(o.path, wanted[o.path], o.data)
-                            for o in [*news, *extras]])
-            staging.record([staging.put(path, key, made.get(path))
-                            for path, key in calendar_keys.items()])
-            staging.commit()
-        except OSError as error:
-            staging.abort()
-            raise BuildError([Problem(str(error.filename or config.output_dir), None,
-                                      f"cannot write: {error.strerror}")]) from None
-        except BaseException:
-            staging.abort()
-            raise
     clock.lap("write")
     save_caches(caches)
-    return _report(started, clock, site, pages, news, calendar_keys, wanted, rendered, config,
-                   caches)
-
-
-def _report(started: float, clock: _Stopwatch, site: Site, pages: list[Page], news: list,
-            calendar_keys: dict, wanted: dict, rendered: int, config: SiteConfig,
-            caches: Caches) -> BuildReport:
     return BuildReport(pages=len(pages), feeds=len(news), calendars=len(calendar_keys),
                        files=len(wanted), rendered=rendered,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,

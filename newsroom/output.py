@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,22 +85,21 @@ class Staging:
         if problems:
             raise BuildError(problems)
         self.out_dir = out_dir.resolve()
-        self.folder = self.out_dir.parent / f".newsroom-prev-{self.out_dir.name}"
+        self.folder = _spare_of(self.out_dir)
         self.previous = read_manifest(self.out_dir)
         self.entries: dict[str, Entry] = {}
         self.stale: set[str] = set()
         self.spare: dict[str, tuple[str, int, int]] = {}
         self._made_dirs: set[str] = set()
 
-    def unchanged(self, path: str, key: str) -> bool:
-        """Whether the current output holds this file, made from this key, untouched."""
-        return _intact(str(self.out_dir), path, key, self.previous)
-
-    def plan(self, wanted: dict[str, str], unchanged: set[str]) -> bool:
-        """Decide what to make: every wanted path not known unchanged. False: nothing to do."""
+    def plan(self, wanted: dict[str, str]) -> bool:
+        """Decide what to make: every wanted file the current output does not hold, made from
+        the same key and untouched. False: nothing to do."""
         for path in wanted:
             _check_path(path)
-        self.stale = {path for path in wanted if path not in unchanged}
+        live = str(self.out_dir)
+        self.stale = {path for path, key in wanted.items()
+                      if not _intact(live, path, key, self.previous)}
         if not self.stale and set(wanted) == set(self.previous) and self.out_dir.is_dir():
             self.entries = {path: (path, *self.previous[path]) for path in wanted}
             return False
@@ -131,7 +130,7 @@ class Staging:
                 except FileExistsError:
                     continue
         except OSError as error:
-            raise _write_problem(error, self.out_dir) from None
+            raise write_problem(error, self.out_dir) from None
         return True
 
     def put(self, path: str, key: str, data: bytes | None = None,
@@ -166,9 +165,6 @@ class Staging:
     def record(self, entries: Sequence[Entry]) -> None:
         """Note files put into the new output (by this process or a worker)."""
         for entry in entries:
-            if entry[0] in self.entries or entry[0] == MARKER:
-                raise BuildError([Problem(entry[0], None, "two things want this address; "
-                                          "rename one of them")])
             self.entries[entry[0]] = entry
 
     def commit(self) -> int:
@@ -178,7 +174,7 @@ class Staging:
             _swap(self.folder, self.out_dir)
         except OSError as error:
             self.abort()
-            raise _write_problem(error, self.out_dir) from None
+            raise write_problem(error, self.out_dir) from None
         if not self.folder.exists():
             _in_background("prepare_spare", self.out_dir)  # the first build: none to keep
         return len(self.entries)
@@ -187,6 +183,22 @@ class Staging:
         """Throw the new output away; the current one stays exactly as it was."""
         _throw_away(self.folder)
 
+
+
+def wanted_files(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Every file of the site by path, with its key; two at one address is a problem."""
+    wanted: dict[str, str] = {}
+    for path, key in pairs:
+        if path in wanted or path == MARKER:
+            raise BuildError([Problem(path, None, "two things want this address; rename one "
+                                                  "of them")])
+        wanted[path] = key
+    return wanted
+
+
+def _spare_of(out_dir: Path) -> Path:
+    """Where the previous build of out_dir is kept."""
+    return out_dir.parent / f".newsroom-prev-{out_dir.name}"
 
 
 def _files_in(folder: Path) -> list[str]:
@@ -216,17 +228,15 @@ def prepare_spare(out_dir: Path) -> None:
     Run in the background after a first build. The marker is linked last: until then the
     folder is not trusted, so a next build that comes too soon just starts it afresh.
     """
-    spare = out_dir.parent / f".newsroom-prev-{out_dir.name}"
+    spare = _spare_of(out_dir)
     if spare.exists():
         return
     building = spare.with_name(spare.name + f"-{os.getpid()}")
     try:
-        for current, _, files in os.walk(out_dir):
-            relative = os.path.relpath(current, out_dir)
-            os.makedirs(building / relative, exist_ok=True)
-            for name in files:
-                if name != MARKER:
-                    os.link(os.path.join(current, name), building / relative / name)
+        for path in _files_in(out_dir):
+            if path != MARKER:
+                (building / path).parent.mkdir(parents=True, exist_ok=True)
+                os.link(out_dir / path, building / path)
         os.link(out_dir / MARKER, building / MARKER)
         building.rename(spare)
     except OSError:
@@ -264,7 +274,7 @@ def locked(out_dir: Path, source: str = "site_config.yaml") -> Iterator[None]:
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise _write_problem(error, out_dir) from None
+        raise write_problem(error, out_dir) from None
     for _ in range(3):
         try:
             handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -278,7 +288,7 @@ def locked(out_dir: Path, source: str = "site_config.yaml") -> Iterator[None]:
                 lock.unlink()  # left by a build that was killed
             continue
         except OSError as error:
-            raise _write_problem(error, out_dir) from None
+            raise write_problem(error, out_dir) from None
         with os.fdopen(handle, "w") as stream:
             stream.write(f"{os.getpid()}\n")
         break
@@ -396,7 +406,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _write_problem(error: OSError, out_dir: Path) -> BuildError:
+def write_problem(error: OSError, out_dir: Path) -> BuildError:
+    """An error from the file system as a problem: where, and what went wrong."""
     where = error.filename or out_dir
     return BuildError([Problem(str(where), None, f"cannot write: {error.strerror}")])
 
@@ -405,13 +416,9 @@ def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, r
             templates_dir: Path | None = None, source: str = "site_config.yaml") -> int:
     """Write every output and asset into out_dir as one swap; return the files it holds."""
     staging = Staging(out_dir, root, templates_dir or root / "templates", source)
-    wanted = {a.url_path: asset_key(a) for a in assets}
-    for output in outputs:
-        if output.path in wanted:
-            raise BuildError([Problem(output.path, None, "two things want this address; "
-                                      "rename one of them")])
-        wanted[output.path] = digest(output.data)
-    if not staging.plan(wanted, {p for p, k in wanted.items() if staging.unchanged(p, k)}):
+    wanted = wanted_files([*((a.url_path, asset_key(a)) for a in assets),
+                           *((o.path, digest(o.data)) for o in outputs)])
+    if not staging.plan(wanted):
         return len(wanted)
     try:
         staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
@@ -420,7 +427,7 @@ def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, r
         return staging.commit()
     except OSError as error:
         staging.abort()
-        raise _write_problem(error, out_dir) from None
+        raise write_problem(error, out_dir) from None
     except BaseException:
         staging.abort()
         raise
