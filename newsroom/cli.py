@@ -211,9 +211,13 @@ def _moment(moment: datetime, zone) -> str:
     return f"{local:%Y-%m-%d %H:%M %Z}"
 
 
+def _utc(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
 def _change_line(change: Change, zone) -> str:
-    return (f"{_moment(change.moment, zone)} ({change.moment.astimezone(UTC):%Y-%m-%d %H:%M} "
-            f"UTC): {change.what}: “{change.title}”")
+    return (f"{_moment(change.moment, zone)} ({_utc(change.moment)}): {change.what}: "
+            f"“{change.title}”")
 
 
 def _summary(report: BuildReport, zone, where: bool = True) -> str:
@@ -340,7 +344,7 @@ def _schedule(args: argparse.Namespace, terminal: Terminal) -> int:
                      render_markdown=False)
     zone = config.timezone
     changes = coming_changes(site)
-    print(f"Now: {_moment(now, zone)} ({now.astimezone(UTC):%Y-%m-%d %H:%M} UTC)")
+    print(f"Now: {_moment(now, zone)} ({_utc(now)})")
     sections = (("Articles going live", "article goes live"),
                 ("Next events to start", "event starts"),
                 ("Next events to end", "event ends"))
@@ -348,8 +352,7 @@ def _schedule(args: argparse.Namespace, terminal: Terminal) -> int:
         found = [c for c in changes if c.what == what][:10]
         print(f"\n{heading}:")
         for change in found:
-            print(f"  {_moment(change.moment, zone)}  "
-                  f"({change.moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC)  "
+            print(f"  {_moment(change.moment, zone)}  ({_utc(change.moment)})  "
                   f"{change.title}  [{change.source}]")
         if not found:
             print("  none")

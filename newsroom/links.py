@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from newsroom.build import BuildReport
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
+from newsroom.markup import srcset
 from newsroom.pages import Page, Urls, site_urls
 from newsroom.problems import Problem, site_path
 
@@ -40,7 +41,7 @@ class _LinkParser(HTMLParser):
             if name == "id":
                 self.ids.add(value)
             elif name == "srcset" and name in wanted:
-                self.links += [c.split()[0] for c in value.split(",") if c.strip()]
+                self.links += [url for url, *_ in srcset(value)]
             elif name in wanted:
                 self.links.append(value.strip())
 

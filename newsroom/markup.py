@@ -124,6 +124,11 @@ def rewrite_urls(fragment: str, change: Callable[[str], str]) -> str:
     return "".join(pieces)
 
 
+def srcset(value: str) -> list[list[str]]:
+    """The candidates of a srcset: each its URL, then its width or density if given."""
+    return [bits for candidate in value.split(",") if (bits := candidate.strip().split(None, 1))]
+
+
 def _tag_with_urls(tag: str, attrs: list[tuple[str, str | None]], text: str,
                    change: Callable[[str], str]) -> str:
     parts = [f"<{tag}"]
@@ -132,9 +137,7 @@ def _tag_with_urls(tag: str, attrs: list[tuple[str, str | None]], text: str,
             parts.append(f" {name}")
             continue
         if name == "srcset":
-            value = ", ".join(" ".join([change(bits[0]), *bits[1:]])
-                              for candidate in value.split(",")
-                              if (bits := candidate.strip().split(None, 1)))
+            value = ", ".join(" ".join([change(url), *rest]) for url, *rest in srcset(value))
         elif name in URL_ATTRIBUTES:
             value = change(value.strip())
         parts.append(f' {name}="{html.escape(value, quote=True)}"')
