@@ -70,10 +70,13 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
 def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future: bool = False,
                output_dir: Path | None = None, base_url: str | None = None,
                jobs: int | None = None, progress: Progress | None = None,
-               use_cache: bool = True, caches: Caches | None = None) -> BuildReport:
+               use_cache: bool = True, caches: Caches | None = None,
+               save_cache: bool = True) -> BuildReport:
     """Build the site of `config_path` into its output folder; raise BuildError on problems.
 
     Only what changed is rendered and written (see output.Staging); the rest is kept.
+    With `save_cache` off the caller saves `report.caches` when it suits it (the preview
+    does so after the browser reloads).
     """
     started = time.perf_counter()
     clock = _Stopwatch()
@@ -128,7 +131,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
         else:
             clock.lap("render")  # nothing changed: nothing to render or write
     clock.lap("write")
-    save_caches(caches)
+    if save_cache:
+        save_caches(caches)
     return BuildReport(pages=len(pages), feeds=len(news), calendars=len(calendar_keys),
                        files=len(wanted), rendered=rendered,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,

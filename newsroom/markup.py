@@ -13,6 +13,7 @@ from typing import Any
 
 import markdown
 import nh3
+from markdown.treeprocessors import InlineProcessor
 
 from newsroom import __version__
 from newsroom.cache import Store, digest
@@ -56,9 +57,46 @@ URL_ATTRIBUTES = ("href", "src", "srcset", "poster", "cite")
 WORDS_PER_MINUTE = 200
 
 
+# Every inline pattern the converter runs, and a character (or "  \n", a hard line break)
+# without which none of them can match: backticks and escapes, links, images and footnotes,
+# autolinks and raw HTML, entities, emphasis. Most paragraphs of news prose hold none of
+# these, and trying each pattern on them is a third of Python-Markdown's time.
+INLINE_PATTERNS = frozenset({
+    "backtick", "escape", "reference", "link", "image_link", "image_reference",
+    "short_reference", "short_image_ref", "autolink", "automail", "linebreak", "html",
+    "entity", "em_strong", "em_strong2", "not_strong", "footnote"})
+_INLINE_TRIGGER = re.compile(r"[\\`\[<&*_]|  \n")
+
+
+class _PlainTextInline(InlineProcessor):
+    """The stock inline pass, except that text no pattern can match is left as it is.
+
+    That is exactly what the stock pass returns for such text, only sooner
+    (tests/test_markup.py compares the two on generated Markdown).
+    """
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if patternIndex == 0 and not _INLINE_TRIGGER.search(data):
+            return data
+        return InlineProcessor._InlineProcessor__handleInline(  # type: ignore[attr-defined]
+            self, data, patternIndex)
+
+
+class _SkipPlainText(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Only over the patterns the trigger was worked out for, and only while
+        # Python-Markdown keeps the method we shortcut: otherwise the stock pass runs.
+        known = {item.name for item in md.inlinePatterns._priority} <= INLINE_PATTERNS
+        if known and hasattr(InlineProcessor, "_InlineProcessor__handleInline"):
+            md.treeprocessors.register(_PlainTextInline(md), "inline", 20)
+
+
 @lru_cache(maxsize=4)
-def _converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS,
+def _converter(skip_plain_text: bool = True) -> markdown.Markdown:
+    extensions: list[Any] = list(EXTENSIONS)
+    if skip_plain_text:
+        extensions.append(_SkipPlainText())
+    return markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS,
                              output_format="html")
 
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from newsroom.build import BuildReport, build_site
-from newsroom.cache import Caches
+from newsroom.cache import Caches, save_caches
 from newsroom.config import load_config
 from newsroom.problems import BuildError, Problem
 from newsroom.workers import default_jobs
@@ -133,7 +133,7 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         try:
             report = build_site(config_path, now=now(), drafts=drafts, future=future,
                                 output_dir=target, base_url=url, jobs=jobs,
-                                caches=kept.get("caches"))
+                                caches=kept.get("caches"), save_cache=False)
         except BuildError as error:
             with state.changed:
                 state.problems = tuple(str(p) for p in error.problems)
@@ -146,6 +146,8 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
             state.root, state.generation, state.problems = target, state.generation + 1, ()
             state.changed.notify_all()
         on_event(PreviewEvent("built", report=report, paths=paths))
+        if report.caches is not None:
+            save_caches(report.caches)  # for the next `build`, once the browser has reloaded
 
     server = ThreadingHTTPServer((host, port), _handler_for(state))
     server.daemon_threads = True

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 from conftest import article, write_site
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsroom.cache import Store
 from newsroom.config import load_config
 from newsroom.content import read_content
 from newsroom.markup import (
+    _converter,
     first_paragraph_text,
     reading_minutes,
     render_content,
@@ -93,6 +96,38 @@ def test_footnotes_are_kept():
 def test_headings_get_ids_for_links_to_them():
     html = render_markdown("## Getting there\n\n## Getting there\n")
     assert [h["id"] for h in parse(html).find_all("h2")] == ["getting-there", "getting-there_1"]
+
+
+# Text with no inline markup skips the inline patterns: the HTML must be the stock HTML.
+
+MARKDOWN_PIECES = st.sampled_from([
+    "plain words", " ", "  ", "\n", "\n\n", "  \n", "*", "**", "_", "__", "`", "``", "\\",
+    "[", "]", "(", ")", "!", "<", ">", "&", ";", "#", "amp", "http://x.org", "a@b.org",
+    "[^1]", "[^1]: note", "{: .c }", "{#id}", "> ", "- ", "1. ", "| a | b |\n|---|---|\n",
+    "```\n", "    code", "<em>", "</em>", "&copy;", "&#169;", ":", "'", '"', "é", "\x02"])
+
+
+def _convert(text: str, skip_plain_text: bool) -> str:
+    converter = _converter(skip_plain_text)
+    converter.reset()
+    return converter.convert(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
+def test_skipping_plain_text_gives_the_stock_html(text):
+    assert _convert(text, True) == _convert(text, False)
+
+
+def test_skipping_plain_text_is_on_and_still_renders_every_inline_form():
+    text = ("Plain prose.\n\n*em* **strong** `code` [link](/a/) ![alt](/b.png) <https://x.org>"
+            " &amp; a\\*b line  \nbreak[^n]\n\n[^n]: Note.")
+    assert type(_converter(True).treeprocessors["inline"]).__name__ == "_PlainTextInline"
+    assert _convert(text, True) == _convert(text, False)
+    html = parse(render_markdown(text))
+    assert [t.name for t in html.p.find_all(True)] == []
+    assert {"em", "strong", "code", "a", "img", "br", "sup"} <= {
+        t.name for t in html.find_all(True)}
 
 
 def test_each_render_starts_afresh():

@@ -116,6 +116,16 @@ def test_an_edit_shows_in_the_served_page(preview):
     assert "First bulletin, revised" in preview.page("news/first-bulletin/")
 
 
+def test_the_preview_saves_its_caches_so_the_next_build_starts_warm(preview):
+    cache = preview.root / ".newsroom-cache"
+    wait_for(lambda: cache.is_dir() and any(cache.rglob("*.json")))
+    before = preview.state()["generation"]
+    preview.edit(FIRST, "title: First bulletin", "title: First bulletin, saved")
+    wait_for(lambda: preview.state()["generation"] > before)
+    wait_for(lambda: any("First bulletin, saved" in p.read_text(encoding="utf-8")
+                         for p in cache.rglob("*.json")))
+
+
 def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem_until_fixed(preview):
     good = preview.page("news/first-bulletin/")
     generation = preview.state()["generation"]
