@@ -116,7 +116,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                                 for a in site.assets])
                 rendered = render.render_pages(job, keys, staging, jobs, progress)
                 clock.lap("render")
-                made = feeds.calendars(site, urls, only=staging.stale)
+                made = feeds.calendars(site, urls, only=staging.stale, jobs=jobs)
                 staging.record([staging.put(o.path, wanted[o.path], o.data)
                                 for o in [*news, *extras]])
                 staging.record([staging.put(path, key, made.get(path))

@@ -159,16 +159,19 @@ def _write_signed(path: Path, settings: str, entries: dict[str, Any]) -> None:
     os.replace(temporary, path)
 
 
-def _json_chunks(value: Any) -> Iterator[bytes]:
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-    buffer: list[str] = []
-    size = 0
-    for chunk in encoder.iterencode(value):
-        buffer.append(chunk)
-        size += len(chunk)
+def _json_chunks(entries: dict[str, Any]) -> Iterator[bytes]:
+    # Entry by entry with one-shot encodes: they use the C encoder, which a streamed
+    # encode (JSONEncoder.iterencode) never does, at four times the cost.
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    buffer, size = ["{"], 1
+    for number, (key, value) in enumerate(entries.items()):
+        piece = f"{',' if number else ''}{encode(key)}:{encode(value)}"
+        buffer.append(piece)
+        size += len(piece)
         if size > 1 << 20:
             yield "".join(buffer).encode("utf-8")
             buffer, size = [], 0
+    buffer.append("}")
     yield "".join(buffer).encode("utf-8")
 
 

@@ -18,6 +18,7 @@ from newsroom.markup import rewrite_urls
 from newsroom.output import Output
 from newsroom.pages import Page, Urls, article_summary, event_summary, feed_id
 from newsroom.site import Site
+from newsroom.workers import parallel_map
 
 ICS_STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE",
               "rescheduled": "CONFIRMED", "moved-online": "CONFIRMED"}
@@ -108,18 +109,25 @@ def calendar_keys(site: Site, urls: Urls) -> dict[str, str]:
     return keys
 
 
-def calendars(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str, bytes]:
-    """events/calendar.ics with every event, and one .ics per event (or those in `only`)."""
-    made: dict[str, bytes] = {}
+def calendars(site: Site, urls: Urls, only: set[str] | None = None,
+              jobs: int = 1) -> dict[str, bytes]:
+    """events/calendar.ics with every event, and one .ics per event (or those in `only`),
+    made over `jobs` processes when there are many."""
     everything = urls.output_path(urls.calendar())
-    if only is None or everything in only:
-        made[everything] = _calendar(site, urls, site.events, f"{site.config.title}: "
-                                     f"{site.config.events_title}")
-    for event in site.events:
-        path = urls.output_path(urls.event_ics(event))
-        if only is None or path in only:
-            made[path] = _calendar(site, urls, (event,), event.title)
-    return made
+    wanted: list[tuple[str, int | None]] = [(everything, None)]
+    wanted += [(urls.output_path(urls.event_ics(event)), index)
+               for index, event in enumerate(site.events)]
+    wanted = [(path, index) for path, index in wanted if only is None or path in only]
+    made = parallel_map(_calendars_chunk, wanted, jobs, site, urls)
+    return {path: data for (path, _), data in zip(wanted, made, strict=True)}
+
+
+def _calendars_chunk(wanted: Sequence[tuple[str, int | None]], site: Site, urls: Urls
+                     ) -> list[bytes]:
+    return [_calendar(site, urls, site.events, f"{site.config.title}: "
+                      f"{site.config.events_title}") if index is None else
+            _calendar(site, urls, (site.events[index],), site.events[index].title)
+            for _, index in wanted]
 
 
 def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> bytes:

@@ -61,7 +61,8 @@ def _jsonld(data: Any) -> Markup:
 
 @dataclass(frozen=True)
 class _Job:
-    """What forked render workers share with the parent (inherited, never pickled)."""
+    """What forked render workers share with the parent (inherited, never pickled: see
+    workers.parallel_map)."""
 
     pages: list[Page]
     env: jinja2.Environment
@@ -70,8 +71,6 @@ class _Job:
     site_key: str
     staging: Staging | None = None
 
-
-_job: _Job | None = None
 
 
 def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -> _Job:
@@ -97,17 +96,11 @@ _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 def page_keys(job: _Job, jobs: int = 1) -> list[str]:
     """The key of every page, computed over `jobs` processes."""
-    global _job
-    _job = job
-    try:
-        return parallel_map(_keys_chunk, range(len(job.pages)), jobs)
-    finally:
-        _job = None
+    return parallel_map(_keys_chunk, range(len(job.pages)), jobs, job)
 
 
-def _keys_chunk(indexes: Sequence[int]) -> list[str]:
-    assert _job is not None
-    return [page_key(_job.pages[i], _job.site_key) for i in indexes]
+def _keys_chunk(indexes: Sequence[int], job: _Job) -> list[str]:
+    return [page_key(job.pages[i], job.site_key) for i in indexes]
 
 
 def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
@@ -116,14 +109,10 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
 
     Return how many were rendered; raise BuildError with every template problem.
     """
-    global _job
-    _job = dataclasses.replace(job, staging=staging)
-    try:
-        results = parallel_map(_render_chunk, list(zip(range(len(keys)), keys, strict=True)),
-                               jobs, progress=lambda done, total: progress and progress(
-                                   "render", done, total))
-    finally:
-        _job = None
+    results = parallel_map(_render_chunk, list(zip(range(len(keys)), keys, strict=True)),
+                           jobs, dataclasses.replace(job, staging=staging),
+                           progress=lambda done, total: progress and progress(
+                               "render", done, total))
     problems: list[Problem] = []
     entries = []
     fresh = 0
@@ -140,9 +129,9 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
     return fresh
 
 
-def _render_chunk(items: Sequence[tuple[int, str]]) -> list[tuple[Entry | Problem, bool]]:
-    job = _job
-    assert job is not None and job.staging is not None
+def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
+                  ) -> list[tuple[Entry | Problem, bool]]:
+    assert job.staging is not None
     results: list[tuple[Entry | Problem, bool]] = []
     for index, key in items:
         page = job.pages[index]

@@ -14,6 +14,10 @@ Result = TypeVar("Result")
 # Below this many items a pool costs more than it saves.
 MIN_PARALLEL = 64
 
+# The extra arguments of the running parallel_map: forked workers inherit them, so a whole
+# site is handed over without being pickled once per chunk.
+_shared: tuple[Any, ...] = ()
+
 
 def default_jobs() -> int:
     """Worker processes to use: one per core this process may run on."""
@@ -29,7 +33,7 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
     """`work(chunk_of_items, *args)` over the items in order, in up to `jobs` processes.
 
     Workers are forked, so they share what the parent has already built (templates, the
-    site) without copying it. Results come back in the items' order whatever the number of
+    site, `args`) without copying it. Results come back in the items' order whatever the number of
     workers, so output is identical with one worker or many.
     """
     if not items:
@@ -44,13 +48,22 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
             if progress:
                 progress(len(results), len(items))
         return results
+    global _shared
     context = multiprocessing.get_context("fork")
-    # Workers leave Ctrl-C to the parent, which stops them and cleans up.
-    with context.Pool(processes=min(jobs, len(chunks)), initializer=signal.signal,
-                      initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
-        pending = [pool.apply_async(work, (part, *args)) for part in chunks]
-        for job in pending:
-            results.extend(job.get())
-            if progress:
-                progress(len(results), len(items))
+    _shared = args
+    try:
+        # Workers leave Ctrl-C to the parent, which stops them and cleans up.
+        with context.Pool(processes=min(jobs, len(chunks)), initializer=signal.signal,
+                          initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+            pending = [pool.apply_async(_with_shared, (work, part)) for part in chunks]
+            for job in pending:
+                results.extend(job.get())
+                if progress:
+                    progress(len(results), len(items))
+    finally:
+        _shared = ()
     return results
+
+
+def _with_shared(work: Callable[..., list[Result]], part: Sequence[Item]) -> list[Result]:
+    return work(part, *_shared)
