@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsroom import feeds, markup, render
+from newsroom import feeds, markup, render, search
 from newsroom.cache import (
     Caches,
     Store,
@@ -46,6 +46,10 @@ class BuildReport:
     output_dir: Path
     next_change: Change | None
     timings: tuple[tuple[str, float], ...] = ()
+    search: search.SearchIndex | None = None  # the index, when this build made it
+    # The index does not cover the pages as built (search_index was off): a build with it
+    # on brings it up to date.
+    search_pending: bool = False
     site: Site | None = field(default=None, compare=False, repr=False)
     planned: tuple[Page, ...] = field(default=(), compare=False, repr=False)
     caches: Caches | None = field(default=None, compare=False, repr=False)
@@ -70,18 +74,21 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
 def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future: bool = False,
                output_dir: Path | None = None, base_url: str | None = None,
                jobs: int | None = None, progress: Progress | None = None,
+               search_on: bool | None = None,
                use_cache: bool = True, caches: Caches | None = None,
-               save_cache: bool = True) -> BuildReport:
+               save_cache: bool = True, search_index: bool = True) -> BuildReport:
     """Build the site of `config_path` into its output folder; raise BuildError on problems.
 
     Only what changed is rendered and written (see output.Staging); the rest is kept.
     With `save_cache` off the caller saves `report.caches` when it suits it (the preview
-    does so after the browser reloads).
+    does so after the browser reloads). With `search_index` off a search index made before
+    is kept as it is, even if pages changed since (the preview indexes after reloading).
     """
     started = time.perf_counter()
     clock = _Stopwatch()
     jobs = jobs or default_jobs()
-    config = load_config(config_path, base_url=base_url, output_dir=output_dir)
+    config = load_config(config_path, base_url=base_url, output_dir=output_dir,
+                         search=search_on)
     settings = markup.renderer_settings(config)
     if caches is None or caches.markdown.settings != settings:
         caches = open_caches(config.root if use_cache else None, settings)
@@ -107,10 +114,24 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
         *((o.path, digest(o.data)) for o in [*news, *extras]),
         *calendar_keys.items()])
     rendered = 0
+    index: search.SearchIndex | None = None
+    search_pending = False
     with locked(config.output_dir, config.output_dir_from):
         staging = Staging(config.output_dir, config.root, config.templates_dir,
                           config.output_dir_from)
-        if staging.plan(wanted):
+        if config.search:
+            # The index is made again only when a page changed (or it was touched).
+            binary = search.pagefind_binary()
+            search_key = search.index_key(binary, keys)
+            kept = staging.previous_files(search.is_index_file) or {}
+            fresh = kept.get(search.ENTRY, "").startswith(f"{search_key}:")
+            make_index = search_index and not fresh
+            if kept and not make_index:
+                wanted = wanted_files([*wanted.items(), *kept.items()])
+            search_pending = not fresh and not make_index
+        else:
+            make_index = False
+        if staging.plan(wanted, force=make_index):
             try:
                 staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
                                 for a in site.assets])
@@ -121,6 +142,12 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                                 for o in [*news, *extras]])
                 staging.record([staging.put(path, key, made.get(path))
                                 for path, key in calendar_keys.items()])
+                if make_index:
+                    index = search.make_index(staging.folder, config, binary)
+                    staging.record([staging.put_late(
+                        path, search.entry_key(search_key, data) if path == search.ENTRY
+                        else digest(data), data) for path, data in index.files.items()])
+                    clock.lap("search")
                 staging.commit()
             except OSError as error:
                 staging.abort()
@@ -134,9 +161,11 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     if save_cache:
         save_caches(caches)
     return BuildReport(pages=len(pages), feeds=len(news), calendars=len(calendar_keys),
-                       files=len(wanted), rendered=rendered,
+                       files=len(wanted) + len(index.files if index else ()),
+                       rendered=rendered,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
-                       next_change=next_change(site), timings=tuple(clock.laps), site=site,
+                       next_change=next_change(site), timings=tuple(clock.laps),
+                       search=index, search_pending=search_pending, site=site,
                        planned=tuple(pages), caches=caches)
 
 

@@ -133,6 +133,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="write the site here instead of output_dir from the config")
     build.add_argument("--base-url", metavar="URL",
                        help="publish under this address instead of base_url from the config")
+    build.add_argument("--no-search", dest="search", action="store_false", default=None,
+                       help="leave out the search box, page and index (search: false)")
 
     serve = commands.add_parser("serve", parents=[common, selection],
                                 help="preview the site, rebuilding as you edit",
@@ -142,6 +144,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this computer only; "
                             "0.0.0.0 for every network interface)")
+    serve.add_argument("--no-search", dest="search", action="store_false", default=None,
+                       help="leave out the search box, page and index (search: false)")
 
     new = commands.add_parser("new", parents=[common], help="start a new article, event or page",
                               description="Write a new content file, ready to fill in.")
@@ -225,6 +229,9 @@ def _summary(report: BuildReport, zone, where: bool = True) -> str:
             f"in {report.seconds:.2f} s")
     if where:
         line += f" into {_shown(report.output_dir)}/"
+    if report.search:
+        line += (f"; search index of {report.search.pages} pages, "
+                 f"{report.search.size / 1e6:.1f} MB, in {report.search.seconds:.2f} s")
     if report.next_change:
         line += f"; rebuild by {_moment(report.next_change.moment, zone)}"
     return line
@@ -233,7 +240,7 @@ def _summary(report: BuildReport, zone, where: bool = True) -> str:
 def _build(args: argparse.Namespace, terminal: Terminal) -> int:
     report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
                         output_dir=args.output, base_url=args.base_url,
-                        progress=terminal.progress, jobs=args.jobs)
+                        progress=terminal.progress, jobs=args.jobs, search_on=args.search)
     terminal.clear_progress()
     zone = load_config(args.config).timezone
     terminal.say(terminal.paint(_summary(report, zone), "32"))
@@ -256,6 +263,9 @@ def _serve(args: argparse.Namespace, terminal: Terminal) -> int:
             terminal.detail("Changed: " + ", ".join(_shown(Path(p)) for p in event.paths))
         if event.kind == "built" and event.report:
             terminal.say(terminal.paint(_summary(event.report, zone, where=False), "32"))
+        elif event.kind == "indexed" and event.report and event.report.search:
+            index = event.report.search
+            terminal.say(f"Search index updated: {index.pages} pages in {index.seconds:.2f} s")
         elif event.kind == "failed":
             terminal.problems(event.problems)
             print(f"Build failed: {len(event.problems)} problem"
@@ -270,7 +280,7 @@ def _serve(args: argparse.Namespace, terminal: Terminal) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         serve(args.config, host=args.host, port=args.port, drafts=args.drafts,
-              future=args.future, on_event=on_event)
+              future=args.future, search=args.search, on_event=on_event)
     except OSError as error:
         print(f"Cannot listen on {args.host}:{args.port}: {error.strerror} (try --port "
               f"{args.port + 1})", file=sys.stderr)
@@ -327,7 +337,7 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
     with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
         report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
                             output_dir=Path(folder) / "site", progress=terminal.progress,
-                            jobs=args.jobs)
+                            jobs=args.jobs, search_index=False)  # links only: no index
         terminal.clear_progress()
         problems, checked = check_links(report)
     if problems:

@@ -48,6 +48,8 @@ class SiteConfig:
     templates_dir: Path
     sanitize_html: bool
     copyright: str
+    search: bool
+    source: str
     fingerprint: str
 
     @property
@@ -81,12 +83,16 @@ CONFIG_SCHEMA: f.Schema = {
     "templates_dir": f.Field(f.text),
     "sanitize_html": f.Field(f.boolean),
     "copyright": f.Field(f.text),
+    "search": f.Field(f.boolean),
 }
 
 
-def load_config(path: Path, *, base_url: str | None = None,
-                output_dir: Path | None = None) -> SiteConfig:
-    """Read site_config.yaml; raise BuildError with every problem found in it."""
+def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | None = None,
+                search: bool | None = None) -> SiteConfig:
+    """Read site_config.yaml; raise BuildError with every problem found in it.
+
+    `base_url`, `output_dir` and `search` given here (from the command line) win.
+    """
     path = path.resolve()
     root = path.parent
     name = path.name
@@ -159,6 +165,8 @@ def load_config(path: Path, *, base_url: str | None = None,
         templates_dir=(root / values.get("templates_dir", "templates")).resolve(),
         sanitize_html=values.get("sanitize_html", True),
         copyright=values.get("copyright", ""),
+        search=values.get("search", True) if search is None else search,
+        source=name,
         # Everything records and pages derive from the config, in one value for cache keys.
-        fingerprint=digest(raw, site_url, str(root)),
+        fingerprint=digest(raw, site_url, str(root), str(search)),
     )

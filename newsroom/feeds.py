@@ -180,11 +180,12 @@ def _vevent(event: Event, urls: Urls, stamp: datetime) -> CalendarEvent:
 
 
 def sitemap(pages: list[Page], site: Site, urls: Urls) -> Output:
-    """sitemap.xml listing every page but the 404, with last-modified dates where known."""
+    """sitemap.xml listing every page search engines may index, with last-modified dates
+    where known."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in pages:
-        if page.url == urls.not_found():
+        if page.context["meta"].noindex:  # the 404 and search pages
             continue
         lines.append(f"  <url><loc>{escape(urls.absolute(page.url))}</loc>")
         article = page.context.get("article")

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,15 +92,17 @@ class Staging:
         self.spare: dict[str, tuple[str, int, int]] = {}
         self._made_dirs: set[str] = set()
 
-    def plan(self, wanted: dict[str, str]) -> bool:
+    def plan(self, wanted: dict[str, str], force: bool = False) -> bool:
         """Decide what to make: every wanted file the current output does not hold, made from
-        the same key and untouched. False: nothing to do."""
+        the same key and untouched. False: nothing to do (never when `force`: files will be
+        added with put_late)."""
         for path in wanted:
             _check_path(path)
         live = str(self.out_dir)
         self.stale = {path for path, key in wanted.items()
                       if not _intact(live, path, key, self.previous)}
-        if not self.stale and set(wanted) == set(self.previous) and self.out_dir.is_dir():
+        if not force and not self.stale and set(wanted) == set(self.previous) and \
+                self.out_dir.is_dir():
             self.entries = {path: (path, *self.previous[path]) for path in wanted}
             return False
         # The swap replaces the whole folder: files someone put there by hand would go.
@@ -161,6 +163,22 @@ class Staging:
                 stream.write(data or b"")
         stat = os.stat(target)
         return (path, key, stat.st_size, stat.st_mtime_ns)
+
+    def put_late(self, path: str, key: str, data: bytes) -> Entry:
+        """Put a file that could be known only once the rest were made (the search index)."""
+        _check_path(path)
+        if not _intact(str(self.out_dir), path, key, self.previous):
+            self.stale.add(path)
+        return self.put(path, key, data)
+
+    def previous_files(self, belongs: Callable[[str], bool]) -> dict[str, str] | None:
+        """The current output's files that `belongs` picks, with their keys: to carry them
+        over as they are. None when any of them was changed or removed since."""
+        live = str(self.out_dir)
+        picked = {path: entry[0] for path, entry in self.previous.items() if belongs(path)}
+        if all(_intact(live, path, key, self.previous) for path, key in picked.items()):
+            return picked
+        return None
 
     def record(self, entries: Sequence[Entry]) -> None:
         """Note files put into the new output (by this process or a worker)."""

@@ -108,6 +108,10 @@ class Urls:
         """A static page."""
         return self._path(page.slug)
 
+    def search(self) -> str:
+        """The search page."""
+        return self._path("search")
+
     def feed(self) -> str:
         """The RSS feed of the latest articles."""
         return self.base_path + "feed.xml"
@@ -260,6 +264,13 @@ def plan_pages(site: Site) -> list[Page]:
         pages.append(page)
     for event in site.events:
         pages.append(_event_page(site, urls, meta, event))
+    # Before the pages, so that a page at /search/ is the one told to move.
+    if config.search:
+        pages.append(Page(urls.search(), "search.html", {
+            "meta": meta("Search", urls.search(), f"Search {config.title}", noindex=True,
+                         jsonld={"@context": "https://schema.org", "@type": "SearchResultsPage",
+                                 "name": "Search", "url": urls.absolute(urls.search())}),
+        }))
     for static in site.pages:
         description = static.summary or first_paragraph_text(static.html)
         pages.append(Page(urls.page(static), "page.html", {

@@ -93,7 +93,7 @@ class LiveState:
 class PreviewEvent:
     """Something the CLI may tell the editor about: a build, a failure, the address."""
 
-    kind: str  # "serving", "built", "failed", "changed"
+    kind: str  # "serving", "built", "indexed" (the search index caught up), "failed"
     report: BuildReport | None = None
     problems: tuple[Problem, ...] = ()
     paths: tuple[str, ...] = ()
@@ -109,7 +109,7 @@ def local_url(host: str, port: int) -> str:
 
 
 def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
-          drafts: bool = False, future: bool = False,
+          drafts: bool = False, future: bool = False, search: bool | None = None,
           on_event: Callable[[PreviewEvent], None] = lambda event: None,
           now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
           stop: threading.Event | None = None) -> None:
@@ -129,25 +129,43 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         # The build keeps every file a change does not touch and swaps the folder in whole,
         # so a rebuild costs what the change costs. After the first build the preview's
         # threads are running, and forking worker processes beside threads is unsafe: one
-        # process then.
+        # process then. The search index, slow on a large site, is made again only after
+        # the browser has the change.
         try:
-            report = build_site(config_path, now=now(), drafts=drafts, future=future,
-                                output_dir=target, base_url=url, jobs=jobs,
-                                caches=kept.get("caches"), save_cache=False)
+            report = build(jobs, search_index=False)
         except BuildError as error:
             with state.changed:
                 state.problems = tuple(str(p) for p in error.problems)
                 state.changed.notify_all()
             on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
             return
+        publish(report)
+        on_event(PreviewEvent("built", report=report, paths=paths))
+        if report.search_pending:
+            try:
+                report = build(jobs, search_index=True)
+            except BuildError as error:
+                on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
+            else:
+                publish(report, reload=False)  # only the index changed: no page to reload
+                on_event(PreviewEvent("indexed", report=report, paths=paths))
+        if report.caches is not None:
+            save_caches(report.caches)  # for the next `build`, once the browser has reloaded
+
+    def build(jobs: int, search_index: bool) -> BuildReport:
+        return build_site(config_path, now=now(), drafts=drafts, future=future,
+                          output_dir=target, base_url=url, jobs=jobs, search_on=search,
+                          caches=kept.get("caches"), save_cache=False,
+                          search_index=search_index)
+
+    def publish(report: BuildReport, reload: bool = True) -> None:
         if report.caches is not None:
             kept["caches"] = report.caches
+        if not reload:
+            return
         with state.changed:
             state.root, state.generation, state.problems = target, state.generation + 1, ()
             state.changed.notify_all()
-        on_event(PreviewEvent("built", report=report, paths=paths))
-        if report.caches is not None:
-            save_caches(report.caches)  # for the next `build`, once the browser has reloaded
 
     server = ThreadingHTTPServer((host, port), _handler_for(state))
     server.daemon_threads = True

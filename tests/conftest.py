@@ -26,6 +26,9 @@ BASE_CONFIG = {
     "base_url": "https://news.example.org/",
     "language": "en-GB",
     "timezone": "Europe/London",
+    # Small test sites leave the search index out unless it is what they test
+    # (tests/test_search.py); the sample site and the fixtures under tests/sites/ keep it.
+    "search": False,
 }
 
 

@@ -126,10 +126,11 @@ def test_a_control_byte_in_yaml_is_reported_at_its_line(tmp_path):
     assert problems_of(config) == [
         "content/events/e.yaml:3: contains the invisible control character U+0000, which feeds "
         "and web pages cannot carry (it often comes with pasted text); delete it"]
+    line = len(config.read_text(encoding="utf-8").splitlines()) + 1
     with config.open("a", encoding="utf-8") as handle:
         handle.write("description: a\x07b\n")
     assert problems_of(config) == [
-        "site_config.yaml:7: contains the character U+0007, which YAML does not allow; "
+        f"site_config.yaml:{line}: contains the character U+0007, which YAML does not allow; "
         "delete it"]
 
 

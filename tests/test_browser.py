@@ -24,8 +24,10 @@ PAGE_KINDS = {
     "article with a table": "news/adding-an-event-to-the-calendar/",
     "category": "category/people-places/", "tag": "tag/events/", "archive": "archive/2020/",
     "events": "events/", "event": "events/2027-03-04-editors-workshop/", "page": "about/",
-    "not found": "no/such/page/",
+    "search": "search/", "not found": "no/such/page/",
 }
+SEED_EVENT = "Medilink Midlands online event with the City of Mentor, Ohio"
+SEED_TITLE = "Bright future for life sciences in the Midlands"
 
 
 class _Host(http.server.SimpleHTTPRequestHandler):
@@ -205,4 +207,84 @@ def test_pages_read_without_javascript(browser, site_url):
     page = context.new_page()
     page.goto(site_url + "events/")
     assert page.locator("#nr-upcoming ~ article").count() >= 3
+    context.close()
+
+
+# Search
+
+
+def search_results(page) -> list[str]:
+    """The result headlines once the status line has answered."""
+    page.wait_for_function("document.getElementById('nr-search-status').textContent"
+                           ".match(/results? for|No results/)")
+    return page.locator(".search-result-title").all_inner_texts()
+
+
+def test_typing_mentor_finds_the_seed_event_and_the_seed_article(visit, site_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    reader = visit()
+    page = reader.page
+    # The reader starts typing before the index has loaded (held back here): nothing typed
+    # may be lost.
+    held = []
+    page.route("**/pagefind/pagefind.js", lambda route: held.append(route))
+    page.goto(site_url + "search/")
+    page.get_by_label("Search news, events and pages").press_sequentially("Mentor", delay=40)
+    assert held
+    held[0].continue_()
+    page.unroute("**/pagefind/pagefind.js")
+    assert set(search_results(page)) == {SEED_EVENT, SEED_TITLE}
+    assert page.locator(".search-result mark").first.inner_text().startswith("Mentor")
+    assert "q=Mentor" in page.url  # the address can be shared and bookmarked
+    page.get_by_role("link", name=SEED_TITLE).click()
+    assert page.locator("h1").inner_text() == SEED_TITLE
+    assert reader.errors == []
+    page.go_back()
+    assert set(search_results(page)) == {SEED_EVENT, SEED_TITLE}
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_nonsense_word_finds_nothing(visit, site_url):
+    page = visit().page
+    page.goto(site_url + "search/?q=qwzxvbnmplk")
+    assert search_results(page) == []
+    assert page.locator("#nr-search-status").inner_text() == "No results for “qwzxvbnmplk”."
+
+
+def test_the_category_filter_narrows_the_results(visit, site_url):
+    page = visit().page
+    page.goto(site_url + "search/?q=Midlands")
+    everything = search_results(page)
+    assert SEED_TITLE in everything and SEED_EVENT in everything
+    page.get_by_label("Category").select_option("People & places")
+    page.wait_for_function("!location.search.includes('q=Midlands&') || "
+                           "location.search.includes('category=')")
+    page.wait_for_function("document.querySelectorAll('.search-result').length < "
+                           f"{len(everything)}")
+    narrowed = search_results(page)
+    assert SEED_TITLE in narrowed and SEED_EVENT not in narrowed
+    kinds = page.locator(".search-result .kicker").all_inner_texts()
+    assert kinds and all("People & places".upper() in k.upper() for k in kinds)
+
+
+def test_the_masthead_box_takes_the_reader_to_the_results(visit, site_url):
+    page = visit().page
+    page.goto(site_url + SEED)
+    page.get_by_label("Search the site").fill("Mentor")
+    page.get_by_label("Search the site").press("Enter")
+    page.wait_for_url("**/search/?q=Mentor")
+    assert SEED_EVENT in search_results(page)
+
+
+def test_without_javascript_the_search_page_says_where_to_look_instead(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "search/?q=Mentor")
+    status = page.locator("#nr-search-status")
+    assert "Search needs JavaScript" in status.inner_text()
+    status.get_by_role("link", name="Events").click()
+    assert page.locator("h1").inner_text() == "Events"
     context.close()

@@ -532,11 +532,12 @@ def test_feeds_do_not_change_when_only_the_clock_moves(tmp_path: Path) -> None:
 
 
 def html_page_urls(public: Path, base_url: str) -> set[str]:
-    """The address of every HTML page written, but the 404 page."""
+    """The address of every HTML page written that search engines may index (not the 404
+    and search pages)."""
     found = set()
     for path in public.rglob("*.html"):
         relative = path.relative_to(public).as_posix()
-        if relative == "404.html":
+        if soup(path).find("meta", attrs={"name": "robots", "content": "noindex"}):
             continue
         found.add(base_url + relative.removesuffix("index.html"))
     return found
@@ -556,7 +557,7 @@ def sitemap_entries(public: Path) -> dict[str, str | None]:
 
 @pytest.mark.parametrize(("public_of", "base_url"), [("sample_site", "https://news.example.org/"),
                                                      ("desk", DESK)])
-def test_sitemap_lists_every_html_page_but_the_404(public_of: str, base_url: str,
+def test_sitemap_lists_every_page_search_engines_may_index(public_of: str, base_url: str,
                                                    request: pytest.FixtureRequest) -> None:
     public = request.getfixturevalue(public_of)
     entries = sitemap_entries(public)

@@ -143,10 +143,10 @@ def test_every_page_kind_exists(sample_site):
         assert (sample_site / path).is_file(), path
 
 
-def test_only_the_404_page_asks_search_engines_not_to_index_it(sample_site):
+def test_only_the_404_and_search_pages_ask_search_engines_not_to_index_them(sample_site):
     noindex = [p.relative_to(sample_site).as_posix() for p in html_pages(sample_site)
                if soup(p).find("meta", attrs={"name": "robots", "content": "noindex"})]
-    assert noindex == ["404.html"]
+    assert sorted(noindex) == ["404.html", "search/index.html"]
 
 
 def test_articles_have_previous_and_next_links(sample_site):

@@ -126,6 +126,22 @@ def test_the_preview_saves_its_caches_so_the_next_build_starts_warm(preview):
                          for p in cache.rglob("*.json")))
 
 
+def test_the_preview_keeps_its_search_index_current(preview):
+    def indexed() -> int:
+        status, _, body = fetch(preview.url + "pagefind/pagefind-entry.json")
+        if status != 200:
+            return 0
+        entry = json.loads(body)
+        return sum(language["page_count"] for language in entry["languages"].values())
+
+    wait_for(lambda: indexed() > 0)
+    before = indexed()
+    (preview.root / "content/news/2025-04-04-fourth-bulletin.md").write_text(
+        "---\ntitle: Fourth bulletin\ndate: 2025-04-04\n---\nNews of the fourth kind.\n",
+        encoding="utf-8")
+    wait_for(lambda: indexed() == before + 1)
+
+
 def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem_until_fixed(preview):
     good = preview.page("news/first-bulletin/")
     generation = preview.state()["generation"]

@@ -1,0 +1,114 @@
+"""Search: the built site indexed by Pagefind into a static index that any host can serve.
+
+Pagefind reads the staged HTML. Only the elements the templates mark `data-pagefind-body`
+(an article, an event, a page) are indexed, with `data-pagefind-filter` and
+`data-pagefind-meta` giving filters (kind, category, year) and result metadata; menus,
+footers and lists are not. The index is made again only when a page changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsroom.cache import digest
+from newsroom.config import SiteConfig
+from newsroom.problems import BuildError, Problem
+
+INDEX_DIR = "pagefind"
+ENTRY = f"{INDEX_DIR}/pagefind-entry.json"
+# Pagefind's own ready-made interfaces; the site has its own (templates/static/search.js).
+_UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
+           "pagefind-highlight.js")
+INSTALL_HINT = ("install it with pip install 'pagefind[bin]', or turn search off with "
+                "search: false in site_config.yaml or build --no-search")
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The index files by their path in the output, and what went into them."""
+
+    files: dict[str, bytes]
+    pages: int
+    seconds: float
+
+    @property
+    def size(self) -> int:
+        return sum(len(data) for data in self.files.values())
+
+
+def pagefind_binary() -> Path | None:
+    """The Pagefind program: $PAGEFIND_BINARY_PATH, the pagefind_bin package, or on PATH."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        return Path(named)
+    try:
+        import pagefind_bin  # the binary pip install 'pagefind[bin]' brings
+
+        return Path(pagefind_bin.get_executable())
+    except (ImportError, AttributeError, OSError):
+        pass
+    found = shutil.which("pagefind")
+    return Path(found) if found else None
+
+
+def index_key(binary: Path | None, page_keys: Iterable[str]) -> str:
+    """What the index is made from: every page, and the Pagefind that reads them."""
+    try:
+        stat = binary.stat() if binary else None
+        program = f"{binary}:{stat.st_size}:{stat.st_mtime_ns}" if stat else ""
+    except OSError:
+        program = ""
+    return digest(program, *page_keys)
+
+
+def entry_key(key: str, data: bytes) -> str:
+    """The manifest key of the index's entry file: the index key goes with it, so the next
+    build can tell whether the index it finds was made from the same pages."""
+    return f"{key}:{digest(data)}"
+
+
+def is_index_file(path: str) -> bool:
+    return path.startswith(f"{INDEX_DIR}/")
+
+
+def make_index(site_folder: Path, config: SiteConfig, binary: Path | None) -> SearchIndex:
+    """Index the HTML in site_folder; raise BuildError when Pagefind is missing or fails."""
+    if binary is None or not binary.is_file():
+        where = f" (PAGEFIND_BINARY_PATH names {binary}, which is not there)" if (
+            binary and os.environ.get("PAGEFIND_BINARY_PATH")) else ""
+        raise BuildError([Problem(config.source, None,
+                                  f"search is on but Pagefind is not installed{where}; "
+                                  f"{INSTALL_HINT}")])
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="newsroom-search-") as scratch:
+        out = Path(scratch) / "index"
+        command = [str(binary), "--site", str(site_folder), "--output-path", str(out),
+                   "--quiet"]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                                  check=False)
+        except OSError as error:
+            raise BuildError([Problem(config.source, None,
+                                      f"cannot run Pagefind ({binary}): {error.strerror}; "
+                                      f"{INSTALL_HINT}")]) from None
+        if done.returncode != 0 or not (out / "pagefind-entry.json").is_file():
+            said = " ".join((done.stderr or done.stdout).split())[-600:] or "no message"
+            raise BuildError([Problem(config.source, None,
+                                      f"Pagefind could not index the site: {said}")])
+        files: dict[str, bytes] = {}
+        for path in sorted(out.rglob("*")):
+            relative = path.relative_to(out).as_posix()
+            if path.is_file() and not relative.startswith(_UNUSED):
+                files[f"{INDEX_DIR}/{relative}"] = path.read_bytes()
+    entry = json.loads(files[ENTRY])
+    pages = sum(language.get("page_count", 0) for language in entry.get("languages",
+                                                                        {}).values())
+    return SearchIndex(files, pages, time.perf_counter() - started)

@@ -1,0 +1,113 @@
+// Search as you type, over the static Pagefind index the build made. Without JavaScript
+// the search page says so and links to the archives instead.
+const form = document.querySelector("form[data-search]");
+if (form) start(form);
+
+async function start(form) {
+  const input = form.querySelector("input[type=search]");
+  const status = document.getElementById("nr-search-status");
+  const list = document.getElementById("nr-search-results");
+  const selects = [...form.querySelectorAll("select[data-filter]")];
+  let pagefind;
+  try {
+    pagefind = await import(new URL("pagefind.js", new URL(form.dataset.bundle, location)));
+    await pagefind.options({ baseUrl: form.dataset.base });
+    await pagefind.init();
+  } catch (error) {
+    status.textContent = "Search could not be loaded. Please try again later, or browse the news and events pages.";
+    return;
+  }
+  status.textContent = "";
+
+  const counts = await pagefind.filters();
+  for (const select of selects) {
+    const values = Object.entries(counts[select.dataset.filter] || {});
+    // Years newest first; names in alphabetical order.
+    values.sort(([a], [b]) => select.dataset.filter === "year" ? b.localeCompare(a) : a.localeCompare(b));
+    for (const [value, count] of values) {
+      select.append(new Option(`${value} (${count})`, value));
+    }
+    select.closest("p").hidden = values.length === 0;
+  }
+  form.querySelector(".search-filters").hidden = false;
+
+  // The address says what to search for, unless the reader typed while search loaded.
+  const asked = new URLSearchParams(location.search);
+  if (!input.value) input.value = asked.get("q") || "";
+  for (const select of selects) {
+    const value = asked.get(select.name);
+    if (value && [...select.options].some((option) => option.value === value)) select.value = value;
+  }
+
+  let latest = 0;
+  async function run() {
+    const term = input.value.trim();
+    const filters = {};
+    const shown = new URLSearchParams();
+    if (term) shown.set("q", term);
+    for (const select of selects) {
+      if (select.value) {
+        filters[select.dataset.filter] = select.value;
+        shown.set(select.name, select.value);
+      }
+    }
+    const query = shown.toString();
+    history.replaceState(null, "", query ? `?${query}` : location.pathname);
+    const ticket = ++latest;
+    if (!term) {
+      list.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    const search = await pagefind.debouncedSearch(term, { filters }, 150);
+    if (search === null || ticket !== latest) return; // a newer search replaced this one
+    const found = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
+    if (ticket !== latest) return;
+    list.replaceChildren(...found.map(resultItem));
+    const total = search.results.length;
+    status.textContent = total === 0
+      ? `No results for “${term}”.`
+      : `${total} ${total === 1 ? "result" : "results"} for “${term}”${total > found.length ? `, the first ${found.length} shown` : ""}.`;
+  }
+
+  input.addEventListener("input", run);
+  for (const select of selects) select.addEventListener("change", run);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  run();
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  item.className = "search-result";
+  const kind = [...(data.filters.kind || []), ...(data.filters.category || [])].join(" · ");
+  if (kind) item.append(element("p", "kicker", kind));
+  const heading = element("h2", "search-result-title");
+  const link = element("a", "", data.meta.title || data.url);
+  link.href = data.url;
+  heading.append(link);
+  item.append(heading);
+  if (data.meta.date) item.append(element("p", "card-meta", data.meta.date));
+  if (data.meta.summary) item.append(element("p", "search-summary", data.meta.summary));
+  const excerpt = element("p", "search-excerpt");
+  excerpt.append(...highlighted(data.excerpt));
+  item.append(excerpt);
+  return item;
+}
+
+function element(name, className, text) {
+  const made = document.createElement(name);
+  if (className) made.className = className;
+  if (text) made.textContent = text;
+  return made;
+}
+
+// Pagefind marks the matched words with <mark>; keep those and nothing else of its HTML.
+function highlighted(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  return [...template.content.childNodes].map((node) =>
+    node.nodeName === "MARK" ? element("mark", "", node.textContent) : document.createTextNode(node.textContent));
+}
