@@ -101,7 +101,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     archive = tuple((year, len(articles)) for year, articles in site.years)
     job = render.prepare(pages, config, urls, archive)
     keys = render.page_keys(job, jobs)
-    news = feeds.news_feeds(site, urls)
+    news = [*feeds.news_feeds(site, urls), feeds.events_feed(site, urls)]
     extras = [feeds.sitemap(pages, site, urls), feeds.robots(urls)]
     # Calendars are slow to make, so their keys come from what they are made of, and they
     # are made only when that changed.

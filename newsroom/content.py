@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import frontmatter
 
 from newsroom import fields as f
+from newsroom import recurrence
 from newsroom.cache import Store, digest
 from newsroom.config import SiteConfig
 from newsroom.problems import Problem, site_path
@@ -70,6 +71,11 @@ class Event:
     tags: tuple[str, ...]
     related: tuple[str, ...]
     uid: str
+    category: str | None = None
+    previous_start: datetime | None = None  # the time it had before it was rescheduled
+    sequence: int = 0  # the iCalendar SEQUENCE: raised when the time or status changed
+    rrule: str = ""  # the RFC 5545 rule of a repeating event ("" for a single date)
+    skipped: tuple[str, ...] = ()  # ISO dates the rule gives but the event skips
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     fingerprint: str = ""
@@ -151,6 +157,20 @@ EVENT_SCHEMA: f.Schema = {
     "related": f.Field(f.string_list),
     "uid": f.Field(f.text),
     "slug": f.Field(f.slug),
+    "category": f.Field(f.text),
+    "previous_start": f.Field(f.when),
+    "sequence": f.Field(f.integer(0, 1000)),
+    "repeat": f.Field(f.mapping),
+    "rrule": f.Field(f.text),
+    "except": f.Field(f.date_list),
+}
+
+REPEAT_SCHEMA: f.Schema = {
+    "frequency": f.Field(f.choice(*recurrence.FREQUENCIES), required=True, example="weekly"),
+    "interval": f.Field(f.integer(1, 1000)),
+    "count": f.Field(f.integer(1, recurrence.MAX_DATES)),
+    "until": f.Field(f.when),
+    "except": f.Field(f.date_list),
 }
 
 PAGE_SCHEMA: f.Schema = {
@@ -161,8 +181,8 @@ PAGE_SCHEMA: f.Schema = {
 
 
 KINDS = {"news": "article", "events": "event", "pages": "page"}
-DATETIME_FIELDS = ("date", "updated", "start", "end")
-TUPLE_FIELDS = ("tags", "related_events", "related")
+DATETIME_FIELDS = ("date", "updated", "start", "end", "previous_start")
+TUPLE_FIELDS = ("tags", "related_events", "related", "skipped")
 
 
 def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None
@@ -541,6 +561,22 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
                                 f"{_iso(end_value)} is not after the start "
                                 f"{_iso(start_value)}; write a later end, or leave it out"))
         return None
+    rule, skipped = _repeat(v, doc, key, rel, prefix, start, all_day, zone, problems)
+    if rule is None:
+        return None
+    status = v.get("status", "scheduled")
+    previous_start = None
+    if "previous_start" in v:
+        if status != "rescheduled":
+            problems.append(Problem(rel, doc.line(key + ("previous_start",)),
+                                    f"{prefix}previous_start: is the time a rescheduled event "
+                                    "had; add status: rescheduled, or delete it"))
+            return None
+        previous_start = _localise(v["previous_start"], zone)
+    # Calendar apps replace an event they have only when its SEQUENCE is higher: one step
+    # for a new time, one for a change of status; an editor who moves it again says so.
+    sequence = v.get("sequence", (previous_start is not None) + (
+        status in ("cancelled", "postponed", "moved-online")))
     # A file with one event is named for it, and the name stays when the event is moved to
     # another day: so do its address and calendar UID. Events in a list are told apart by
     # their start date and title.
@@ -558,7 +594,7 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         all_day=all_day,
         location=v.get("location"),
         online_url=v.get("online_url"),
-        status=v.get("status", "scheduled"),
+        status=status,
         booking_url=v.get("booking_url"),
         organiser=v.get("organiser", config.publisher),
         summary=v.get("summary"),
@@ -566,11 +602,75 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         tags=v.get("tags", ()),
         related=v.get("related", ()),
         uid=v.get("uid") or f"{slug}@{host}",
+        category=v.get("category"),
+        previous_start=previous_start,
+        sequence=sequence,
+        rrule=rule,
+        skipped=skipped,
         extra=checked.extra,
         lines=_key_lines(doc, key, item),
         fingerprint=digest(config.fingerprint, rel, repr(key), repr(sorted(item.items(),
                                                                            key=str))),
     )
+
+
+def _repeat(v: dict[str, Any], doc: YamlDoc, key: tuple, rel: str, prefix: str,
+            start: datetime, all_day: bool, zone: ZoneInfo, problems: list[Problem]
+            ) -> tuple[str | None, tuple[str, ...]]:
+    """The event's recurrence rule ("" when it has one date) and skipped dates; None for the
+    rule when something is wrong (the problems say what)."""
+    skipped: tuple[str, ...] = v.get("except", ())
+    line = doc.line(key + ("repeat",)) if "repeat" in v else doc.line(key + ("rrule",))
+    if "repeat" in v and "rrule" in v:
+        problems.append(Problem(rel, line, f"{prefix}give repeat: or rrule:, not both"))
+        return None, ()
+    rule = ""
+    if "repeat" in v:
+        checked = f.check_fields(v["repeat"], REPEAT_SCHEMA, doc, key + ("repeat",), rel,
+                                 label=f"{prefix}repeat")
+        problems.extend(checked.problems)
+        if checked.problems:
+            return None, ()
+        r = checked.values
+        count, until = r.get("count"), r.get("until")
+        if (count is None) == (until is None):
+            problems.append(Problem(rel, line, f"{prefix}repeat: give count: (how many "
+                                               "dates) or until: (the last date), one of them"))
+            return None, ()
+        if until is not None and _as_date(until) < start.date():
+            problems.append(Problem(rel, doc.line(key + ("repeat", "until")),
+                                    f"{prefix}repeat: until: {_as_date(until)} is before the "
+                                    f"start {start.date()}; write a later date"))
+            return None, ()
+        rule = recurrence.friendly_rule(r["frequency"], r.get("interval", 1), count,
+                                        _as_date(until) if until else None, all_day, zone)
+        skipped = tuple(dict.fromkeys(skipped + r.get("except", ())))
+    elif "rrule" in v:
+        try:
+            rule = recurrence.raw_rule(v["rrule"], all_day, zone)
+        except recurrence.RuleError as error:
+            problems.append(Problem(rel, line, f"{prefix}rrule: {error}"))
+            return None, ()
+    if skipped and not rule:
+        problems.append(Problem(rel, doc.line(key + ("except",)), f"{prefix}except: is for "
+                                "repeating events; add repeat: or delete it"))
+        return None, ()
+    if rule:
+        dates = [d.date().isoformat() for d in recurrence.starts(rule, start, all_day, (),
+                                                               limit=recurrence.MAX_DATES + 1)]
+        if len(dates) > recurrence.MAX_DATES and not recurrence.is_endless(rule):
+            problems.append(Problem(rel, line, f"{prefix}the series has more than "
+                                    f"{recurrence.MAX_DATES} dates; give a smaller count: or "
+                                    "an earlier until:"))
+            return None, ()
+        strays = [day for day in skipped if day not in dates and day <= dates[-1]]
+        if strays:
+            problems.append(Problem(rel, line, f"{prefix}except: {', '.join(strays)} "
+                                    f"{'is' if len(strays) == 1 else 'are'} not among the "
+                                    f"series' dates ({', '.join(dates[:4])}, ...); write "
+                                    "dates the series falls on"))
+            return None, ()
+    return rule, skipped
 
 
 def _key_lines(doc: YamlDoc, key: tuple, mapping: dict[str, Any]) -> dict[str, int]:

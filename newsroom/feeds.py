@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
 from feedgen.feed import FeedGenerator
-from icalendar import Calendar
+from icalendar import Calendar, vRecur
 from icalendar import Event as CalendarEvent
 
 from newsroom import __version__, timefmt
@@ -51,8 +51,8 @@ def news_feeds(site: Site, urls: Urls) -> list[Output]:
     return outputs
 
 
-def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_url: str,
-          page_url: str) -> FeedGenerator:
+def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
+             updated: datetime) -> FeedGenerator:
     config = site.config
     generator = FeedGenerator()
     # dc:creator names authors in RSS, whose <author> must be an e-mail address; Atom has
@@ -70,9 +70,16 @@ def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_
     if config.copyright:
         generator.rights(config.copyright)
     # The newest change, not the clock, dates the feed: an unchanged site gives the same bytes.
+    generator.updated(updated)
+    generator.lastBuildDate(updated)
+    return generator
+
+
+def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_url: str,
+          page_url: str) -> FeedGenerator:
+    config = site.config
     newest = max((a.updated or a.date for a in articles), default=_epoch(site))
-    generator.updated(newest)
-    generator.lastBuildDate(newest)
+    generator = _channel(site, urls, title, self_url, page_url, newest)
     for article in reversed(articles):  # feedgen prepends; this keeps newest first
         entry = generator.add_entry()
         link = urls.absolute(urls.article(article))
@@ -94,6 +101,34 @@ def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_
     return generator
 
 
+def events_feed(site: Site, urls: Urls) -> Output:
+    """RSS of the upcoming events (each date of a repeating one), soonest first."""
+    config = site.config
+    coming = site.upcoming_events[:config.feed_limit]
+    # The list changes when an event ends: that moment dates the feed, not the clock.
+    ended = max((e.ends for e in site.past_events), default=_epoch(site))
+    generator = _channel(site, urls, f"{config.title}: {config.events_title}",
+                         urls.events_feed(), urls.events(), ended)
+    for event in reversed(coming):  # feedgen prepends; this keeps the soonest first
+        entry = generator.add_entry()
+        when = timefmt.event_range(event.start, event.end, event.all_day)
+        # One item per date: a repeating event's dates are told apart by their start.
+        guid = f"{event.uid}/{timefmt.iso(event.start)}" if event.rrule else event.uid
+        entry.guid(guid, permalink=False)
+        entry.title(f"{event.title}: {when}")
+        entry.link(href=urls.absolute(urls.event(event)), rel="alternate")
+        where = event.location or ("Online" if event.online_url else "")
+        status = "" if event.status == "scheduled" else \
+            f"{event.status.replace('-', ' ').capitalize()}. "
+        entry.description(f"{status}{when}{'. ' + where if where else ''}. "
+                          f"{event_summary(event)}")
+        if event.category:
+            entry.category({"term": event.category})
+        for tag in event.tags:
+            entry.category({"term": tag})
+    return Output(urls.output_path(urls.events_feed()), generator.rss_str(pretty=True))
+
+
 def _epoch(site: Site) -> datetime:
     return datetime(2000, 1, 1, tzinfo=site.config.timezone)
 
@@ -102,32 +137,35 @@ def calendar_keys(site: Site, urls: Urls) -> dict[str, str]:
     """The path of every calendar and a key of what it is made from (not its bytes: the
     DTSTAMP says when it was made, so an unchanged calendar keeps its file and its stamp)."""
     common = digest(__version__, site.config.fingerprint)
-    keys = {urls.output_path(urls.calendar()): digest(common, *(e.fingerprint
-                                                                for e in site.events))}
-    for event in site.events:
-        keys[urls.output_path(urls.event_ics(event))] = digest(common, event.fingerprint)
-    return keys
+    return {path: digest(common, *(e.fingerprint for e in events))
+            for path, (events, _) in _calendar_contents(site, urls).items()}
 
 
 def calendars(site: Site, urls: Urls, only: set[str] | None = None,
               jobs: int = 1) -> dict[str, bytes]:
-    """events/calendar.ics with every event, and one .ics per event (or those in `only`),
-    made over `jobs` processes when there are many."""
-    everything = urls.output_path(urls.calendar())
-    wanted: list[tuple[str, int | None]] = [(everything, None)]
-    wanted += [(urls.output_path(urls.event_ics(event)), index)
-               for index, event in enumerate(site.events)]
-    wanted = [(path, index) for path, index in wanted if only is None or path in only]
+    """events/calendar.ics with every event, one per category, and one .ics per event (or
+    those in `only`), made over `jobs` processes when there are many."""
+    wanted = [path for path in _calendar_contents(site, urls) if only is None or path in only]
     made = parallel_map(_calendars_chunk, wanted, jobs, site, urls)
-    return {path: data for (path, _), data in zip(wanted, made, strict=True)}
+    return dict(zip(wanted, made, strict=True))
 
 
-def _calendars_chunk(wanted: Sequence[tuple[str, int | None]], site: Site, urls: Urls
-                     ) -> list[bytes]:
-    return [_calendar(site, urls, site.events, f"{site.config.title}: "
-                      f"{site.config.events_title}") if index is None else
-            _calendar(site, urls, (site.events[index],), site.events[index].title)
-            for _, index in wanted]
+def _calendar_contents(site: Site, urls: Urls) -> dict[str, tuple[tuple[Event, ...], str]]:
+    """Every calendar by its path: its events and its name."""
+    title = site.config.title
+    contents = {urls.output_path(urls.calendar()): (site.events,
+                                                    f"{title}: {site.config.events_title}")}
+    for term in site.event_categories:
+        contents[urls.output_path(urls.category_calendar(term))] = (
+            term.events, f"{title}: {term.name}")
+    for event in site.events:
+        contents[urls.output_path(urls.event_ics(event))] = ((event,), event.title)
+    return contents
+
+
+def _calendars_chunk(paths: Sequence[str], site: Site, urls: Urls) -> list[bytes]:
+    contents = _calendar_contents(site, urls)
+    return [_calendar(site, urls, *contents[path]) for path in paths]
 
 
 def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> bytes:
@@ -143,9 +181,10 @@ def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> byt
         calendar.add_component(_vevent(event, urls, stamp))
     if events:
         # Bound the generated VTIMEZONE to the years the events span: a small, stable file.
+        last = max(d.ends.year for e in events for d in site.dates_of_event.get(e.slug, (e,)))
         calendar.add_missing_timezones(
             first_date=date(min(e.start.year for e in events) - 1, 1, 1),
-            last_date=date(max(e.ends.year for e in events) + 2, 1, 1))
+            last_date=date(last + 2, 1, 1))
     return calendar.to_ical()
 
 
@@ -174,8 +213,17 @@ def _vevent(event: Event, urls: Urls, stamp: datetime) -> CalendarEvent:
     if event.location or event.online_url:
         item.add("location", event.location or event.online_url)
     item.add("status", ICS_STATUS[event.status])
-    for tag in event.tags:
-        item.add("categories", tag)
+    # Calendar apps update an event they hold only when this is higher than theirs.
+    item.add("sequence", event.sequence)
+    if event.rrule:
+        item.add("rrule", vRecur.from_ical(event.rrule))
+        if event.skipped:
+            days = [date.fromisoformat(day) for day in event.skipped]
+            item.add("exdate", days if event.all_day else [
+                datetime.combine(day, event.start.timetz()) for day in days])
+    names = ((event.category,) if event.category else ()) + event.tags
+    if names:
+        item.add("categories", list(names))
     return item
 
 

@@ -197,6 +197,26 @@ def _moment(value: Any) -> date | datetime:
     raise FieldError(f"{_show(value)} is not a date (write 2020-07-06 or 2020-07-06 09:30)")
 
 
+def date_list(value: Any) -> tuple[str, ...]:
+    """One date or a list of them, as ISO dates ('2027-03-10')."""
+    items = value if isinstance(value, list) else [value]
+    days = []
+    for item in items:
+        moment = when(item) if not isinstance(item, list | dict) else None
+        if moment is None or isinstance(moment, datetime):
+            raise FieldError(f"{_show(item)} is not a date (write [2027-03-10, 2027-03-24])")
+        days.append(moment.isoformat())
+    return tuple(dict.fromkeys(days))
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """Key: value lines indented under the key; checked by the caller with their schema."""
+    if not isinstance(value, dict):
+        raise FieldError(f"{_show(value)} is not a set of key: value lines (indent them "
+                         "under the key, one per line)")
+    return value
+
+
 def timezone(value: Any) -> ZoneInfo:
     """An IANA time zone name such as Europe/London."""
     hint = "(write an IANA name such as Europe/London or America/New_York)"

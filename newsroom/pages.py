@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Any
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
-from newsroom import timefmt
+from newsroom import recurrence, timefmt
 from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import first_paragraph_text, under_base
 from newsroom.problems import BuildError, Problem
-from newsroom.site import Site, Term, TermRef, is_upcoming
+from newsroom.site import EventTerm, Site, Term, TermRef, is_upcoming
 from newsroom.slugs import term_slug
 
 EVENT_STATUS_SCHEMA = {
@@ -103,6 +104,18 @@ class Urls:
     def calendar(self) -> str:
         """The calendar of every event."""
         return self.base_path + "events/calendar.ics"
+
+    def category_calendar(self, term: EventTerm) -> str:
+        """The calendar of the events in one category."""
+        return self._path("events", "category", term.slug) + "calendar.ics"
+
+    def events_feed(self) -> str:
+        """The RSS feed of upcoming events, soonest first."""
+        return self.base_path + "events/feed.xml"
+
+    def webcal(self, url: str) -> str:
+        """A calendar's address for subscribing: calendar apps open webcal:// links."""
+        return "webcal://" + self.absolute(url).split("://", 1)[1]
 
     def page(self, page: StaticPage) -> str:
         """A static page."""
@@ -203,6 +216,8 @@ def plan_pages(site: Site) -> list[Page]:
     site_alternates = (
         ("application/rss+xml", f"{config.title} (RSS)", urls.feed()),
         ("application/atom+xml", f"{config.title} (Atom)", urls.atom()),
+        ("application/rss+xml", f"{config.title}: {config.events_title} (RSS)",
+         urls.events_feed()),
         ("text/calendar", f"{config.title}: {config.events_title}", urls.calendar()),
     )
 
@@ -257,7 +272,8 @@ def plan_pages(site: Site) -> list[Page]:
     events = site.upcoming_events + site.past_events
     for page in _paginated(events, config.per_page, urls.events, "events.html",
                            lambda n: meta(_numbered(config.events_title, n), urls.events(n)),
-                           {"heading": config.events_title}):
+                           {"heading": config.events_title,
+                            "categories": site.event_categories}):
         items = page.context["pagination"].items
         page.context["upcoming"] = tuple(e for e in items if is_upcoming(e, site.now))
         page.context["past"] = tuple(e for e in items if not is_upcoming(e, site.now))
@@ -398,7 +414,10 @@ def attendance_mode(event: Event) -> str:
 
 
 def event_jsonld(event: Event, urls: Urls, description: str) -> dict[str, Any]:
-    """schema.org Event for search engines: dates, status, attendance, place, offer."""
+    """schema.org Event for search engines: dates, status, attendance, place, offer.
+
+    For a repeating event, `event` is the date to show (the next one).
+    """
     mode = attendance_mode(event)
     locations: list[dict[str, Any]] = []
     if event.location:
@@ -406,15 +425,10 @@ def event_jsonld(event: Event, urls: Urls, description: str) -> dict[str, Any]:
                           "address": event.location})
     if event.online_url:
         locations.append({"@type": "VirtualLocation", "url": event.online_url})
-    if event.all_day:
-        start: str = event.start.date().isoformat()
-        end: str = (event.end or event.start).date().isoformat()
-    else:
-        start = timefmt.iso(event.start)
-        end = timefmt.iso(event.end or event.start)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Event", "name": event.title,
-        "description": description, "startDate": start, "endDate": end,
+        "description": description, "startDate": _schema_date(event, event.start),
+        "endDate": _schema_date(event, event.end or event.start),
         "eventStatus": "https://schema.org/" + EVENT_STATUS_SCHEMA[event.status],
         "eventAttendanceMode": "https://schema.org/" + {
             "offline": "OfflineEventAttendanceMode", "online": "OnlineEventAttendanceMode",
@@ -422,11 +436,67 @@ def event_jsonld(event: Event, urls: Urls, description: str) -> dict[str, Any]:
         "organizer": {"@type": "Organization", "name": event.organiser},
         "url": urls.absolute(urls.event(event)),
     }
+    if event.previous_start is not None:
+        data["previousStartDate"] = _schema_date(event, event.previous_start)
     if locations:
         data["location"] = locations[0] if len(locations) == 1 else locations
     if event.booking_url:
         data["offers"] = {"@type": "Offer", "url": event.booking_url}
     return data
+
+
+def _schema_date(event: Event, moment: datetime) -> str:
+    return moment.date().isoformat() if event.all_day else timefmt.iso(moment)
+
+
+def add_to_calendar(event: Event, urls: Urls, description: str) -> dict[str, str]:
+    """Links that open the event (the date given) in Google Calendar and Outlook."""
+    page = urls.absolute(urls.event(event))
+    details = f"{description}\n\n{page}"
+    where = event.location or event.online_url or ""
+    if event.all_day:
+        first, after = event.start.date(), event.ends.date()
+        google_dates = f"{first:%Y%m%d}/{after:%Y%m%d}"
+        outlook = {"startdt": first.isoformat(), "enddt": after.isoformat(), "allday": "true"}
+    else:
+        end = event.end or event.start
+        google_dates = f"{event.start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}"
+        outlook = {"startdt": event.start.isoformat(), "enddt": end.isoformat(),
+                   "allday": "false"}
+    google = {"action": "TEMPLATE", "text": event.title, "dates": google_dates,
+              "details": details, "location": where, "ctz": event.timezone.key}
+    if event.rrule:
+        google["recur"] = "RRULE:" + event.rrule
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode({
+            "path": "/calendar/action/compose", "rru": "addevent", "subject": event.title,
+            **outlook, "body": details, "location": where}),
+    }
+
+
+def previous_range(event: Event) -> str:
+    """When a rescheduled event was to be: its previous start, as long as it is now."""
+    if event.previous_start is None:
+        return ""
+    end = event.previous_start + (event.end - event.start) if event.end else None
+    return timefmt.event_range(event.previous_start, end, event.all_day)
+
+
+STATUS_TEXT = {
+    "cancelled": "This event is cancelled.",
+    "postponed": "This event is postponed; a new date will be announced.",
+    "rescheduled": "This event has a new date.",
+    "moved-online": "This event has moved online.",
+}
+
+
+def status_text(event: Event) -> str:
+    """What an event's status means to a reader, or "" when it goes ahead as planned."""
+    text = STATUS_TEXT.get(event.status, "")
+    if event.previous_start is not None:
+        text += f" It was to be on {previous_range(event)}."
+    return text
 
 
 def event_summary(event: Event) -> str:
@@ -438,12 +508,19 @@ def event_summary(event: Event) -> str:
 def _event_page(site: Site, urls: Urls, meta: Callable[..., Meta], event: Event) -> Page:
     url = urls.event(event)
     summary = event_summary(event)
+    dates = site.dates_of_event.get(event.slug, (event,))
+    coming = tuple(d for d in dates if is_upcoming(d, site.now))
+    # A repeating event is shown, described and added to calendars by its next date.
+    shown = coming[0] if coming else dates[-1]
     return Page(url, "event.html", {
-        "meta": meta(event.title, url, summary, jsonld=event_jsonld(event, urls, summary),
+        "meta": meta(event.title, url, summary, jsonld=event_jsonld(shown, urls, summary),
                      alternates=(("text/calendar", event.title, urls.event_ics(event)),)),
-        "event": event,
+        "event": shown,
         "summary": summary,
         "attendance": attendance_mode(event),
         "articles": site.articles_of_event.get(event.slug, ()),
-        "upcoming": is_upcoming(event, site.now),
+        "upcoming": bool(coming),
+        "repeats": recurrence.describe(event.rrule) if event.rrule else "",
+        "coming": coming if event.rrule else (),
+        "calendar_links": add_to_calendar(shown, urls, summary),
     }, event.source)

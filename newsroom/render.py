@@ -22,7 +22,15 @@ from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import reading_minutes
 from newsroom.output import Entry, Staging
-from newsroom.pages import Page, Urls, article_summary, attendance_mode, event_summary
+from newsroom.pages import (
+    Page,
+    Urls,
+    article_summary,
+    attendance_mode,
+    event_summary,
+    previous_range,
+    status_text,
+)
 from newsroom.problems import BuildError, Problem, site_path
 from newsroom.workers import parallel_map
 
@@ -45,10 +53,12 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         full_day=timefmt.full_day,
         iso=timefmt.iso,
         event_range=lambda e: timefmt.event_range(e.start, e.end, e.all_day),
+        previous_range=previous_range,
         jsonld=_jsonld,
     )
     env.globals.update(article_summary=article_summary, event_summary=event_summary,
-                       attendance_mode=attendance_mode, reading_minutes=reading_minutes)
+                       attendance_mode=attendance_mode, reading_minutes=reading_minutes,
+                       status_text=status_text)
     return env
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
 
+from newsroom import recurrence
+from newsroom.cache import digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Asset, Content, Event, StaticPage
 from newsroom.problems import BuildError, Problem
@@ -53,6 +56,19 @@ class Site:
     events_of_article: dict[str, tuple[Event, ...]]
     articles_of_event: dict[str, tuple[Article, ...]]
     scheduled: tuple[Article, ...]
+    # Every date of each event, by slug: one for most, each date of a repeating one (as a
+    # copy of the event with that date's start and end).
+    dates_of_event: dict[str, tuple[Event, ...]]
+    event_categories: tuple[EventTerm, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventTerm:
+    """An events category, with its events (each once, repeating ones too)."""
+
+    name: str
+    slug: str
+    events: tuple[Event, ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -68,6 +84,29 @@ class Change:
 def is_upcoming(event: Event, now: datetime) -> bool:
     """Whether the event has not yet ended at `now`."""
     return event.ends > now
+
+
+# A rule with no end is listed this far ahead, and its past dates this far back.
+ENDLESS_AHEAD = timedelta(days=366)
+PAST_DATES_KEPT = 10
+
+
+def event_dates(event: Event, now: datetime) -> tuple[Event, ...]:
+    """The event's dates, soonest first: the event itself, or one copy per date of a series."""
+    if not event.rrule:
+        return (event,)
+    endless = recurrence.is_endless(event.rrule)
+    length = event.end - event.start if event.end is not None else None
+    dates = tuple(
+        # Each date is a record of its own in listings, so it has a fingerprint of its own.
+        replace(event, start=start, end=start + length if length is not None else None,
+                fingerprint=digest(event.fingerprint, start.isoformat()))
+        for start in recurrence.starts(event.rrule, event.start, event.all_day, event.skipped,
+                                       until=now + ENDLESS_AHEAD if endless else None))
+    if endless:
+        past = [d for d in dates if not is_upcoming(d, now)]
+        dates = tuple(past[-PAST_DATES_KEPT:]) + dates[len(past):]
+    return dates or (event,)
 
 
 def newest_first(article: Article) -> tuple:
@@ -115,7 +154,13 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
     if problems:
         raise BuildError(sorted(problems))
 
+    dates_of_event = {e.slug: event_dates(e, now) for e in events}
+    listed = sorted((d for dates in dates_of_event.values() for d in dates),
+                    key=lambda e: (e.start, e.slug))
     categories = _terms([(a.category,) if a.category else () for a in articles], articles)
+    event_categories = tuple(EventTerm(t.name, t.slug, tuple(e for e in t.articles))
+                             for t in _terms([(e.category,) if e.category else ()
+                                              for e in events], events))
     tags = _terms([a.tags for a in articles], articles)
     by_year: dict[int, list[Article]] = defaultdict(list)
     for article in articles:
@@ -125,8 +170,8 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
         now=now,
         articles=articles,
         events=events,
-        upcoming_events=tuple(e for e in events if is_upcoming(e, now)),
-        past_events=tuple(sorted((e for e in events if not is_upcoming(e, now)),
+        upcoming_events=tuple(e for e in listed if is_upcoming(e, now)),
+        past_events=tuple(sorted((e for e in listed if not is_upcoming(e, now)),
                                  key=lambda e: (-e.start.timestamp(), e.slug))),
         pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
         assets=content.assets,
@@ -138,6 +183,8 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
         articles_of_event={k: tuple(sorted(v, key=newest_first))
                            for k, v in articles_of_event.items()},
         scheduled=scheduled,
+        dates_of_event=dates_of_event,
+        event_categories=event_categories,
     )
 
 
@@ -169,7 +216,7 @@ def _suggest(slug: str, known) -> str:
     return " (write the slug of one, as in its address)"
 
 
-def _terms(names_per_article: list[tuple[str, ...]], articles: tuple[Article, ...]
+def _terms(names_per_article: list[tuple[str, ...]], articles: tuple[Any, ...]
            ) -> tuple[Term, ...]:
     grouped: dict[str, list[Article]] = defaultdict(list)
     display: dict[str, str] = {}

@@ -120,7 +120,7 @@ def test_a_reader_gets_from_home_to_every_kind_of_page(visit, site_url):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Events").click()
     assert page.locator("h1").inner_text() == "Events"
     page.locator("#nr-upcoming ~ article .card-title a").first.click()
-    assert page.locator("h1").inner_text() == "Editors' workshop"
+    assert page.locator("h1").inner_text() == "Editors' drop-in"
     page.goto(site_url + "news/")
     page.get_by_role("link", name="Older →").click()
     assert page.url.endswith("/news/page/2/")
@@ -136,7 +136,7 @@ def test_add_to_calendar_downloads_a_calendar(visit, site_url):
     page = visit().page
     page.goto(site_url + "events/2027-03-04-editors-workshop/")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Add to calendar (.ics)").click()
+        page.get_by_role("link", name="Calendar file (.ics)").click()
     path = download.value.path()
     assert download.value.suggested_filename == "2027-03-04-editors-workshop.ics"
     [event] = Calendar.from_ical(Path(path).read_bytes()).walk("VEVENT")

@@ -63,8 +63,7 @@ def test_pages_give_their_kind_category_year_date_and_summary(site):
     assert summary["content"] == "A laboratory for zebrafish studies opens on the science park."
     event = soup(out / "events/2025-09-10-zebrafish-seminar/index.html")
     assert event.select_one("[data-pagefind-body]")["data-pagefind-filter"] == "kind:Event"
-    assert event.select_one("time[data-pagefind-meta=date]")["data-pagefind-filter"] == \
-        "year:2025"
+    assert event.select_one("[data-pagefind-meta=date]")["data-pagefind-filter"] == "year:2025"
     about = soup(out / "about/index.html")
     assert about.select_one("[data-pagefind-body]")["data-pagefind-filter"] == "kind:Page"
 

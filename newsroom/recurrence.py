@@ -1,0 +1,123 @@
+"""Repeating events: the editor's `repeat:` (or a raw `rrule:`) as an RFC 5545 rule, its dates.
+
+The rule is kept as the RRULE value a calendar file carries, with UNTIL in UTC for timed
+events (RFC 5545 requires it when DTSTART has a time zone) and as a date for all-day ones.
+Dates are made in the event's own zone by wall-clock time, so a weekly 10:00 meeting stays
+at 10:00 across a change to or from summer time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+FREQUENCIES = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
+# A series may not list more dates than this: a page of 500 dates helps nobody, and it keeps
+# a typo such as `until: 9999-01-01` on a daily event from making millions.
+MAX_DATES = 500
+_UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+
+
+class RuleError(ValueError):
+    """A rule that cannot be used, with what to write instead."""
+
+
+def friendly_rule(frequency: str, interval: int, count: int | None, until: date | None,
+                  all_day: bool, zone: ZoneInfo) -> str:
+    """The RRULE value for `repeat: {frequency, interval, count or until}`."""
+    parts = [f"FREQ={FREQUENCIES[frequency]}"]
+    if interval > 1:
+        parts.append(f"INTERVAL={interval}")
+    if count is not None:
+        parts.append(f"COUNT={count}")
+    if until is not None:
+        parts.append(f"UNTIL={_until(until, all_day, zone)}")
+    return ";".join(parts)
+
+
+def raw_rule(text: str, all_day: bool, zone: ZoneInfo) -> str:
+    """A written RRULE value, checked and with UNTIL put the way RFC 5545 wants it."""
+    value = text.strip().removeprefix("RRULE:").strip()
+    parts: dict[str, str] = {}
+    for part in value.split(";"):
+        name, equals, setting = part.partition("=")
+        name = name.strip().upper()
+        if not equals or not name or not setting.strip():
+            raise RuleError(f"'{text}' is not a recurrence rule (write FREQ=WEEKLY;COUNT=6, "
+                            "or use repeat:)")
+        if name == "DTSTART":
+            raise RuleError("the rule may not hold DTSTART; the event's start: is the first date")
+        parts[name] = setting.strip().upper()
+    if parts.get("FREQ") not in _UNITS:
+        raise RuleError(f"'{text}' needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
+    if "UNTIL" in parts:
+        if "COUNT" in parts:
+            raise RuleError("give COUNT or UNTIL, not both")
+        try:
+            written = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
+        except ValueError:
+            raise RuleError(f"UNTIL={parts['UNTIL']} is not a date (write UNTIL=20270630)"
+                            ) from None
+        parts["UNTIL"] = _until(written, all_day, zone) if len(parts["UNTIL"]) == 8 or \
+            not parts["UNTIL"].endswith("Z") else parts["UNTIL"]
+    rule = ";".join(f"{name}={setting}" for name, setting in parts.items())
+    try:
+        rrulestr(rule, dtstart=_first(datetime(2000, 1, 1, tzinfo=zone), all_day))
+    except (ValueError, TypeError) as error:
+        raise RuleError(f"'{text}' is not a recurrence rule ({error}); write FREQ=WEEKLY;"
+                        "COUNT=6, or use repeat:") from None
+    return rule
+
+
+def _until(day: date, all_day: bool, zone: ZoneInfo) -> str:
+    if all_day:
+        return f"{day:%Y%m%d}"
+    last = datetime.combine(day, time(23, 59, 59), zone).astimezone(UTC)
+    return f"{last:%Y%m%dT%H%M%SZ}"
+
+
+def _first(start: datetime, all_day: bool) -> datetime:
+    # All-day series run on dates, which carry no zone; timed ones on the zone's clock.
+    return start.replace(tzinfo=None) if all_day else start
+
+
+def starts(rule: str, start: datetime, all_day: bool, skipped: tuple[str, ...],
+           until: datetime | None = None, limit: int = MAX_DATES) -> Iterator[datetime]:
+    """The start of every date of the series, in the event's zone, without skipped dates
+    (ISO dates); at most `limit`, and none after `until` (for rules that never end)."""
+    zone = start.tzinfo
+    made = 0
+    for moment in rrulestr(rule, dtstart=_first(start, all_day)):
+        if all_day:
+            moment = datetime.combine(moment.date(), time(), zone)
+        if until is not None and moment > until:
+            return
+        if moment.date().isoformat() in skipped:
+            continue
+        yield moment
+        made += 1
+        if made >= limit:
+            return
+
+
+def is_endless(rule: str) -> bool:
+    return "COUNT=" not in rule and "UNTIL=" not in rule
+
+
+def describe(rule: str) -> str:
+    """'Every week', 'Every 2 weeks, 6 times', 'Every month until 30 June 2027'."""
+    parts = dict(part.split("=", 1) for part in rule.split(";"))
+    unit = _UNITS[parts["FREQ"]]
+    interval = int(parts.get("INTERVAL", "1"))
+    text = f"Every {unit}" if interval == 1 else f"Every {interval} {unit}s"
+    if "BYDAY" in parts or "BYMONTHDAY" in parts or "BYMONTH" in parts or "BYSETPOS" in parts:
+        text = f"Repeats {text.lower()}"
+    if "COUNT" in parts:
+        text += f", {parts['COUNT']} times"
+    elif "UNTIL" in parts:
+        day = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d")
+        text += f" until {day.day} {day:%B %Y}"
+    return text
