@@ -60,6 +60,17 @@ class Terminal:
                 place, _, message = str(problem).partition(": ")
                 print(f"{self.paint(place + ':', '1;31', err=True)} {message}", file=sys.stderr)
 
+    def warnings(self, warnings: Sequence[Problem], how: str = "text") -> None:
+        """Things to look at that do not stop the build, on stderr."""
+        self.clear_progress()
+        for warning in warnings:
+            if how == "github":
+                print(github_annotation(warning, "warning"), file=sys.stderr)
+            else:
+                place, _, message = str(warning).partition(": ")
+                print(f"{self.paint(place + ':', '1;33', err=True)} warning: {message}",
+                      file=sys.stderr)
+
     def progress(self, stage: str, done: int, total: int) -> None:
         """Draw a progress bar on stderr, once a stage has run for half a second."""
         if not self.progress_bar:
@@ -90,8 +101,8 @@ def _wants_colour(stream) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def github_annotation(problem: Problem) -> str:
-    """A problem as a GitHub Actions error annotation, shown on the pull request's files."""
+def github_annotation(problem: Problem, level: str = "error") -> str:
+    """A problem as a GitHub Actions annotation, shown on the pull request's files."""
 
     def escape_data(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -102,7 +113,7 @@ def github_annotation(problem: Problem) -> str:
     place = f"file={escape_property(problem.path)}"
     if problem.line is not None:
         place += f",line={problem.line}"
-    return f"::error {place}::{escape_data(problem.message)}"
+    return f"::{level} {place}::{escape_data(problem.message)}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -333,6 +344,7 @@ def _new(args: argparse.Namespace, terminal: Terminal) -> int:
 
 def _check(args: argparse.Namespace, terminal: Terminal) -> int:
     from newsroom.links import check_links
+    from newsroom.mentions import weekday_problems
 
     with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
         report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
@@ -340,10 +352,13 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
                             jobs=args.jobs, search_index=False)  # links only: no index
         terminal.clear_progress()
         problems, checked = check_links(report)
+    warnings = weekday_problems(report.site) if report.site else []
+    terminal.warnings(warnings, args.format)
     if problems:
         raise BuildError(problems)
+    found = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
     terminal.say(terminal.paint(f"No problems: {report.pages} pages, {checked} links "
-                                "checked.", "32"))
+                                f"checked{found}.", "32"))
     return 0
 
 

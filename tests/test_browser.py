@@ -5,19 +5,14 @@ from __future__ import annotations
 import functools
 import http.server
 import io
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
 import feedparser
 import pytest
-from conftest import require_tool
 from icalendar import Calendar
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 SEED = "news/bright-future-for-life-sciences-in-the-midlands/"
 PAGE_KINDS = {
     "home": "", "news": "news/", "news page 2": "news/page/2/", "article": SEED,
@@ -56,20 +51,6 @@ def site_url(sample_site):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_tool("Chromium", Path(CHROMIUM).exists() or bool(shutil.which("chromium")),
-                 "apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require_tool("Playwright", False, "pip install playwright")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 class Visit:

@@ -1,0 +1,90 @@
+"""Weekdays and dates an article names ("Tuesday 7th July"), checked against its events.
+
+An article that announces an event usually says when it is in words. If the weekday and the
+date disagree (a Wednesday that is really a Tuesday), readers turn up on the wrong day: the
+`check` command warns about it, at the line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from newsroom.content import Article, Event
+from newsroom.problems import Problem
+from newsroom.site import Site
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+_DAY = r"(?P<weekday>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\.?,?"
+_MONTH = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_NUMBER = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+def _pattern() -> re.Pattern[str]:
+    # "Tuesday 7th July [2020]", "Tue, 7 July", and "Tuesday, July 7[th][, 2020]": the two
+    # word orders need their own group names.
+    first = rf"\b{_DAY}\s+(?:the\s+)?{_NUMBER}(?:\s+of)?\s+{_MONTH}{_YEAR}\b"
+    second = rf"\b{_DAY}\s+{_MONTH}\s+{_NUMBER}{_YEAR}\b".replace("(?P<", "(?P<us_")
+    return re.compile(f"{first}|{second}", re.IGNORECASE)
+
+
+MENTION = _pattern()
+
+
+def weekday_problems(site: Site) -> list[Problem]:
+    """Every weekday-and-date in an article that disagrees with the article's events."""
+    problems = []
+    for article in site.articles:
+        events = site.events_of_article.get(article.slug, ())
+        if events:
+            problems += _check_article(article, events, site)
+    return problems
+
+
+def _event_days(event: Event, site: Site) -> set[date]:
+    days = set()
+    for each in site.dates_of_event.get(event.slug, (event,)):
+        day, last = each.start.date(), (each.ends - timedelta(microseconds=1)).date()
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def _check_article(article: Article, events: tuple[Event, ...], site: Site) -> list[Problem]:
+    days = set().union(*(_event_days(e, site) for e in events))
+    years = sorted({d.year for d in days})
+    problems = []
+    for match in MENTION.finditer(article.markdown):
+        parts = {name.removeprefix("us_"): value for name, value in match.groupdict().items()
+                 if value}
+        weekday = next(i for i, name in enumerate(WEEKDAYS)
+                       if name.startswith(parts["weekday"].lower()[:3]))
+        month = next(i for i, name in enumerate(MONTHS, 1)
+                     if name.startswith(parts["month"].lower()[:3]))
+        named = None
+        for year in [int(parts["year"])] if "year" in parts else years:
+            try:
+                named = date(year, month, int(parts["day"]))
+            except ValueError:
+                continue
+            if named.weekday() == weekday:
+                break
+        else:
+            if named is None:
+                continue  # no such date (30 February): not a weekday question
+            line = article.body_line + article.markdown.count("\n", 0, match.start())
+            problems.append(Problem(article.source, line, _advice(match.group(0), named if (
+                "year" in parts) else None, days, month, int(parts["day"]), years)))
+    return problems
+
+
+def _advice(said: str, named: date | None, days: set[date], month: int, day: int,
+            years: list[int]) -> str:
+    matching = sorted(d for d in days if (d.month, d.day) == (month, day)
+                      and (named is None or d == named))
+    when = matching[0] if matching else (named or date(years[0], month, day))
+    return (f"'{said}' names the wrong weekday: {when.day} {when:%B %Y} is a {when:%A}"
+            f"{' (the date of its related event)' if matching else ''}; write "
+            f"{when:%A} {when.day} {when:%B}, or correct the date")

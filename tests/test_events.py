@@ -1,0 +1,441 @@
+"""Events: status, attendance, repeating dates, times, subscribing, the events feed.
+
+The fixture is tests/sites/events, built at the tests' clock (28 November 2026). How the pages
+behave in a browser (the upcoming list after the build, readers' local times) is at the end.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import json
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+from conftest import NOW, REPO, copy_fixture, soup, write_site
+from icalendar import Calendar
+
+from newsroom.build import build_site
+from newsroom.problems import BuildError
+
+
+@pytest.fixture(scope="module")
+def events_site(tmp_path_factory) -> Path:
+    config = copy_fixture("events", tmp_path_factory.mktemp("events") / "site")
+    build_site(config, now=NOW)
+    return config.parent / "public"
+
+
+def page(out: Path, slug: str):
+    return soup(out / "events" / slug / "index.html")
+
+
+def jsonld(html) -> dict:
+    return json.loads(html.find("script", type="application/ld+json").string)
+
+
+def calendar(out: Path, path: str) -> Calendar:
+    return Calendar.from_ical((out / path).read_bytes())
+
+
+def vevents(out: Path, path: str) -> list:
+    return calendar(out, path).walk("VEVENT")
+
+
+def listed(out: Path, section: str = "nr-upcoming") -> list[tuple[str, str]]:
+    """(title, datetime) of each item of an events-page section."""
+    part = soup(out / "events/index.html").find(id=section).find_parent("section")
+    return [(item.select_one(".card-title").get_text(strip=True),
+             item.select_one(".card-meta > time")["datetime"])
+            for item in part.select("article.event-item")]
+
+
+# Status
+
+
+def test_a_rescheduled_event_shows_its_old_time_struck_through(events_site):
+    html = page(events_site, "rescheduled-summit")
+    assert html.select_one("p.status").get_text(strip=True) == (
+        "This event has a new date. It was to be on Monday 1 February 2027, 09:00–17:00 GMT.")
+    old = html.select_one(".event-facts del time")
+    assert old["datetime"].startswith("2027-02-01T09:00")
+    item = next(i for i in soup(events_site / "events/index.html").select("article.event-item")
+                if "Rescheduled summit" in i.get_text())
+    assert item.select_one(".status").get_text(strip=True) == "Rescheduled"
+    assert item.select_one("del time").get_text() == "Monday 1 February 2027, 09:00–17:00 GMT"
+    data = jsonld(html)
+    assert data["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert data["previousStartDate"] == "2027-02-01T09:00:00+00:00"
+    [event] = vevents(events_site, "events/rescheduled-summit/rescheduled-summit.ics")
+    assert str(event["STATUS"]) == "CONFIRMED" and event["SEQUENCE"] == 1
+
+
+def test_a_cancelled_event_says_so_everywhere_and_offers_no_booking(events_site):
+    html = page(events_site, "cancelled-dinner")
+    assert html.select_one("p.status").get_text(strip=True) == "This event is cancelled."
+    assert html.find("a", string="Book a place") is None
+    assert html.find("a", string="Google Calendar") is None
+    assert jsonld(html)["eventStatus"] == "https://schema.org/EventCancelled"
+    [event] = vevents(events_site, "events/cancelled-dinner/cancelled-dinner.ics")
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["SEQUENCE"] == 1  # above the 0 that calendar apps already have
+    whole = {str(e["UID"]): e for e in vevents(events_site, "events/calendar.ics")}
+    assert str(whole["cancelled-dinner@example.org"]["STATUS"]) == "CANCELLED"
+
+
+def test_an_event_that_goes_ahead_has_sequence_0_unless_the_editor_raises_it(tmp_path):
+    config = write_site(tmp_path, {
+        "content/events/a.yaml": "title: A\nstart: 2027-01-01 10:00\n",
+        "content/events/b.yaml": "title: B\nstart: 2027-01-02 10:00\nsequence: 3\n"})
+    build_site(config, now=NOW)
+    out = tmp_path / "public"
+    assert vevents(out, "events/a/a.ics")[0]["SEQUENCE"] == 0
+    assert vevents(out, "events/b/b.ics")[0]["SEQUENCE"] == 3
+
+
+def test_previous_start_needs_a_rescheduled_status(tmp_path):
+    config = write_site(tmp_path, {"content/events/a.yaml":
+                                   "title: A\nstart: 2027-01-08 10:00\n"
+                                   "previous_start: 2027-01-01 10:00\n"})
+    with pytest.raises(BuildError) as error:
+        build_site(config, now=NOW)
+    assert [str(p) for p in error.value.problems] == [
+        "content/events/a.yaml:3: previous_start: is the time a rescheduled event had; add "
+        "status: rescheduled, or delete it"]
+
+
+# In person, online, hybrid
+
+
+def test_attendance_mode_and_location_follow_location_and_online_url(events_site):
+    hybrid = jsonld(page(events_site, "rescheduled-summit"))
+    assert hybrid["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    assert [place["@type"] for place in hybrid["location"]] == ["Place", "VirtualLocation"]
+    online = jsonld(page(events_site, "soon-webinar"))
+    assert online["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert online["location"] == {"@type": "VirtualLocation",
+                                  "url": "https://live.example.net/soon"}
+    offline = jsonld(page(events_site, "trade-fair"))
+    assert offline["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert offline["location"]["@type"] == "Place"
+
+
+def test_every_event_page_has_the_json_ld_search_engines_need(events_site):
+    for folder in (events_site / "events").iterdir():
+        if not (folder / "index.html").is_file() or folder.name == "page":
+            continue
+        data = jsonld(soup(folder / "index.html"))
+        for key in ("name", "startDate", "endDate", "location", "eventStatus",
+                    "eventAttendanceMode", "organizer"):
+            assert data.get(key), (folder.name, key)
+        assert data["organizer"]["name"]
+
+
+# Repeating events
+
+
+def test_each_date_of_a_repeating_event_is_listed_and_skipped_dates_are_not(events_site):
+    clinic = [when for title, when in listed(events_site) if title == "Weekly clinic"]
+    assert clinic == ["2027-01-06T10:00:00+00:00", "2027-01-13T10:00:00+00:00",
+                      "2027-01-27T10:00:00+00:00", "2027-02-03T10:00:00+00:00"]
+    links = {a["href"] for a in soup(events_site / "events/index.html").select(
+        "article.event-item .card-title a") if a.get_text() == "Weekly clinic"}
+    assert links == {"/events/weekly-clinic/"}
+
+
+def test_a_repeating_event_is_one_vevent_with_its_rule_and_skipped_dates(events_site):
+    [event] = vevents(events_site, "events/weekly-clinic/weekly-clinic.ics")
+    assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=5"
+    [skipped] = event["EXDATE"].dts
+    assert skipped.dt == datetime(2027, 1, 20, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert event["EXDATE"].params["TZID"] == "Europe/London"
+    whole = [e for e in vevents(events_site, "events/calendar.ics")
+             if str(e["UID"]) == "weekly-clinic@example.org"]
+    assert len(whole) == 1
+
+
+def test_the_event_page_says_how_it_repeats_and_lists_the_coming_dates(events_site):
+    html = page(events_site, "weekly-clinic")
+    facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+             for dt in html.select(".event-facts dt")}
+    assert facts["Repeats"] == "Every week, 5 times"
+    assert facts["Next date"].startswith("Wednesday 6 January 2027, 10:00–11:00 GMT")
+    dates = [t.get_text() for t in html.select(".coming-dates li > time")]
+    assert dates == ["Wednesday 6 January 2027, 10:00–11:00 GMT",
+                     "Wednesday 13 January 2027, 10:00–11:00 GMT",
+                     "Wednesday 27 January 2027, 10:00–11:00 GMT",
+                     "Wednesday 3 February 2027, 10:00–11:00 GMT"]
+
+
+def test_a_raw_rrule_is_accepted_and_expanded_in_the_events_own_zone(events_site):
+    meetups = [when for title, when in listed(events_site) if title == "First Thursday meetup"]
+    assert meetups == ["2027-01-07T18:00:00-05:00", "2027-02-04T18:00:00-05:00",
+                       "2027-03-04T18:00:00-05:00"]
+    [event] = vevents(events_site, "events/first-thursday-meetup/first-thursday-meetup.ics")
+    assert dict(event["RRULE"]) == {"FREQ": ["MONTHLY"], "BYDAY": ["1TH"], "COUNT": [3]}
+    assert event["DTSTART"].params["TZID"] == "America/New_York"
+
+
+def test_a_weekly_time_stays_on_the_local_clock_across_summer_time(events_site):
+    series = [when for title, when in listed(events_site) if title == "Spring series"]
+    assert series == ["2027-03-17T10:00:00+00:00", "2027-03-24T10:00:00+00:00",
+                      "2027-03-31T10:00:00+01:00", "2027-04-07T10:00:00+01:00"]
+    [event] = vevents(events_site, "events/spring-series/spring-series.ics")
+    # RFC 5545: with a zoned DTSTART, UNTIL is in UTC: the end of the last day, London time.
+    assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20270407T225959Z"
+
+
+def test_the_build_is_due_again_when_a_date_of_a_series_ends(tmp_path):
+    config = write_site(tmp_path, {"content/events/a.yaml":
+                                   "title: A\nstart: 2026-11-25 10:00\nend: 2026-11-25 11:00\n"
+                                   "repeat: {frequency: weekly, count: 3}\n"})
+    report = build_site(config, now=NOW)
+    assert report.next_change.moment == datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("event", "message"), [
+    ("repeat: {frequency: fortnightly, count: 3}",
+     "repeat: frequency: 'fortnightly' is not allowed (write one of: daily, weekly, monthly, "
+     "yearly)"),
+    ("repeat: {frequency: weekly}",
+     "repeat: give count: (how many dates) or until: (the last date), one of them"),
+    ("repeat: {frequency: weekly, count: 2, until: 2027-02-01}",
+     "repeat: give count: (how many dates) or until: (the last date), one of them"),
+    ("repeat: {frequency: daily, until: 2099-01-01}",
+     "the series has more than 500 dates; give a smaller count: or an earlier until:"),
+    ("rrule: FREQ=HOURLY", "rrule: 'FREQ=HOURLY' needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY"),
+    ("rrule: weekly please", "rrule: 'weekly please' is not a recurrence rule (write "
+                             "FREQ=WEEKLY;COUNT=6, or use repeat:)"),
+    ("except: [2027-01-08]", "except: is for repeating events; add repeat: or delete it"),
+    ("repeat: {frequency: weekly, count: 3, except: [2027-01-09]}",
+     "except: 2027-01-09 is not among the series' dates (2027-01-01, 2027-01-08, 2027-01-15, "
+     "...); write dates the series falls on"),
+    ("repeat: {frequency: weekly, count: 3}\nrrule: FREQ=WEEKLY",
+     "give repeat: or rrule:, not both"),
+])
+def test_a_wrong_repeat_says_what_to_write(tmp_path, event, message):
+    config = write_site(tmp_path, {"content/events/a.yaml":
+                                   f"title: A\nstart: 2027-01-01 10:00\n{event}\n"})
+    with pytest.raises(BuildError) as error:
+        build_site(config, now=NOW)
+    [problem] = error.value.problems
+    assert problem.path == "content/events/a.yaml" and problem.line is not None
+    assert problem.message == message
+
+
+# Times
+
+
+def test_times_are_shown_in_each_events_zone_with_the_zone(events_site):
+    shown: dict[str, str] = {}
+    for item in soup(events_site / "events/index.html").select("article.event-item"):
+        shown.setdefault(item.select_one(".card-title").get_text(strip=True),
+                         item.select_one(".card-meta > time").get_text())
+    assert shown["First Thursday meetup"] == "Thursday 7 January 2027, 18:00–20:00 EST"
+    assert shown["Trade fair"] == "Tue 2 – Thu 4 March 2027"
+    assert shown["Soon webinar"] == "Tuesday 1 December 2026, 12:00–13:00 GMT"
+
+
+def test_timed_events_carry_what_the_local_time_script_needs(events_site):
+    times = soup(events_site / "events/index.html").select("article.event-item .card-meta > time")
+    meetup = next(t for t in times if t.get_text().startswith("Thursday 7 January"))
+    assert meetup["data-start"] == "2027-01-07T18:00:00-05:00"
+    assert meetup["data-end"] == "2027-01-07T20:00:00-05:00"
+    assert meetup["data-zone"] == "America/New_York"
+    fair = next(t for t in times if t.get_text() == "Tue 2 – Thu 4 March 2027")
+    assert not fair.has_attr("data-start")  # an all-day event has no clock time to convert
+
+
+# Subscribe and add
+
+
+def test_the_events_page_offers_webcal_per_category_calendars_and_the_feed(events_site):
+    box = soup(events_site / "events/index.html").select_one(".subscribe-box")
+    links = {a.get_text(strip=True): a["href"] for a in box.select("a")}
+    assert links["Subscribe in your calendar app"] == "webcal://example.org/events/calendar.ics"
+    assert links["Upcoming events feed (RSS)"] == "/events/feed.xml"
+    assert links["Training"] == "webcal://example.org/events/category/training/calendar.ics"
+    training = {str(e["SUMMARY"]) for e in vevents(events_site,
+                                                   "events/category/training/calendar.ics")}
+    assert training == {"Weekly clinic", "Spring series", "Soon webinar"}
+    assert str(calendar(events_site, "events/category/training/calendar.ics")[
+        "X-WR-CALNAME"]) == "Events Fixture Weekly: Training"
+
+
+def test_each_event_can_be_added_to_google_outlook_or_any_calendar(events_site):
+    html = page(events_site, "rescheduled-summit")
+    google = urlsplit(html.find("a", string="Google Calendar")["href"])
+    query = {k: v[0] for k, v in parse_qs(google.query).items()}
+    assert google.netloc == "calendar.google.com"
+    assert query["text"] == "Rescheduled summit"
+    assert query["dates"] == "20270208T090000/20270208T170000"
+    assert query["ctz"] == "Europe/London"
+    assert query["location"] == "Example Centre, Nottingham"
+    assert "https://example.org/events/rescheduled-summit/" in query["details"]
+    outlook = urlsplit(html.find("a", string="Outlook")["href"])
+    query = {k: v[0] for k, v in parse_qs(outlook.query).items()}
+    assert outlook.netloc == "outlook.live.com"
+    assert (query["subject"], query["startdt"], query["enddt"], query["allday"]) == (
+        "Rescheduled summit", "2027-02-08T09:00:00+00:00", "2027-02-08T17:00:00+00:00",
+        "false")
+    ics = html.find("a", string="Calendar file (.ics)")
+    assert ics["href"] == "/events/rescheduled-summit/rescheduled-summit.ics"
+    fair = urlsplit(page(events_site, "trade-fair").find("a", string="Google Calendar")["href"])
+    assert parse_qs(fair.query)["dates"] == ["20270302/20270305"]  # the end day is exclusive
+    clinic = urlsplit(page(events_site, "weekly-clinic").find("a", string="Google Calendar")[
+        "href"])
+    assert parse_qs(clinic.query)["recur"] == ["RRULE:FREQ=WEEKLY;COUNT=5"]
+
+
+def test_every_calendar_has_the_required_properties_and_its_time_zones(events_site):
+    for path in events_site.rglob("*.ics"):
+        parsed = Calendar.from_ical(path.read_bytes())
+        assert str(parsed["VERSION"]) == "2.0" and str(parsed["PRODID"])
+        zones = {str(z["TZID"]) for z in parsed.walk("VTIMEZONE")}
+        for event in parsed.walk("VEVENT"):
+            for key in ("UID", "DTSTAMP", "DTSTART"):
+                assert key in event, (path, key)
+            for key in ("DTSTART", "DTEND", "EXDATE"):
+                if key in event and "TZID" in event[key].params:
+                    assert event[key].params["TZID"] in zones, (path, key)
+
+
+# News and events both ways, and the weekday check
+
+
+def test_related_news_and_events_link_both_ways(events_site):
+    article = soup(events_site / "news/summit-announced/index.html")
+    assert [a["href"] for a in article.select(".related .card-title a")] == [
+        "/events/soon-webinar/", "/events/rescheduled-summit/"]
+    event = page(events_site, "rescheduled-summit")
+    assert event.select_one(".related a")["href"] == "/news/summit-announced/"
+    webinar = page(events_site, "soon-webinar")  # linked from the event's side
+    assert webinar.select_one(".related a")["href"] == "/news/summit-announced/"
+
+
+def test_check_warns_when_an_article_names_the_wrong_weekday_for_its_event(tmp_path):
+    config = copy_fixture("events", tmp_path / "site")
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "check"], cwd=config.parent,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "content/news/2026-11-20-summit-announced.md:7: warning: 'Friday 8th February' names "
+        "the wrong weekday: 8 February 2027 is a Monday (the date of its related event); "
+        "write Monday 8 February, or correct the date"]
+    assert "1 warning" in done.stdout
+
+
+def test_the_seed_article_names_its_events_day_rightly():
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "check"], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr and "warning" not in done.stdout
+
+
+# The events feed
+
+
+def test_the_events_feed_lists_upcoming_dates_soonest_first(events_site):
+    feed = feedparser.parse(io.BytesIO((events_site / "events/feed.xml").read_bytes()))
+    assert not feed.bozo
+    titles = [e.title for e in feed.entries]
+    assert titles[0] == "Soon webinar: Tuesday 1 December 2026, 12:00–13:00 GMT"
+    assert not any(t.startswith("Past talk") for t in titles)
+    assert sum(t.startswith("Weekly clinic") for t in titles) == 4
+    assert len({e.id for e in feed.entries}) == len(feed.entries)
+    assert feed.entries[0].link == "https://example.org/events/soon-webinar/"
+    assert {link.rel: link.href for link in feed.feed.links}["self"] == \
+        "https://example.org/events/feed.xml"
+    cancelled = next(e for e in feed.entries if e.title.startswith("Cancelled dinner"))
+    assert cancelled.summary.startswith("Cancelled. ")
+
+
+# In the browser: the upcoming list after the build, and readers' local times
+
+
+@pytest.fixture(scope="module")
+def served(events_site):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(events_site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def at(browser, moment: datetime | None, zone: str = "Europe/London", script: bool = True,
+       locale: str = "en-GB"):
+    """A browser tab in a reader's time zone and language, its clock at `moment`."""
+    context = browser.new_context(timezone_id=zone, java_script_enabled=script, locale=locale)
+    tab = context.new_page()
+    if moment is not None:
+        tab.clock.set_fixed_time(moment)
+    return context, tab
+
+
+def section_titles(tab, section_id: str) -> list[str]:
+    return tab.locator(f"#{section_id} ~ article:visible .card-title").all_inner_texts()
+
+
+def test_a_week_later_the_ended_webinar_has_moved_to_past_events(browser, served):
+    context, tab = at(browser, datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    tab.goto(served + "events/")
+    assert "Soon webinar" not in section_titles(tab, "nr-upcoming")
+    assert section_titles(tab, "nr-past")[0] == "Soon webinar"
+    tab.goto(served + "events/soon-webinar/")
+    assert not tab.get_by_role("link", name="Book a place").is_visible()
+    assert tab.get_by_text("(this event has ended)").is_visible()
+    tab.goto(served)
+    assert "Soon webinar" not in section_titles(tab, "nr-upcoming-events")
+    context.close()
+
+
+def test_before_it_ends_the_webinar_stays_upcoming_and_bookable(browser, served):
+    context, tab = at(browser, datetime(2026, 12, 1, 12, 30, tzinfo=UTC))
+    tab.goto(served + "events/")
+    assert section_titles(tab, "nr-upcoming")[0] == "Soon webinar"
+    tab.goto(served + "events/soon-webinar/")
+    assert tab.get_by_role("link", name="Book a place").is_visible()
+    assert not tab.get_by_text("(this event has ended)").is_visible()
+    context.close()
+
+
+def test_without_javascript_the_page_reads_as_it_was_built(browser, served):
+    context, tab = at(browser, None, script=False)
+    tab.goto(served + "events/")
+    assert section_titles(tab, "nr-upcoming")[0] == "Soon webinar"
+    context.close()
+
+
+def test_when_every_event_has_ended_the_list_says_so(browser, served):
+    context, tab = at(browser, datetime(2028, 1, 1, tzinfo=UTC))
+    tab.goto(served)
+    assert section_titles(tab, "nr-upcoming-events") == []
+    assert tab.get_by_text("No upcoming events at the moment.").is_visible()
+    context.close()
+
+
+def test_readers_elsewhere_also_see_their_own_time(browser, served):
+    context, tab = at(browser, datetime(2026, 11, 28, 12, 0, tzinfo=UTC), "America/New_York",
+                      locale="en-US")
+    tab.goto(served + "events/soon-webinar/")
+    local = tab.locator(".event-facts .local-time")
+    assert local.inner_text() == " (Tue, Dec 1, 07:00–08:00 EST, your time)"
+    context.close()
+    context, tab = at(browser, datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+    tab.goto(served + "events/soon-webinar/")
+    assert tab.locator(".local-time").count() == 0  # the same clock: nothing to add
+    tab.goto(served + "events/first-thursday-meetup/")
+    assert "23:00–01:00" not in tab.locator(".event-facts").inner_text()
+    assert tab.locator(".event-facts .local-time").inner_text() == (
+        " (Thu 7 Jan, 23:00 – Fri 8 Jan, 01:00 GMT, your time)")
+    context.close()
