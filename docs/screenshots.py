@@ -1,4 +1,5 @@
-"""Screenshots of the sample site for the README: desktop and phone, home, article, events.
+"""Screenshots of the sample site for the README: desktop and phone, home, article, events,
+a repeating event and a search.
 
     python docs/screenshots.py
 
@@ -22,7 +23,8 @@ sys.path.insert(0, str(REPO))
 from newsroom.build import build_site  # noqa: E402
 
 PAGES = {"home": "", "article": "news/bright-future-for-life-sciences-in-the-midlands/",
-         "events": "events/"}
+         "events": "events/", "event": "events/2027-01-13-editors-drop-in/",
+         "search": "search/?q=Mentor"}
 SIZES = {"desktop": (1280, 900), "phone": (375, 740)}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
@@ -47,9 +49,12 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                                  args=FLAGS)
             for size, (width, height) in SIZES.items():
-                page = browser.new_page(viewport={"width": width, "height": height})
+                page = browser.new_page(viewport={"width": width, "height": height},
+                                        locale="en-GB", timezone_id="Europe/London")
                 for name, path in PAGES.items():
                     page.goto(base + path)
+                    if name == "search":
+                        page.wait_for_selector(".search-result")
                     target = REPO / "docs" / f"{name}-{size}.png"
                     page.screenshot(path=str(target))
                     print(target.relative_to(REPO))

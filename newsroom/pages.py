@@ -237,7 +237,7 @@ def plan_pages(site: Site) -> list[Page]:
     pages.append(Page(urls.home(), "home.html", {
         "meta": meta(config.title, urls.home(), jsonld=home_jsonld),
         "articles": site.articles[:config.home_news],
-        "events": site.upcoming_events[:config.home_events],
+        "events": _next_dates(site.upcoming_events, config.home_events),
     }))
     pages += _paginated(site.articles, config.per_page, urls.news, "list.html",
                         lambda n: meta(_numbered(config.news_title, n), urls.news(n)),
@@ -323,6 +323,17 @@ def _check_unique_urls(pages: list[Page], site: Site, urls: Urls) -> None:
                                     f"already taken by {what}; give it another slug:"))
     if problems:
         raise BuildError(problems)
+
+
+def _next_dates(upcoming: Sequence[Event], count: int) -> tuple[Event, ...]:
+    """The next date of each of the first `count` events: on the home page a weekly event
+    is one item, not three."""
+    seen: dict[str, Event] = {}
+    for event in upcoming:
+        if len(seen) == count:
+            break
+        seen.setdefault(event.slug, event)
+    return tuple(seen.values())
 
 
 def _numbered(title: str, number: int) -> str:

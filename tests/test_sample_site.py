@@ -102,10 +102,14 @@ def test_home_shows_latest_news_and_next_upcoming_events(sample_site):
     news = main.find(id="nr-latest-news").find_parent("section")
     assert len(news.select("article.card")) == 6
     events = main.find(id="nr-upcoming-events").find_parent("section")
-    dates = [t["datetime"] for t in events.select("article time")]
+    dates = [t["datetime"] for t in events.select("article .card-meta > time")]
     assert len(dates) == 3
     assert dates == sorted(dates)
     assert all(d >= "2027" for d in dates)
+    # A repeating event is one item here, at its next date (the events page lists them all).
+    titles = [a.get_text() for a in events.select(".card-title a")]
+    assert titles == ["Editors' drop-in", "Editors' workshop",
+                      "Example Life Sciences Conference 2027"]
 
 
 def test_the_events_index_lists_upcoming_first_then_past(sample_site):
