@@ -142,6 +142,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                                 for o in [*news, *extras]])
                 staging.record([staging.put(path, key, made.get(path))
                                 for path, key in calendar_keys.items()])
+                if config.search and not make_index:
+                    staging.record([staging.put(path, key) for path, key in kept.items()])
                 if make_index:
                     index = search.make_index(staging.folder, config, binary)
                     staging.record([staging.put_late(

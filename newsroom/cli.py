@@ -50,26 +50,21 @@ class Terminal:
         if self.verbose and not self.quiet:
             print(self.paint(text, "2"), flush=True)
 
-    def problems(self, problems: Sequence[Problem], how: str = "text") -> None:
-        """Every problem on stderr, as path:line: message or as GitHub annotations."""
+    def problems(self, problems: Sequence[Problem], how: str = "text",
+                 level: str = "error") -> None:
+        """Every problem (or warning) on stderr, as path:line: message or as GitHub
+        annotations."""
         self.clear_progress()
         for problem in problems:
             if how == "github":
-                print(github_annotation(problem), file=sys.stderr)
+                print(github_annotation(problem, level), file=sys.stderr)
+            elif level == "warning":
+                place, _, message = str(problem).partition(": ")
+                print(f"{self.paint(place + ':', '1;33', err=True)} warning: {message}",
+                      file=sys.stderr)
             else:
                 place, _, message = str(problem).partition(": ")
                 print(f"{self.paint(place + ':', '1;31', err=True)} {message}", file=sys.stderr)
-
-    def warnings(self, warnings: Sequence[Problem], how: str = "text") -> None:
-        """Things to look at that do not stop the build, on stderr."""
-        self.clear_progress()
-        for warning in warnings:
-            if how == "github":
-                print(github_annotation(warning, "warning"), file=sys.stderr)
-            else:
-                place, _, message = str(warning).partition(": ")
-                print(f"{self.paint(place + ':', '1;33', err=True)} warning: {message}",
-                      file=sys.stderr)
 
     def progress(self, stage: str, done: int, total: int) -> None:
         """Draw a progress bar on stderr, once a stage has run for half a second."""
@@ -353,7 +348,7 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
         terminal.clear_progress()
         problems, checked = check_links(report)
     warnings = weekday_problems(report.site) if report.site else []
-    terminal.warnings(warnings, args.format)
+    terminal.problems(warnings, args.format, level="warning")
     if problems:
         raise BuildError(problems)
     found = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""

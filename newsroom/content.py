@@ -572,6 +572,18 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
                                     f"{prefix}previous_start: is the time a rescheduled event "
                                     "had; add status: rescheduled, or delete it"))
             return None
+        if rule:
+            problems.append(Problem(rel, doc.line(key + ("previous_start",)),
+                                    f"{prefix}previous_start: is for an event with one date; "
+                                    "for a repeating one, add the moved date to except: and "
+                                    "give the new one its own listing"))
+            return None
+        if not all_day and not isinstance(v["previous_start"], datetime):
+            problems.append(Problem(rel, doc.line(key + ("previous_start",)),
+                                    f"{prefix}previous_start: give the time as well, like the "
+                                    f"start (write {v['previous_start'].isoformat()} "
+                                    f"{start:%H:%M})"))
+            return None
         previous_start = _localise(v["previous_start"], zone)
     # Calendar apps replace an event they have only when its SEQUENCE is higher: one step
     # for a new time, one for a change of status; an editor who moves it again says so.
@@ -658,6 +670,10 @@ def _repeat(v: dict[str, Any], doc: YamlDoc, key: tuple, rel: str, prefix: str,
     if rule:
         dates = [d.date().isoformat() for d in recurrence.starts(rule, start, all_day, (),
                                                                limit=recurrence.MAX_DATES + 1)]
+        if not dates:
+            problems.append(Problem(rel, line, f"{prefix}the rule gives no dates from the "
+                                    f"start {start.date()} on; check its UNTIL or BY parts"))
+            return None, ()
         if len(dates) > recurrence.MAX_DATES and not recurrence.is_endless(rule):
             problems.append(Problem(rel, line, f"{prefix}the series has more than "
                                     f"{recurrence.MAX_DATES} dates; give a smaller count: or "

@@ -16,7 +16,14 @@ from newsroom.cache import digest
 from newsroom.content import Article, Event
 from newsroom.markup import rewrite_urls
 from newsroom.output import Output
-from newsroom.pages import Page, Urls, article_summary, event_summary, feed_id
+from newsroom.pages import (
+    Page,
+    Urls,
+    article_summary,
+    event_summary,
+    feed_id,
+    status_label,
+)
 from newsroom.site import Site
 from newsroom.workers import parallel_map
 
@@ -118,8 +125,7 @@ def events_feed(site: Site, urls: Urls) -> Output:
         entry.title(f"{event.title}: {when}")
         entry.link(href=urls.absolute(urls.event(event)), rel="alternate")
         where = event.location or ("Online" if event.online_url else "")
-        status = "" if event.status == "scheduled" else \
-            f"{event.status.replace('-', ' ').capitalize()}. "
+        status = f"{status_label(event)}. " if status_label(event) else ""
         entry.description(f"{status}{when}{'. ' + where if where else ''}. "
                           f"{event_summary(event)}")
         if event.category:

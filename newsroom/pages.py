@@ -411,7 +411,7 @@ def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Ar
         "category": terms.get(("category", term_slug(article.category)))
         if article.category else None,
         "tags": tuple(terms[("tag", term_slug(name))] for name in article.tags),
-        "events": site.events_of_article.get(article.slug, ()),
+        "events": tuple(shown_date(site, e) for e in site.events_of_article.get(article.slug, ())),
         "newer": Link(newer.title, urls.article(newer)) if newer else None,
         "older": Link(older.title, urls.article(older)) if older else None,
     }, article.source)
@@ -460,30 +460,40 @@ def _schema_date(event: Event, moment: datetime) -> str:
     return moment.date().isoformat() if event.all_day else timefmt.iso(moment)
 
 
-def add_to_calendar(event: Event, urls: Urls, description: str) -> dict[str, str]:
-    """Links that open the event (the date given) in Google Calendar and Outlook."""
+def add_to_calendar(event: Event, shown: Event, urls: Urls, description: str
+                    ) -> dict[str, str]:
+    """Links that open the event in Google Calendar (a repeating one whole, from its first
+    date and rule) and in Outlook (the date shown: its links carry no rule)."""
     page = urls.absolute(urls.event(event))
     details = f"{description}\n\n{page}"
     where = event.location or event.online_url or ""
-    if event.all_day:
-        first, after = event.start.date(), event.ends.date()
-        google_dates = f"{first:%Y%m%d}/{after:%Y%m%d}"
-        outlook = {"startdt": first.isoformat(), "enddt": after.isoformat(), "allday": "true"}
-    else:
-        end = event.end or event.start
-        google_dates = f"{event.start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}"
-        outlook = {"startdt": event.start.isoformat(), "enddt": end.isoformat(),
-                   "allday": "false"}
-    google = {"action": "TEMPLATE", "text": event.title, "dates": google_dates,
+    google = {"action": "TEMPLATE", "text": event.title, "dates": _google_dates(event),
               "details": details, "location": where, "ctz": event.timezone.key}
     if event.rrule:
         google["recur"] = "RRULE:" + event.rrule
+    if shown.all_day:
+        outlook = {"startdt": shown.start.date().isoformat(),
+                   "enddt": shown.ends.date().isoformat(), "allday": "true"}
+    else:
+        outlook = {"startdt": shown.start.isoformat(),
+                   "enddt": (shown.end or shown.start).isoformat(), "allday": "false"}
     return {
         "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
         "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode({
             "path": "/calendar/action/compose", "rru": "addevent", "subject": event.title,
             **outlook, "body": details, "location": where}),
     }
+
+
+def _google_dates(event: Event) -> str:
+    if event.all_day:
+        return f"{event.start:%Y%m%d}/{event.ends:%Y%m%d}"
+    return f"{event.start:%Y%m%dT%H%M%S}/{event.end or event.start:%Y%m%dT%H%M%S}"
+
+
+def status_label(event: Event) -> str:
+    """The badge for an event's status: 'Cancelled', 'Moved online' ("" when scheduled)."""
+    return "" if event.status == "scheduled" else event.status.replace("-", " ").capitalize()
 
 
 def previous_range(event: Event) -> str:
@@ -516,13 +526,21 @@ def event_summary(event: Event) -> str:
             or timefmt.event_range(event.start, event.end, event.all_day))
 
 
+def shown_date(site: Site, event: Event) -> Event:
+    """The date an event is shown by: its next one, or its last when all are past."""
+    dates = site.dates_of_event.get(event.slug, (event,))
+    return next((d for d in dates if is_upcoming(d, site.now)), dates[-1])
+
+
 def _event_page(site: Site, urls: Urls, meta: Callable[..., Meta], event: Event) -> Page:
     url = urls.event(event)
     summary = event_summary(event)
     dates = site.dates_of_event.get(event.slug, (event,))
     coming = tuple(d for d in dates if is_upcoming(d, site.now))
-    # A repeating event is shown, described and added to calendars by its next date.
-    shown = coming[0] if coming else dates[-1]
+    # A repeating event is shown and described by its next date, and is over (for the
+    # script that hides booking links) when its last date is.
+    shown = shown_date(site, event)
+    endless = bool(event.rrule) and recurrence.is_endless(event.rrule)
     return Page(url, "event.html", {
         "meta": meta(event.title, url, summary, jsonld=event_jsonld(shown, urls, summary),
                      alternates=(("text/calendar", event.title, urls.event_ics(event)),)),
@@ -531,7 +549,10 @@ def _event_page(site: Site, urls: Urls, meta: Callable[..., Meta], event: Event)
         "attendance": attendance_mode(event),
         "articles": site.articles_of_event.get(event.slug, ()),
         "upcoming": bool(coming),
-        "repeats": recurrence.describe(event.rrule) if event.rrule else "",
+        "over_at": None if endless else dates[-1].ends,
+        "repeats": recurrence.describe(event.rrule, event.timezone) if event.rrule else "",
         "coming": coming if event.rrule else (),
-        "calendar_links": add_to_calendar(shown, urls, summary),
+        # A calendar app gets the whole series from its first date and rule (Google); a
+        # link that cannot carry a rule adds the next date (Outlook).
+        "calendar_links": add_to_calendar(event, shown, urls, summary),
     }, event.source)

@@ -19,6 +19,9 @@ FREQUENCIES = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "year
 # a typo such as `until: 9999-01-01` on a daily event from making millions.
 MAX_DATES = 500
 _UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+# The parts of an RFC 5545 rule that pick dates; times come from the event's start.
+_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
+          "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST")
 
 
 class RuleError(ValueError):
@@ -50,7 +53,13 @@ def raw_rule(text: str, all_day: bool, zone: ZoneInfo) -> str:
                             "or use repeat:)")
         if name == "DTSTART":
             raise RuleError("the rule may not hold DTSTART; the event's start: is the first date")
+        if name not in _PARTS:
+            raise RuleError(f"{name} is not used here (the times come from start: and end:); "
+                            f"write only {', '.join(_PARTS)}")
         parts[name] = setting.strip().upper()
+    for name in ("INTERVAL", "COUNT"):
+        if name in parts and not (parts[name].isdigit() and 1 <= int(parts[name]) <= 1000):
+            raise RuleError(f"{name}={parts[name]} must be a whole number from 1 to 1000")
     if parts.get("FREQ") not in _UNITS:
         raise RuleError(f"'{text}' needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
     if "UNTIL" in parts:
@@ -85,9 +94,10 @@ def _first(start: datetime, all_day: bool) -> datetime:
 
 
 def starts(rule: str, start: datetime, all_day: bool, skipped: tuple[str, ...],
-           until: datetime | None = None, limit: int = MAX_DATES) -> Iterator[datetime]:
+           until: datetime | None = None, limit: int | None = MAX_DATES
+           ) -> Iterator[datetime]:
     """The start of every date of the series, in the event's zone, without skipped dates
-    (ISO dates); at most `limit`, and none after `until` (for rules that never end)."""
+    (ISO dates); at most `limit` (None: no limit), and none after `until`."""
     zone = start.tzinfo
     made = 0
     for moment in rrulestr(rule, dtstart=_first(start, all_day)):
@@ -99,17 +109,18 @@ def starts(rule: str, start: datetime, all_day: bool, skipped: tuple[str, ...],
             continue
         yield moment
         made += 1
-        if made >= limit:
+        if limit is not None and made >= limit:
             return
 
 
 def is_endless(rule: str) -> bool:
-    return "COUNT=" not in rule and "UNTIL=" not in rule
+    parts = _parts(rule)
+    return "COUNT" not in parts and "UNTIL" not in parts
 
 
-def describe(rule: str) -> str:
+def describe(rule: str, zone: ZoneInfo) -> str:
     """'Every week', 'Every 2 weeks, 6 times', 'Every month until 30 June 2027'."""
-    parts = dict(part.split("=", 1) for part in rule.split(";"))
+    parts = _parts(rule)
     unit = _UNITS[parts["FREQ"]]
     interval = int(parts.get("INTERVAL", "1"))
     text = f"Every {unit}" if interval == 1 else f"Every {interval} {unit}s"
@@ -118,6 +129,18 @@ def describe(rule: str) -> str:
     if "COUNT" in parts:
         text += f", {parts['COUNT']} times"
     elif "UNTIL" in parts:
-        day = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d")
-        text += f" until {day.day} {day:%B %Y}"
+        last = _last_day(parts["UNTIL"], zone)
+        text += f" until {last.day} {last:%B %Y}"
     return text
+
+
+def _parts(rule: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in rule.split(";"))
+
+
+def _last_day(until: str, zone: ZoneInfo) -> date:
+    # Kept in UTC for timed events: the last day is the one it falls on in the event's zone.
+    moment = datetime.strptime(until[:15], "%Y%m%dT%H%M%S") if "T" in until else None
+    if moment is None:
+        return datetime.strptime(until[:8], "%Y%m%d").date()
+    return moment.replace(tzinfo=UTC).astimezone(zone).date()

@@ -29,6 +29,7 @@ from newsroom.pages import (
     attendance_mode,
     event_summary,
     previous_range,
+    status_label,
     status_text,
 )
 from newsroom.problems import BuildError, Problem, site_path
@@ -58,7 +59,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.globals.update(article_summary=article_summary, event_summary=event_summary,
                        attendance_mode=attendance_mode, reading_minutes=reading_minutes,
-                       status_text=status_text)
+                       status_text=status_text, status_label=status_label)
     return env
 
 

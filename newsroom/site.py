@@ -101,8 +101,10 @@ def event_dates(event: Event, now: datetime) -> tuple[Event, ...]:
         # Each date is a record of its own in listings, so it has a fingerprint of its own.
         replace(event, start=start, end=start + length if length is not None else None,
                 fingerprint=digest(event.fingerprint, start.isoformat()))
+        # A rule with no end is read up to a year ahead, however long ago it began.
         for start in recurrence.starts(event.rrule, event.start, event.all_day, event.skipped,
-                                       until=now + ENDLESS_AHEAD if endless else None))
+                                       until=now + ENDLESS_AHEAD if endless else None,
+                                       limit=None if endless else recurrence.MAX_DATES))
     if endless:
         past = [d for d in dates if not is_upcoming(d, now)]
         dates = tuple(past[-PAST_DATES_KEPT:]) + dates[len(past):]

@@ -193,6 +193,64 @@ def test_a_weekly_time_stays_on_the_local_clock_across_summer_time(events_site):
     assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20270407T225959Z"
 
 
+def test_a_rule_with_no_end_begun_long_ago_still_lists_its_coming_dates(tmp_path):
+    config = write_site(tmp_path, {"content/events/a.yaml":
+                                   "title: Daily stand-up\nstart: 2020-01-01 09:00\n"
+                                   "end: 2020-01-01 09:15\nrrule: FREQ=DAILY\n"})
+    build_site(config, now=NOW)
+    out = tmp_path / "public"
+    html = page(out, "a")
+    assert html.select_one(".event-facts dd").get_text(" ", strip=True).startswith(
+        "Sunday 29 November 2026, 09:00–09:15 GMT")
+    assert len(html.select(".coming-dates li")) == 366  # a year ahead
+    assert html.select_one("[data-show-after]") is None  # it never ends
+    lists = [out / "events/index.html", *sorted(out.glob("events/page/*/index.html"))]
+    past = [item for path in lists if (heading := soup(path).find(id="nr-past"))
+            for item in heading.find_parent("section").select("article")]
+    assert len(past) == 10  # the last ten of years of past dates
+
+
+def test_an_until_is_described_on_the_events_own_calendar(tmp_path):
+    config = write_site(tmp_path, {"content/events/a.yaml":
+                                   "title: A\nstart: 2027-06-02 21:00\ntimezone: "
+                                   "America/New_York\nrepeat: {frequency: weekly, until: "
+                                   "2027-06-30}\n"})
+    build_site(config, now=NOW)
+    html = page(tmp_path / "public", "a")
+    facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+             for dt in html.select(".event-facts dt")}
+    assert facts["Repeats"] == "Every week until 30 June 2027"
+    [event] = vevents(tmp_path / "public", "events/a/a.ics")
+    assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20270701T035959Z"
+
+
+def test_a_series_is_bookable_until_its_last_date_and_added_whole_to_google(tmp_path):
+    config = write_site(tmp_path, {"content/events/a.yaml":
+                                   "title: A\nstart: 2026-11-18 10:00\nend: 2026-11-18 11:00\n"
+                                   "booking_url: https://tickets.example.net/a\n"
+                                   "repeat: {frequency: weekly, count: 4}\n"})
+    build_site(config, now=NOW)
+    html = page(tmp_path / "public", "a")
+    assert html.find("a", string="Book a place")["data-hide-after"] == "2026-12-09T11:00:00+00:00"
+    google = parse_qs(urlsplit(html.find("a", string="Google Calendar")["href"]).query)
+    # From the first date, with the whole rule: Google then has exactly the series' dates.
+    assert google["dates"] == ["20261118T100000/20261118T110000"]
+    assert google["recur"] == ["RRULE:FREQ=WEEKLY;COUNT=4"]
+    outlook = html.find("a", string="Outlook (next date)")
+    assert parse_qs(urlsplit(outlook["href"]).query)["startdt"] == ["2026-12-02T10:00:00+00:00"]
+
+
+def test_an_article_shows_a_repeating_related_event_at_its_next_date(tmp_path):
+    config = write_site(tmp_path, {
+        "content/events/a.yaml": "title: A\nstart: 2026-11-18 10:00\n"
+                                 "repeat: {frequency: weekly, count: 4}\n",
+        "content/news/2026-11-01-n.md": "---\ntitle: N\ndate: 2026-11-01\n"
+                                        "related_events: [a]\n---\nSee you there.\n"})
+    build_site(config, now=NOW)
+    article = soup(tmp_path / "public/news/n/index.html")
+    assert article.select_one(".related time")["datetime"] == "2026-12-02T10:00:00+00:00"
+
+
 def test_the_build_is_due_again_when_a_date_of_a_series_ends(tmp_path):
     config = write_site(tmp_path, {"content/events/a.yaml":
                                    "title: A\nstart: 2026-11-25 10:00\nend: 2026-11-25 11:00\n"
@@ -220,6 +278,18 @@ def test_the_build_is_due_again_when_a_date_of_a_series_ends(tmp_path):
      "...); write dates the series falls on"),
     ("repeat: {frequency: weekly, count: 3}\nrrule: FREQ=WEEKLY",
      "give repeat: or rrule:, not both"),
+    ("rrule: FREQ=MONTHLY;INTERVAL=0", "rrule: INTERVAL=0 must be a whole number from 1 to 1000"),
+    ("rrule: FREQ=DAILY;BYHOUR=9,17", "rrule: BYHOUR is not used here (the times come from "
+     "start: and end:); write only FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, BYYEARDAY, "
+     "BYWEEKNO, BYMONTH, BYSETPOS, WKST"),
+    ("rrule: FREQ=WEEKLY;UNTIL=20200101",
+     "the rule gives no dates from the start 2027-01-01 on; check its UNTIL or BY parts"),
+    ("repeat: {frequency: weekly, count: 3}\nstatus: rescheduled\n"
+     "previous_start: 2026-12-25 10:00",
+     "previous_start: is for an event with one date; for a repeating one, add the moved date "
+     "to except: and give the new one its own listing"),
+    ("status: rescheduled\nprevious_start: 2026-12-25",
+     "previous_start: give the time as well, like the start (write 2026-12-25 10:00)"),
 ])
 def test_a_wrong_repeat_says_what_to_write(tmp_path, event, message):
     config = write_site(tmp_path, {"content/events/a.yaml":

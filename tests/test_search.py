@@ -211,3 +211,18 @@ def test_a_page_that_would_take_the_search_address_is_a_problem(site):
     with pytest.raises(BuildError) as error:
         built(site)
     assert any("already taken by the search page" in p.message for p in error.value.problems)
+
+
+def test_a_change_that_leaves_every_page_alone_keeps_the_index_in_the_output(site):
+    _, out = built(site)
+    first = index_files(out)
+    (site.parent / "content/media").mkdir(parents=True)
+    (site.parent / "content/media/note.txt").write_text("a new file, no page changes")
+    report, _ = built(site)
+    assert report.search is None and (out / "media/note.txt").is_file()
+    assert index_files(out) == first
+    manifest = (out / ".newsroom-output").read_text()
+    assert all(f'"{path}"' in manifest for path in first)
+    (site.parent / "content/media/note.txt").write_text("changed again")
+    built(site)  # a third build finds nothing in the output that it did not make
+    assert index_files(out) == first

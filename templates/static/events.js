@@ -43,7 +43,8 @@
   for (const time of document.querySelectorAll("time[data-start][data-zone]")) {
     const zone = time.dataset.zone;
     const start = new Date(time.dataset.start);
-    if (zone === reader || clock(zone).format(start) === clock(reader).format(start)) continue;
+    const here = (where) => `${day(where).format(start)} ${clock(where).format(start)}`;
+    if (zone === reader || here(zone) === here(reader)) continue;
     let text = `${day(reader).format(start)}, ${clock(reader).format(start)}`;
     if (time.dataset.end) {
       const end = new Date(time.dataset.end);
