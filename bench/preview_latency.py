@@ -1,6 +1,6 @@
 """Edit-to-browser time of `serve`: from saving an article to the browser being told to reload.
 
-    python bench/preview_latency.py [--site PATH] [--runs 10]
+    python bench/preview_latency.py [--site PATH] [--runs 10] [--no-search]
 
 Copies the site (default: the sample site) to a temporary folder, starts `build.py serve`,
 listens to the reload stream as the browser does, edits an article, and measures until the
@@ -36,6 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=REPO)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--no-search", action="store_true",
+                        help="preview without the search index (as `serve --no-search`)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
@@ -48,7 +50,8 @@ def main() -> None:
         article = sorted((site / "content" / "news").glob("*.md"))[0]
         port = free_port()
         server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port",
-                                   str(port), "-q"], cwd=site)
+                                   str(port), "-q", *(["--no-search"] if args.no_search
+                                                      else [])], cwd=site)
         try:
             for _ in range(200):
                 try:

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -200,9 +201,9 @@ def chart(runs: list[Run], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labels = [f"{r.tool}\n{r.case}\n{r.articles}" for r in runs]
+    labels = [f"{r.tool}\n{textwrap.fill(r.case, 12)}\n{r.articles}" for r in runs]
     colours = {"newsroom": "#0b5d7a", "hugo": "#a4321c", "pelican": "#6b7a8c"}
-    figure, axis = plt.subplots(figsize=(max(6, len(runs) * 1.1), 4))
+    figure, axis = plt.subplots(figsize=(max(6, len(runs) * 1.25), 4.4))
     axis.bar(labels, [r.wall for r in runs], color=[colours[r.tool] for r in runs])
     axis.set_ylabel("wall-clock seconds (lower is better)")
     axis.set_ylim(0, max(r.wall for r in runs) * 1.18)

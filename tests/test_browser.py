@@ -19,6 +19,8 @@ PAGE_KINDS = {
     "article with a table": "news/adding-an-event-to-the-calendar/",
     "category": "category/people-places/", "tag": "tag/events/", "archive": "archive/2020/",
     "events": "events/", "event": "events/2027-03-04-editors-workshop/", "page": "about/",
+    "repeating event": "events/2027-01-13-editors-drop-in/",
+    "rescheduled event": "events/2027-06-15-example-summer-science-festival/",
     "search": "search/", "not found": "no/such/page/",
 }
 SEED_EVENT = "Medilink Midlands online event with the City of Mentor, Ohio"
