@@ -52,9 +52,8 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
     context = multiprocessing.get_context("fork")
     _shared = args
     try:
-        # Workers leave Ctrl-C to the parent, which stops them and cleans up.
-        with context.Pool(processes=min(jobs, len(chunks)), initializer=signal.signal,
-                          initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
+        with context.Pool(processes=min(jobs, len(chunks)),
+                          initializer=_worker_signals) as pool:
             pending = [pool.apply_async(_with_shared, (work, part)) for part in chunks]
             for job in pending:
                 results.extend(job.get())
@@ -63,6 +62,14 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
     finally:
         _shared = ()
     return results
+
+
+def _worker_signals() -> None:
+    # Workers leave Ctrl-C to the parent, which stops them and cleans up; and they end
+    # quietly when the pool terminates them, whatever the parent does with SIGTERM (the
+    # preview turns it into KeyboardInterrupt).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _with_shared(work: Callable[..., list[Result]], part: Sequence[Item]) -> list[Result]:

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_fixture
+from conftest import REPO, article, copy_fixture, write_site
 
 from newsroom.cli import _parser
 from newsroom.server import inject_live_script, local_url, resolve_request
@@ -203,6 +203,17 @@ def test_content_types_are_right(preview):
                 "media/square.svg": "image/svg+xml", "robots.txt": "text/plain; charset=utf-8"}
     for path, content_type in expected.items():
         assert fetch(preview.url + path)[1]["Content-Type"] == content_type, path
+
+
+def test_a_preview_of_a_site_big_enough_for_worker_processes_stops_without_tracebacks(
+        tmp_path):
+    root = tmp_path / "big"
+    write_site(root, {f"content/news/2024-01-{1 + i % 28:02d}-story-{i}.md":
+                      article(f"Story {i}", f"2024-01-{1 + i % 28:02d}") for i in range(80)})
+    running = Preview(root, free_port())
+    wait_for(running.state, seconds=60)
+    assert running.stop() == 0
+    assert "Traceback" not in running.stderr.read_text(encoding="utf-8")
 
 
 def test_ctrl_c_stops_the_server_cleanly(preview):
