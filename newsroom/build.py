@@ -76,13 +76,15 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                jobs: int | None = None, progress: Progress | None = None,
                search_on: bool | None = None,
                use_cache: bool = True, caches: Caches | None = None,
-               save_cache: bool = True, search_index: bool = True) -> BuildReport:
+               save_cache: bool = True, search_index: bool = True,
+               private_output: bool = False) -> BuildReport:
     """Build the site of `config_path` into its output folder; raise BuildError on problems.
 
     Only what changed is rendered and written (see output.Staging); the rest is kept.
     With `save_cache` off the caller saves `report.caches` when it suits it (the preview
     does so after the browser reloads). With `search_index` off a search index made before
     is kept as it is, even if pages changed since (the preview indexes after reloading).
+    `private_output` says nobody else writes to the output folder (the preview's own).
     """
     started = time.perf_counter()
     clock = _Stopwatch()
@@ -101,24 +103,25 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     archive = tuple((year, len(articles)) for year, articles in site.years)
     job = render.prepare(pages, config, urls, archive)
     keys = render.page_keys(job, jobs)
-    news = [*feeds.news_feeds(site, urls), feeds.events_feed(site, urls)]
     extras = [feeds.sitemap(pages, site, urls), feeds.robots(urls)]
-    # Calendars are slow to make, so their keys come from what they are made of, and they
-    # are made only when that changed.
+    # Feeds and calendars are slow to make, so their keys come from what they are made of,
+    # and they are made only when that changed.
+    feed_keys = feeds.feed_keys(site, urls)
     calendar_keys = feeds.calendar_keys(site, urls)
     clock.lap("plan")
 
     wanted = wanted_files([
         *((urls.output_path(page.url), key) for page, key in zip(pages, keys, strict=True)),
         *((a.url_path, asset_key(a)) for a in site.assets),
-        *((o.path, digest(o.data)) for o in [*news, *extras]),
+        *((o.path, digest(o.data)) for o in extras),
+        *feed_keys.items(),
         *calendar_keys.items()])
     rendered = 0
     index: search.SearchIndex | None = None
     search_pending = False
     with locked(config.output_dir, config.output_dir_from):
         staging = Staging(config.output_dir, config.root, config.templates_dir,
-                          config.output_dir_from)
+                          config.output_dir_from, private=private_output)
         if config.search:
             # The index is made again only when a page changed (or it was touched).
             binary = search.pagefind_binary()
@@ -138,10 +141,10 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                 rendered = render.render_pages(job, keys, staging, jobs, progress)
                 clock.lap("render")
                 made = feeds.calendars(site, urls, only=staging.stale, jobs=jobs)
-                staging.record([staging.put(o.path, wanted[o.path], o.data)
-                                for o in [*news, *extras]])
+                made.update(feeds.feeds(site, urls, only=staging.stale))
+                staging.record([staging.put(o.path, wanted[o.path], o.data) for o in extras])
                 staging.record([staging.put(path, key, made.get(path))
-                                for path, key in calendar_keys.items()])
+                                for path, key in [*feed_keys.items(), *calendar_keys.items()]])
                 if config.search and not make_index:
                     staging.record([staging.put(path, key) for path, key in kept.items()])
                 if make_index:
@@ -162,7 +165,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     clock.lap("write")
     if save_cache:
         save_caches(caches)
-    return BuildReport(pages=len(pages), feeds=len(news), calendars=len(calendar_keys),
+    return BuildReport(pages=len(pages), feeds=len(feed_keys), calendars=len(calendar_keys),
                        files=len(wanted) + len(index.files if index else ()),
                        rendered=rendered,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
@@ -37,25 +37,44 @@ def absolute_html(fragment: str, page_url: str) -> str:
     return rewrite_urls(fragment, lambda url: urljoin(page_url, url))
 
 
-def news_feeds(site: Site, urls: Urls) -> list[Output]:
-    """RSS 2.0 and Atom of the latest articles, and an RSS feed per category."""
+def feed_keys(site: Site, urls: Urls) -> dict[str, str]:
+    """The path of every feed and a key of what it is made from: a feed is made only when
+    its key changed (an edit to an old article leaves the feeds as they are)."""
+    common = digest(__version__, site.config.fingerprint)
+    return {path: digest(common, *parts) for path, (parts, _) in _feeds(site, urls).items()}
+
+
+def feeds(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str, bytes]:
+    """RSS 2.0 and Atom of the latest articles, an RSS feed per category and the events
+    feed (or those in `only`)."""
+    return {path: make() for path, (_, make) in _feeds(site, urls).items()
+            if only is None or path in only}
+
+
+def _feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
+                                                     Callable[[], bytes]]]:
+    """Every feed by its path: what it is made from, and how to make it."""
     config = site.config
     latest = site.articles[:config.feed_limit]
-    outputs = [
-        Output(urls.output_path(urls.feed()),
-               _feed(site, urls, latest, config.title, urls.feed(), urls.home()).rss_str(
-                   pretty=True)),
-        Output(urls.output_path(urls.atom()),
-               _feed(site, urls, latest, config.title, urls.atom(), urls.home()).atom_str(
-                   pretty=True)),
-    ]
+    news = tuple(a.fingerprint for a in latest)
+    made = {
+        urls.output_path(urls.feed()): (news, lambda: _feed(
+            site, urls, latest, config.title, urls.feed(), urls.home()).rss_str(pretty=True)),
+        urls.output_path(urls.atom()): (news, lambda: _feed(
+            site, urls, latest, config.title, urls.atom(), urls.home()).atom_str(pretty=True)),
+    }
     for term in site.categories:
-        generator = _feed(site, urls, term.articles[:config.feed_limit],
-                          f"{config.title}: {term.name}", urls.category_feed(term),
-                          urls.category(term))
-        outputs.append(Output(urls.output_path(urls.category_feed(term)),
-                              generator.rss_str(pretty=True)))
-    return outputs
+        articles = term.articles[:config.feed_limit]
+        made[urls.output_path(urls.category_feed(term))] = (
+            tuple(a.fingerprint for a in articles),
+            lambda t=term, a=articles: _feed(site, urls, a, f"{config.title}: {t.name}",
+                                             urls.category_feed(t), urls.category(t)
+                                             ).rss_str(pretty=True))
+    coming = site.upcoming_events[:config.feed_limit]
+    made[urls.output_path(urls.events_feed())] = (
+        (*(e.fingerprint for e in coming), timefmt.iso(_last_ended(site))),
+        lambda: _events_feed(site, urls, coming))
+    return made
 
 
 def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
@@ -108,14 +127,16 @@ def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_
     return generator
 
 
-def events_feed(site: Site, urls: Urls) -> Output:
+def _last_ended(site: Site) -> datetime:
+    # The upcoming list changes when an event ends: that moment dates the events feed.
+    return max((e.ends for e in site.past_events), default=_epoch(site))
+
+
+def _events_feed(site: Site, urls: Urls, coming: Sequence[Event]) -> bytes:
     """RSS of the upcoming events (each date of a repeating one), soonest first."""
     config = site.config
-    coming = site.upcoming_events[:config.feed_limit]
-    # The list changes when an event ends: that moment dates the feed, not the clock.
-    ended = max((e.ends for e in site.past_events), default=_epoch(site))
     generator = _channel(site, urls, f"{config.title}: {config.events_title}",
-                         urls.events_feed(), urls.events(), ended)
+                         urls.events_feed(), urls.events(), _last_ended(site))
     for event in reversed(coming):  # feedgen prepends; this keeps the soonest first
         entry = generator.add_entry()
         when = timefmt.event_range(event.start, event.end, event.all_day)
@@ -132,7 +153,7 @@ def events_feed(site: Site, urls: Urls) -> Output:
             entry.category({"term": event.category})
         for tag in event.tags:
             entry.category({"term": tag})
-    return Output(urls.output_path(urls.events_feed()), generator.rss_str(pretty=True))
+    return generator.rss_str(pretty=True)
 
 
 def _epoch(site: Site) -> datetime:

@@ -231,7 +231,15 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
             cache.put(key, html_text)
     grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
     for (kind, record), key in zip(records, keys, strict=True):
-        grouped[kind].append(replace(record, html=cache.get(key)))
+        # A long-lived cache (the preview's) hands back the very record it made last time
+        # for an unchanged one, so later stages can tell unchanged records at a glance.
+        memo = f"{key}:{record.fingerprint}"
+        rendered = cache.objects.get(memo)
+        if rendered is None:
+            rendered = cache.objects[memo] = replace(record, html=cache.get(key))
+        cache.get(key)  # (marks the HTML used, to be kept)
+        cache.used.add(memo)
+        grouped[kind].append(rendered)
     return replace(content, articles=tuple(grouped["articles"]),
                    events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))
 

@@ -80,7 +80,7 @@ class Staging:
     """
 
     def __init__(self, out_dir: Path, root: Path, templates_dir: Path,
-                 source: str = "site_config.yaml") -> None:
+                 source: str = "site_config.yaml", private: bool = False) -> None:
         problems = check_output_dir(out_dir, root, templates_dir, source)
         if problems:
             raise BuildError(problems)
@@ -91,6 +91,8 @@ class Staging:
         self.stale: set[str] = set()
         self.spare: dict[str, tuple[str, int, int]] = {}
         self._made_dirs: set[str] = set()
+        # A folder only this process writes to (the preview's) holds no strangers to look for.
+        self.private = private
 
     def plan(self, wanted: dict[str, str], force: bool = False) -> bool:
         """Decide what to make: every wanted file the current output does not hold, made from
@@ -107,7 +109,7 @@ class Staging:
             return False
         # The swap replaces the whole folder: files someone put there by hand would go.
         strangers = [path for path in _files_in(self.out_dir) if path not in self.previous
-                     and path != MARKER] if self.previous else []
+                     and path != MARKER] if self.previous and not self.private else []
         if strangers:
             shown = site_path(self.out_dir, self.out_dir.parent)
             raise BuildError([Problem(f"{shown}/{path}", None, "was not made by newsroom and "

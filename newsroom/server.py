@@ -156,7 +156,7 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         return build_site(config_path, now=now(), drafts=drafts, future=future,
                           output_dir=target, base_url=url, jobs=jobs, search_on=search,
                           caches=kept.get("caches"), save_cache=False,
-                          search_index=search_index)
+                          search_index=search_index, private_output=True)
 
     def publish(report: BuildReport, reload: bool = True) -> None:
         if report.caches is not None:

@@ -251,3 +251,21 @@ def test_a_spare_folder_without_its_marker_is_not_trusted(tmp_path):
     (tmp_path / "content/news/2024-01-06-story-6.md").write_text(article("Six", "2024-01-06"))
     build_site(config, now=NOW, jobs=1)
     assert files_of(tmp_path / "public") == cold_build(config, tmp_path / "cold")
+
+
+def test_feeds_are_made_again_only_when_an_article_in_them_changed(tmp_path):
+    config = write_site(tmp_path, ARTICLES, {"feed_limit": 5})
+    build_site(config, now=NOW, jobs=1)
+    out = tmp_path / "public"
+    feeds = ["feed.xml", "atom.xml", "category/notices/feed.xml", "events/feed.xml"]
+    before = {f: (out / f).stat().st_mtime_ns for f in feeds}
+    oldest = tmp_path / "content/news/2024-01-01-story-1.md"
+    oldest.write_text(oldest.read_text().replace("More.", "More, edited."))
+    build_site(config, now=NOW, jobs=1)
+    assert {f: (out / f).stat().st_mtime_ns for f in feeds} == before
+    newest = tmp_path / "content/news/2024-01-28-story-28.md"
+    newest.write_text(newest.read_text().replace("More.", "Something new."))
+    build_site(config, now=NOW, jobs=1)
+    assert b"Something new." in (out / "feed.xml").read_bytes()
+    assert b"Something new." in (out / "category/notices/feed.xml").read_bytes()
+    assert (out / "events/feed.xml").stat().st_mtime_ns == before["events/feed.xml"]
