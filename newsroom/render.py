@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import io
 import json
@@ -170,19 +171,27 @@ def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
 _RECORDS = (Article, Event, StaticPage)
 
 
-class _Signature(pickle.Pickler):
-    # Records are named by their fingerprint (a hash of their source and the config) rather
-    # than pickled whole: the key stays small, and pickling the rest runs at C speed.
-    def persistent_id(self, obj: Any) -> str | None:
-        if type(obj) in _RECORDS and obj.fingerprint:
-            return f"{type(obj).__name__}:{obj.fingerprint}:{len(obj.html)}"
-        return None
+def _record_named(kind: str, fingerprint: str, html_size: int) -> None:
+    """What a record stands for in a page key (never called: keys are never unpickled)."""
+
+
+def _name_record(record: Any) -> tuple[Any, ...]:
+    if not record.fingerprint:
+        return record.__reduce_ex__(5)
+    return _record_named, (type(record).__name__, record.fingerprint, len(record.html))
+
+
+# Records are named by their fingerprint (a hash of their source and the config) rather than
+# pickled whole: the key stays small. Only records reach Python code; the rest of a page is
+# pickled at C speed.
+_SIGNATURE_TABLE = {**copyreg.dispatch_table, **{cls: _name_record for cls in _RECORDS}}
 
 
 def page_key(page: Page, site_key: str) -> str:
     """A hash of everything a page's HTML is made from: same key, same bytes."""
     buffer = io.BytesIO()
-    pickler = _Signature(buffer, protocol=5)
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _SIGNATURE_TABLE
     pickler.fast = True  # no memo: equal values give equal bytes, however they are shared
     pickler.dump((page.template, page.url, page.context))
     return digest(site_key, buffer.getvalue())
