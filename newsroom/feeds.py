@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from importlib import metadata
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
@@ -14,7 +16,7 @@ from icalendar import Event as CalendarEvent
 from newsroom import __version__, timefmt
 from newsroom.cache import digest
 from newsroom.content import Article, Event
-from newsroom.markup import rewrite_urls
+from newsroom.markup import renderer_settings, rewrite_urls
 from newsroom.output import Output
 from newsroom.pages import (
     Page,
@@ -40,8 +42,20 @@ def absolute_html(fragment: str, page_url: str) -> str:
 def feed_keys(site: Site, urls: Urls) -> dict[str, str]:
     """The path of every feed and a key of what it is made from: a feed is made only when
     its key changed (an edit to an old article leaves the feeds as they are)."""
-    common = digest(__version__, site.config.fingerprint)
+    common = _common_key(site)
     return {path: digest(common, *parts) for path, (parts, _) in _feeds(site, urls).items()}
+
+
+def _common_key(site: Site) -> str:
+    # What every feed and calendar is also made from: the config, the HTML of the records
+    # (the Markdown renderer's settings and versions) and the libraries that write them.
+    return digest(__version__, site.config.fingerprint, renderer_settings(site.config),
+                  _library_versions())
+
+
+@lru_cache(maxsize=1)
+def _library_versions() -> str:
+    return repr([metadata.version(name) for name in ("feedgen", "icalendar", "lxml")])
 
 
 def feeds(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str, bytes]:
@@ -163,7 +177,7 @@ def _epoch(site: Site) -> datetime:
 def calendar_keys(site: Site, urls: Urls) -> dict[str, str]:
     """The path of every calendar and a key of what it is made from (not its bytes: the
     DTSTAMP says when it was made, so an unchanged calendar keeps its file and its stamp)."""
-    common = digest(__version__, site.config.fingerprint)
+    common = _common_key(site)
     return {path: digest(common, *(e.fingerprint for e in events))
             for path, (events, _) in _calendar_contents(site, urls).items()}
 

@@ -233,10 +233,14 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
     for (kind, record), key in zip(records, keys, strict=True):
         # A long-lived cache (the preview's) hands back the very record it made last time
         # for an unchanged one, so later stages can tell unchanged records at a glance.
+        # (Only for the very same record: one parsed again may carry other line numbers.)
         memo = f"{key}:{record.fingerprint}"
-        rendered = cache.objects.get(memo)
-        if rendered is None:
-            rendered = cache.objects[memo] = replace(record, html=cache.get(key))
+        kept = cache.objects.get(memo)
+        if kept is not None and kept[0] is record:
+            rendered = kept[1]
+        else:
+            rendered = replace(record, html=cache.get(key))
+            cache.objects[memo] = (record, rendered)
         cache.get(key)  # (marks the HTML used, to be kept)
         cache.used.add(memo)
         grouped[kind].append(rendered)

@@ -21,7 +21,7 @@ from newsroom import __version__, timefmt
 from newsroom.cache import digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
-from newsroom.markup import reading_minutes
+from newsroom.markup import reading_minutes, renderer_settings
 from newsroom.output import Entry, Staging
 from newsroom.pages import (
     Page,
@@ -99,7 +99,9 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
         _environments.clear()
         _environments[(str(config.templates_dir), templates)] = env
     env.globals.update(config=config, url=urls, archive=archive)
-    site_key = digest(__version__, templates, config.fingerprint, repr(archive))
+    # Record HTML comes from the Markdown renderer: its settings and versions go in too.
+    site_key = digest(__version__, templates, config.fingerprint, repr(archive),
+                      renderer_settings(config))
     return _Job(pages, env, urls, config, site_key)
 
 

@@ -52,8 +52,14 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
     context = multiprocessing.get_context("fork")
     _shared = args
     try:
-        with context.Pool(processes=min(jobs, len(chunks)),
-                          initializer=_worker_signals) as pool:
+        # SIGTERM stays blocked from the fork until a worker has set it to end quietly: the
+        # pool may terminate a worker that has not started yet.
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            pool = context.Pool(processes=min(jobs, len(chunks)), initializer=_worker_signals)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        with pool:
             pending = [pool.apply_async(_with_shared, (work, part)) for part in chunks]
             for job in pending:
                 results.extend(job.get())
@@ -70,6 +76,7 @@ def _worker_signals() -> None:
     # preview turns it into KeyboardInterrupt).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def _with_shared(work: Callable[..., list[Result]], part: Sequence[Item]) -> list[Result]:

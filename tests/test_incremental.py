@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import NOW, REPO, article, soup, write_site
 
-from newsroom import cache, markup, workers
+from newsroom import cache, feeds, markup, render, workers
 from newsroom.build import build_site
+from newsroom.problems import BuildError
 
 ARTICLES = {f"content/news/2024-01-{day:02d}-story-{day}.md": article(
     f"Story {day}", f"2024-01-{day:02d}", category="Reports" if day % 2 else "Notices",
@@ -269,3 +270,36 @@ def test_feeds_are_made_again_only_when_an_article_in_them_changed(tmp_path):
     assert b"Something new." in (out / "feed.xml").read_bytes()
     assert b"Something new." in (out / "category/notices/feed.xml").read_bytes()
     assert (out / "events/feed.xml").stat().st_mtime_ns == before["events/feed.xml"]
+
+
+def test_a_new_markdown_renderer_makes_pages_feeds_and_calendars_again(tmp_path, monkeypatch):
+    config = write_site(tmp_path, {
+        "content/news/2024-05-01-a.md": article("A", "2024-05-01", body="First words."),
+        "content/events/e.yaml": "title: E\nstart: 2027-01-01 10:00\ndescription: Hello.\n"})
+    build_site(config, now=NOW, jobs=1)
+    stock = markup.render_markdown
+    monkeypatch.setattr(markup, "render_markdown",
+                        lambda text, **kw: "<p>Renderer two.</p>\n" + stock(text, **kw))
+    for module in (markup, feeds, render):
+        monkeypatch.setattr(module, "renderer_settings", lambda config: "renderer two")
+    build_site(config, now=NOW, jobs=1)
+    out = tmp_path / "public"
+    for path in ("news/a/index.html", "feed.xml", "atom.xml", "events/e/e.ics",
+                 "events/calendar.ics"):
+        assert b"Renderer two." in (out / path).read_bytes(), path
+
+
+def test_a_preview_reports_the_lines_of_a_file_read_again(tmp_path):
+    config = write_site(tmp_path, {"content/events/a.yaml": "title: A\nstart: 2027-01-01\n"
+                                                            "uid: shared\n"})
+    report = build_site(config, now=NOW, jobs=1)
+    # A comment on top moves every line down without changing the event itself.
+    (tmp_path / "content/events/a.yaml").write_text("# moved\ntitle: A\nstart: 2027-01-01\n"
+                                                    "uid: shared\n")
+    (tmp_path / "content/events/b.yaml").write_text("title: B\nstart: 2027-01-02\n"
+                                                    "uid: shared\n")
+    with pytest.raises(BuildError) as error:
+        build_site(config, now=NOW, jobs=1, caches=report.caches)
+    assert [str(p) for p in error.value.problems] == [
+        "content/events/b.yaml:1: event uid 'shared' is also used by content/events/a.yaml:2; "
+        "give one of them another slug: (or uid:)"]
