@@ -521,9 +521,12 @@ def status_text(event: Event) -> str:
 
 
 def event_summary(event: Event) -> str:
-    """The event's summary, else the first paragraph of its description, else its time."""
-    return (event.summary or first_paragraph_text(event.html)
-            or timefmt.event_range(event.start, event.end, event.all_day))
+    """The event's summary, else the first paragraph of its description, else its time
+    (and for a repeating event, how it repeats)."""
+    when = timefmt.event_range(event.start, event.end, event.all_day)
+    if event.rrule:
+        when = f"{recurrence.describe(event.rrule, event.timezone)}, from {when}"
+    return event.summary or first_paragraph_text(event.html) or when
 
 
 def shown_date(site: Site, event: Event) -> Event:

@@ -509,3 +509,13 @@ def test_readers_elsewhere_also_see_their_own_time(browser, served):
     assert tab.locator(".event-facts .local-time").inner_text() == (
         " (Thu 7 Jan, 23:00 – Fri 8 Jan, 01:00 GMT, your time)")
     context.close()
+
+
+def test_a_repeating_event_without_a_summary_is_summed_up_by_how_it_repeats(tmp_path):
+    config = write_site(tmp_path, {"content/events/a.yaml":
+                                   "title: A\nstart: 2027-01-06 10:00\nend: 2027-01-06 11:00\n"
+                                   "repeat: {frequency: weekly, count: 3}\n"})
+    build_site(config, now=NOW)
+    description = page(tmp_path / "public", "a").find("meta", attrs={"name": "description"})
+    assert description["content"] == (
+        "Every week, 3 times, from Wednesday 6 January 2027, 10:00–11:00 GMT")
