@@ -82,9 +82,16 @@ def new_event(config: SiteConfig, title: str, *, start: datetime, all_day: bool)
         "summary:\n"
         "description: |\n"
         "  What the event is about, who it is for and how to take part (Markdown).\n"
+        "category:\n"
         "tags: []\n"
         "# Slugs of articles about this event.\n"
         "related: []\n"
+        "# A repeating event: take the # off these lines and adjust them.\n"
+        "# repeat:\n"
+        "#   frequency: weekly     # daily, weekly, monthly or yearly\n"
+        "#   interval: 1           # 2 for every other week\n"
+        "#   count: 6              # how many dates; or until: with the last date\n"
+        "#   except: []            # dates to skip\n"
     )
     return NewFile(path, text)
 

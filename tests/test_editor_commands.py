@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import REPO, article, write_site
+from conftest import REPO, article, soup, write_site
 
 from newsroom.cli import github_annotation
 from newsroom.problems import Problem
@@ -72,6 +72,19 @@ def test_new_event_and_page_are_ready_to_build(tmp_path):
     assert (tmp_path / "public/events/2027-03-01-members-meeting/index.html").is_file()
     assert (tmp_path / "public/events/2027-04-01-open-day/index.html").is_file()
     assert (tmp_path / "public/contact-us/index.html").is_file()
+
+
+def test_a_new_event_turns_into_a_series_by_taking_the_hashes_off_its_repeat_lines(tmp_path):
+    write_site(tmp_path, {})
+    run("new", "event", "Clinic", "--start", "2027-03-01 10:00", cwd=tmp_path)
+    path = tmp_path / "content/events/2027-03-01-clinic.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\n".join(line[2:] if line.startswith(("# repeat", "#   ")) else line
+                              for line in text.splitlines()), encoding="utf-8")
+    result = run(cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = soup(tmp_path / "public/events/2027-03-01-clinic/index.html")
+    assert "Every week, 6 times" in page.get_text()
 
 
 def test_new_refuses_to_overwrite_a_file(tmp_path):
