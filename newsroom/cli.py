@@ -58,13 +58,11 @@ class Terminal:
         for problem in problems:
             if how == "github":
                 print(github_annotation(problem, level), file=sys.stderr)
-            elif level == "warning":
-                place, _, message = str(problem).partition(": ")
-                print(f"{self.paint(place + ':', '1;33', err=True)} warning: {message}",
-                      file=sys.stderr)
-            else:
-                place, _, message = str(problem).partition(": ")
-                print(f"{self.paint(place + ':', '1;31', err=True)} {message}", file=sys.stderr)
+                continue
+            place, _, message = str(problem).partition(": ")
+            colour, said = ("1;33", "warning: ") if level == "warning" else ("1;31", "")
+            print(f"{self.paint(place + ':', colour, err=True)} {said}{message}",
+                  file=sys.stderr)
 
     def progress(self, stage: str, done: int, total: int) -> None:
         """Draw a progress bar on stderr, once a stage has run for half a second."""

@@ -26,7 +26,7 @@ from newsroom.pages import (
     feed_id,
     status_label,
 )
-from newsroom.site import Site
+from newsroom.site import Site, dates_of
 from newsroom.workers import parallel_map
 
 ICS_STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE",
@@ -186,8 +186,9 @@ def calendars(site: Site, urls: Urls, only: set[str] | None = None,
               jobs: int = 1) -> dict[str, bytes]:
     """events/calendar.ics with every event, one per category, and one .ics per event (or
     those in `only`), made over `jobs` processes when there are many."""
-    wanted = [path for path in _calendar_contents(site, urls) if only is None or path in only]
-    made = parallel_map(_calendars_chunk, wanted, jobs, site, urls)
+    contents = _calendar_contents(site, urls)
+    wanted = [path for path in contents if only is None or path in only]
+    made = parallel_map(_calendars_chunk, wanted, jobs, site, urls, contents)
     return dict(zip(wanted, made, strict=True))
 
 
@@ -204,8 +205,8 @@ def _calendar_contents(site: Site, urls: Urls) -> dict[str, tuple[tuple[Event, .
     return contents
 
 
-def _calendars_chunk(paths: Sequence[str], site: Site, urls: Urls) -> list[bytes]:
-    contents = _calendar_contents(site, urls)
+def _calendars_chunk(paths: Sequence[str], site: Site, urls: Urls,
+                     contents: dict[str, tuple[tuple[Event, ...], str]]) -> list[bytes]:
     return [_calendar(site, urls, *contents[path]) for path in paths]
 
 
@@ -222,7 +223,7 @@ def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> byt
         calendar.add_component(_vevent(event, urls, stamp))
     if events:
         # Bound the generated VTIMEZONE to the years the events span: a small, stable file.
-        last = max(d.ends.year for e in events for d in site.dates_of_event.get(e.slug, (e,)))
+        last = max(d.ends.year for e in events for d in dates_of(site, e))
         calendar.add_missing_timezones(
             first_date=date(min(e.start.year for e in events) - 1, 1, 1),
             last_date=date(last + 2, 1, 1))

@@ -236,12 +236,12 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         # (Only for the very same record: one parsed again may carry other line numbers.)
         memo = f"{key}:{record.fingerprint}"
         kept = cache.objects.get(memo)
+        html = cache.get(key)  # (also marks the HTML used, to be kept)
         if kept is not None and kept[0] is record:
             rendered = kept[1]
         else:
-            rendered = replace(record, html=cache.get(key))
+            rendered = replace(record, html=html)
             cache.objects[memo] = (record, rendered)
-        cache.get(key)  # (marks the HTML used, to be kept)
         cache.used.add(memo)
         grouped[kind].append(rendered)
     return replace(content, articles=tuple(grouped["articles"]),

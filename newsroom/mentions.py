@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from newsroom.content import Article, Event
 from newsroom.problems import Problem
-from newsroom.site import Site
+from newsroom.site import Site, dates_of
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -22,6 +22,8 @@ _MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?
           r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 _NUMBER = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+
+
 def _pattern() -> re.Pattern[str]:
     # "Tuesday 7th July [2020]", "Tue, 7 July", and "Tuesday, July 7[th][, 2020]": the two
     # word orders need their own group names.
@@ -45,7 +47,7 @@ def weekday_problems(site: Site) -> list[Problem]:
 
 def _event_days(event: Event, site: Site) -> set[date]:
     days = set()
-    for each in site.dates_of_event.get(event.slug, (event,)):
+    for each in dates_of(site, event):
         day, last = each.start.date(), (each.ends - timedelta(microseconds=1)).date()
         while day <= last:
             days.add(day)

@@ -14,7 +14,7 @@ from newsroom import recurrence, timefmt
 from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import first_paragraph_text, under_base
 from newsroom.problems import BuildError, Problem
-from newsroom.site import EventTerm, Site, Term, TermRef, is_upcoming
+from newsroom.site import EventTerm, Site, Term, TermRef, dates_of, is_upcoming
 from newsroom.slugs import term_slug
 
 EVENT_STATUS_SCHEMA = {
@@ -531,14 +531,14 @@ def event_summary(event: Event) -> str:
 
 def shown_date(site: Site, event: Event) -> Event:
     """The date an event is shown by: its next one, or its last when all are past."""
-    dates = site.dates_of_event.get(event.slug, (event,))
+    dates = dates_of(site, event)
     return next((d for d in dates if is_upcoming(d, site.now)), dates[-1])
 
 
 def _event_page(site: Site, urls: Urls, meta: Callable[..., Meta], event: Event) -> Page:
     url = urls.event(event)
     summary = event_summary(event)
-    dates = site.dates_of_event.get(event.slug, (event,))
+    dates = dates_of(site, event)
     coming = tuple(d for d in dates if is_upcoming(d, site.now))
     # A repeating event is shown and described by its next date, and is over (for the
     # script that hides booking links) when its last date is.

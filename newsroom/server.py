@@ -147,7 +147,7 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
             except BuildError as error:
                 on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
             else:
-                publish(report, reload=False)  # only the index changed: no page to reload
+                remember(report)  # only the index changed: no page to reload
                 on_event(PreviewEvent("indexed", report=report, paths=paths))
         if report.caches is not None:
             save_caches(report.caches)  # for the next `build`, once the browser has reloaded
@@ -158,11 +158,12 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
                           caches=kept.get("caches"), save_cache=False,
                           search_index=search_index, private_output=True)
 
-    def publish(report: BuildReport, reload: bool = True) -> None:
+    def remember(report: BuildReport) -> None:
         if report.caches is not None:
             kept["caches"] = report.caches
-        if not reload:
-            return
+
+    def publish(report: BuildReport) -> None:
+        remember(report)
         with state.changed:
             state.root, state.generation, state.problems = target, state.generation + 1, ()
             state.changed.notify_all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -111,6 +112,11 @@ def event_dates(event: Event, now: datetime) -> tuple[Event, ...]:
     return dates or (event,)
 
 
+def dates_of(site: Site, event: Event) -> tuple[Event, ...]:
+    """Every date of an event as the site lists it (see event_dates)."""
+    return site.dates_of_event.get(event.slug, (event,))
+
+
 def newest_first(article: Article) -> tuple:
     """Sort key: date descending, then slug, so equal dates keep a stable order."""
     return (-article.date.timestamp(), article.slug)
@@ -160,9 +166,8 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
     listed = sorted((d for dates in dates_of_event.values() for d in dates),
                     key=lambda e: (e.start, e.slug))
     categories = _terms([(a.category,) if a.category else () for a in articles], articles)
-    event_categories = tuple(EventTerm(t.name, t.slug, tuple(e for e in t.articles))
-                             for t in _terms([(e.category,) if e.category else ()
-                                              for e in events], events))
+    event_categories = _terms([(e.category,) if e.category else () for e in events], events,
+                              EventTerm)
     tags = _terms([a.tags for a in articles], articles)
     by_year: dict[int, list[Article]] = defaultdict(list)
     for article in articles:
@@ -218,17 +223,19 @@ def _suggest(slug: str, known) -> str:
     return " (write the slug of one, as in its address)"
 
 
-def _terms(names_per_article: list[tuple[str, ...]], articles: tuple[Any, ...]
-           ) -> tuple[Term, ...]:
-    grouped: dict[str, list[Article]] = defaultdict(list)
+def _terms(names_per_record: list[tuple[str, ...]], records: tuple[Any, ...],
+           make: Callable[[str, str, tuple[Any, ...]], Any] = Term) -> tuple[Any, ...]:
+    """The records grouped by the names each is filed under (categories or tags), each group
+    made with `make(name, slug, records)`, in the names' alphabetical order."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
     display: dict[str, str] = {}
-    for names, article in zip(names_per_article, articles, strict=True):
+    for names, record in zip(names_per_record, records, strict=True):
         for name in names:
             # 'Life sciences' and 'life sciences' are one term; the first spelling seen wins.
             key = term_slug(name)
             display.setdefault(key, name)
-            grouped[key].append(article)
-    return tuple(Term(display[key], key, tuple(items))
+            grouped[key].append(record)
+    return tuple(make(display[key], key, tuple(items))
                  for key, items in sorted(grouped.items(), key=lambda kv: display[kv[0]].lower()))
 
 

@@ -42,6 +42,12 @@ def jsonld(html) -> dict:
     return json.loads(html.find("script", type="application/ld+json").string)
 
 
+def event_facts(html) -> dict[str, str]:
+    """An event page's facts box: {"When": "...", "Repeats": "...", ...}."""
+    return {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+            for dt in html.select(".event-facts dt")}
+
+
 def calendar(out: Path, path: str) -> Calendar:
     return Calendar.from_ical((out / path).read_bytes())
 
@@ -164,8 +170,7 @@ def test_a_repeating_event_is_one_vevent_with_its_rule_and_skipped_dates(events_
 
 def test_the_event_page_says_how_it_repeats_and_lists_the_coming_dates(events_site):
     html = page(events_site, "weekly-clinic")
-    facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
-             for dt in html.select(".event-facts dt")}
+    facts = event_facts(html)
     assert facts["Repeats"] == "Every week, 5 times"
     assert facts["Next date"].startswith("Wednesday 6 January 2027, 10:00–11:00 GMT")
     dates = [t.get_text() for t in html.select(".coming-dates li > time")]
@@ -217,8 +222,7 @@ def test_an_until_is_described_on_the_events_own_calendar(tmp_path):
                                    "2027-06-30}\n"})
     build_site(config, now=NOW)
     html = page(tmp_path / "public", "a")
-    facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
-             for dt in html.select(".event-facts dt")}
+    facts = event_facts(html)
     assert facts["Repeats"] == "Every week until 30 June 2027"
     [event] = vevents(tmp_path / "public", "events/a/a.ics")
     assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20270701T035959Z"
