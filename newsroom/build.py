@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,9 +59,9 @@ class BuildReport:
 def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
               future: bool = False, cache: Store | None = None,
               records: Store | None = None, jobs: int = 1,
-              render_markdown: bool = True) -> Site:
+              render_markdown: bool = True, changed: Collection[Path] | None = None) -> Site:
     """Read, check and assemble the site (its Markdown rendered); raise BuildError."""
-    content, problems = read_content(config, jobs, records)
+    content, problems = read_content(config, jobs, records, changed)
     problems += check_output_dir(config.output_dir, config.root, config.templates_dir,
                                  config.output_dir_from)
     if problems:
@@ -77,7 +78,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                search_on: bool | None = None,
                use_cache: bool = True, caches: Caches | None = None,
                save_cache: bool = True, search_index: bool = True,
-               private_output: bool = False) -> BuildReport:
+               private_output: bool = False,
+               changed: Collection[Path] | None = None) -> BuildReport:
     """Build the site of `config_path` into its output folder; raise BuildError on problems.
 
     Only what changed is rendered and written (see output.Staging); the rest is kept.
@@ -85,6 +87,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     does so after the browser reloads). With `search_index` off a search index made before
     is kept as it is, even if pages changed since (the preview indexes after reloading).
     `private_output` says nobody else writes to the output folder (the preview's own).
+    `changed`: the paths changed since the build that made `caches`, when the caller knows
+    them (the preview's watcher); then only those are looked at in content/.
     """
     started = time.perf_counter()
     clock = _Stopwatch()
@@ -96,13 +100,13 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
         caches = open_caches(config.root if use_cache else None, settings)
     caches.begin()
     site = read_site(config, now=now, drafts=drafts, future=future, cache=caches.markdown,
-                     records=caches.records, jobs=jobs)
+                     records=caches.records, jobs=jobs, changed=changed)
     clock.lap("read")
     urls = site_urls(site)
-    pages = plan_pages(site)
+    pages = plan_pages(site, caches.pages)
     archive = tuple((year, len(articles)) for year, articles in site.years)
     job = render.prepare(pages, config, urls, archive)
-    keys = render.page_keys(job, jobs)
+    keys = render.page_keys(job, jobs, caches.page_keys)
     extras = [feeds.sitemap(pages, site, urls), feeds.robots(urls)]
     # Feeds and calendars are slow to make, so their keys come from what they are made of,
     # and they are made only when that changed.
@@ -111,7 +115,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     clock.lap("plan")
 
     wanted = wanted_files([
-        *((urls.output_path(page.url), key) for page, key in zip(pages, keys, strict=True)),
+        *zip(job.paths, keys, strict=True),
         *((a.url_path, asset_key(a)) for a in site.assets),
         *((o.path, digest(o.data)) for o in extras),
         *feed_keys.items(),

@@ -17,7 +17,7 @@ import json
 import os
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,12 +42,58 @@ def digest(*parts: str | bytes) -> str:
 SHARDS = "0123456789abcdef"  # a store is 16 files by the first digit of the key
 
 
+class Memo:
+    """What the last build worked out, by what it was worked out from: a preview, which
+    builds again and again in one process, works out only what a change touched.
+
+    A key names objects by identity (`id`), so a value is kept together with the objects
+    its key names: while it is kept, no other object can take their ids. Whatever a build
+    does not ask for is dropped at the start of the next one.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+        self._now: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+        self._setting: Any = None
+
+    def begin(self, setting: Any) -> None:
+        """Start a build under `setting`: a different one (another config) forgets all."""
+        if self._now:
+            self._last, self._now = self._now, {}
+        if setting != self._setting:
+            self._last, self._setting = {}, setting
+
+    def get(self, key: tuple[Any, ...], named: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """The value made for `key` last time, else `make()`; `named` are the objects whose
+        ids the key holds."""
+        found = self.known(key)
+        if found is None:
+            found = make()
+            self._now[key] = (found, named)
+        return found
+
+    def known(self, key: tuple[Any, ...]) -> Any:
+        """The value made for `key` last time (kept for the next build), or None."""
+        found = self._now.get(key) or self._last.get(key)
+        if found is None:
+            return None
+        self._now[key] = found
+        return found[0]
+
+    def put(self, key: tuple[Any, ...], named: tuple[Any, ...], value: Any) -> None:
+        """Remember a value made for `key`."""
+        self._now[key] = (value, named)
+
+
 @dataclass
 class Caches:
     """The stores a build reads and writes; a preview keeps one across its rebuilds."""
 
     markdown: Store
     records: Store
+    # In memory only, for the next build in this process: pages planned, and their keys.
+    pages: Memo = field(default_factory=Memo)
+    page_keys: Memo = field(default_factory=Memo)
 
     def begin(self) -> None:
         """Start a build: nothing used yet (so what it does not use can be dropped)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -185,22 +186,48 @@ DATETIME_FIELDS = ("date", "updated", "start", "end", "previous_start")
 TUPLE_FIELDS = ("tags", "related_events", "related", "skipped")
 
 
-def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None
-                 ) -> tuple[Content, list[Problem]]:
+SUFFIXES = {"news": (".md", ".markdown"), "events": (".yaml", ".yml"),
+            "pages": (".md", ".markdown")}
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """What a walk of content/ found, for a build that is told what changed since: each
+    file with its cache key, and the assets."""
+
+    keys: dict[str, dict[Path, str | None]]  # kind -> path -> cache key, in walk order
+    assets: tuple[Asset, ...]
+
+
+def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
+                 changed: Collection[Path] | None = None) -> tuple[Content, list[Problem]]:
     """Read every article, event, page and asset; collect the problems of all of them.
 
     A file unchanged since the last build (same size and modification time, same config)
-    comes from the cache; the rest are parsed, over `jobs` processes.
+    comes from the cache; the rest are parsed, over `jobs` processes. A long-lived cache
+    (the preview's) that is told which paths `changed` since the last read looks at only
+    those, not at every file.
     """
     problems: list[Problem] = []
-    files = [(kind, path) for kind, suffixes in (("news", (".md", ".markdown")),
-                                                 ("events", (".yaml", ".yml")),
-                                                 ("pages", (".md", ".markdown")))
-             for path in _files(config, f"content/{kind}", problems, suffixes)]
+    name = f"listing:{config.fingerprint}"
+    listing = _relisted(cache.objects.get(name), changed, config, cache) \
+        if cache is not None and changed is not None else None
+    if listing is None:
+        listing = _Listing({kind: {path: _cache_key(cache, config, path) if cache else None
+                                   for path in _files(config, f"content/{kind}", problems,
+                                                      suffixes)}
+                            for kind, suffixes in SUFFIXES.items()},
+                           _assets(config, problems))
+    if cache is not None:
+        cache.objects.pop(name, None)
+        if not problems:  # a walk's problems come back only with the next walk
+            cache.objects[name] = listing
+            cache.used.add(name)
+    files = [(kind, path) for kind in SUFFIXES for path in listing.keys[kind]]
     found: dict[Path, list[Any]] = {}
     to_parse = []
     for kind, path in files:
-        key = _cache_key(cache, config, path) if cache else None
+        key = listing.keys[kind][path]
         stored = cache.get(key) if cache and key else None
         records = None
         if stored is not None:
@@ -220,15 +247,53 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None
     grouped: dict[str, list[Any]] = {"news": [], "events": [], "pages": []}
     for kind, path in files:
         grouped[kind].extend(found[path])
+    content = Content(tuple(grouped["news"]), tuple(grouped["events"]), tuple(grouped["pages"]),
+                      listing.assets)
+    return content, problems
+
+
+def _assets(config: SiteConfig, problems: list[Problem]) -> tuple[Asset, ...]:
     assets = [Asset(path, "media/" + path.relative_to(config.root / "content/media").as_posix())
               for path in _files(config, "content/media", problems, None)]
     static_dir = config.templates_dir / "static"
     if static_dir.is_dir():
         assets += [Asset(path, "static/" + path.relative_to(static_dir).as_posix())
                    for path in _walk(static_dir, problems, config.root, config.templates_dir)]
-    content = Content(tuple(grouped["news"]), tuple(grouped["events"]), tuple(grouped["pages"]),
-                      tuple(assets))
-    return content, problems
+    return tuple(assets)
+
+
+def _relisted(listing: _Listing | None, changed: Collection[Path], config: SiteConfig,
+              cache: Store) -> _Listing | None:
+    """The last listing with the changed paths looked at again, or None when only a walk
+    can tell (a folder, a link, media or templates changed, or a file a walk would refuse)."""
+    if listing is None:
+        return None
+    keys = {kind: dict(paths) for kind, paths in listing.keys.items()}
+    content = config.root / "content"
+    added = False
+    for path in changed:
+        if not path.is_relative_to(content):
+            return None
+        parts = path.relative_to(content).parts
+        if len(parts) < 2 or parts[0] not in SUFFIXES:
+            return None
+        if any(part.startswith(".") or part.endswith("~") for part in parts[1:]):
+            continue  # hidden and backup files are never read
+        if path.is_symlink() or path.is_dir():
+            return None
+        if path.is_file():
+            if path.suffix.lower() not in SUFFIXES[parts[0]]:
+                return None
+            added = added or path not in keys[parts[0]]
+            keys[parts[0]][path] = _cache_key(cache, config, path)
+        elif path in keys[parts[0]]:
+            del keys[parts[0]][path]
+        elif any(known.is_relative_to(path) for known in keys[parts[0]]):
+            return None  # a folder went
+    if added:  # in the walk's order: names sorted, a folder's files where its name falls
+        keys = {kind: {path: paths[path] for path in sorted(paths)}
+                for kind, paths in keys.items()}
+    return _Listing(keys, listing.assets)
 
 
 def _parse_files(items: list[tuple[str, Path, str | None]], config: SiteConfig

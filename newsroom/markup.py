@@ -219,9 +219,15 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         *(("events", r) for r in content.events),
         *(("pages", r) for r in content.pages),
     ]
-    sources = [r.description if kind == "events" else r.markdown for kind, r in records]
-    keys = [cache.key(text) for text in sources]
-    missing = sorted({key: text for key, text in zip(keys, sources, strict=True)
+    # A long-lived cache (the preview's) knows the very records it rendered last time:
+    # their text need not even be hashed again.
+    known = [cache.objects.get(f"rendered:{r.fingerprint}") if r.fingerprint else None
+             for _, r in records]
+    keys = [entry[2] if entry is not None and entry[0] is record else
+            cache.key(record.description if kind == "events" else record.markdown)
+            for (kind, record), entry in zip(records, known, strict=True)]
+    missing = sorted({key: record.description if kind == "events" else record.markdown
+                      for key, (kind, record) in zip(keys, records, strict=True)
                       if cache.get(key) is None}.items())
     if missing:
         texts = [text for _, text in missing]
@@ -230,19 +236,19 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         for (key, _), html_text in zip(missing, rendered, strict=True):
             cache.put(key, html_text)
     grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
-    for (kind, record), key in zip(records, keys, strict=True):
-        # A long-lived cache (the preview's) hands back the very record it made last time
-        # for an unchanged one, so later stages can tell unchanged records at a glance.
-        # (Only for the very same record: one parsed again may carry other line numbers.)
-        memo = f"{key}:{record.fingerprint}"
-        kept = cache.objects.get(memo)
+    for (kind, record), key, kept in zip(records, keys, known, strict=True):
+        # A long-lived cache hands back the very record it made last time for an unchanged
+        # one, so later stages can tell unchanged records at a glance. (Only for the very
+        # same record: one parsed again may carry other line numbers.)
         html = cache.get(key)  # (also marks the HTML used, to be kept)
-        if kept is not None and kept[0] is record:
+        if kept is not None and kept[0] is record and kept[2] == key:
             rendered = kept[1]
         else:
             rendered = replace(record, html=html)
-            cache.objects[memo] = (record, rendered)
-        cache.used.add(memo)
+            if record.fingerprint:
+                cache.objects[f"rendered:{record.fingerprint}"] = (record, rendered, key)
+        if record.fingerprint:
+            cache.used.add(f"rendered:{record.fingerprint}")
         grouped[kind].append(rendered)
     return replace(content, articles=tuple(grouped["articles"]),
                    events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))

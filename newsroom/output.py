@@ -102,7 +102,7 @@ class Staging:
             _check_path(path)
         live = str(self.out_dir)
         self.stale = {path for path, key in wanted.items()
-                      if not _intact(live, path, key, self.previous)}
+                      if not self._intact(live, path, key, self.previous)}
         if not force and not self.stale and set(wanted) == set(self.previous) and \
                 self.out_dir.is_dir():
             self.entries = {path: (path, *self.previous[path]) for path in wanted}
@@ -143,7 +143,7 @@ class Staging:
         # Plain strings, not Paths: this runs for every file of the site.
         folder = str(self.folder)
         target = f"{folder}/{path}"
-        if _intact(folder, path, key, self.spare):
+        if self._intact(folder, path, key, self.spare):
             old = self.spare[path]
             return (path, key, old[1], old[2])
         if self.spare:
@@ -169,7 +169,7 @@ class Staging:
     def put_late(self, path: str, key: str, data: bytes) -> Entry:
         """Put a file that could be known only once the rest were made (the search index)."""
         _check_path(path)
-        if not _intact(str(self.out_dir), path, key, self.previous):
+        if not self._intact(str(self.out_dir), path, key, self.previous):
             self.stale.add(path)
         return self.put(path, key, data)
 
@@ -178,9 +178,17 @@ class Staging:
         over as they are. None when any of them was changed or removed since."""
         live = str(self.out_dir)
         picked = {path: entry[0] for path, entry in self.previous.items() if belongs(path)}
-        if all(_intact(live, path, key, self.previous) for path, key in picked.items()):
+        if all(self._intact(live, path, key, self.previous) for path, key in picked.items()):
             return picked
         return None
+
+    def _intact(self, folder: str, path: str, key: str,
+                manifest: dict[str, tuple[str, int, int]]) -> bool:
+        # Nobody else writes to a private folder: its manifest is the truth, no need to look.
+        if self.private:
+            old = manifest.get(path)
+            return old is not None and old[0] == key
+        return _intact(folder, path, key, manifest)
 
     def record(self, entries: Sequence[Entry]) -> None:
         """Note files put into the new output (by this process or a worker)."""
@@ -378,8 +386,15 @@ def empty_trash(parent: Path, wait: bool = True) -> None:
 
 
 def read_manifest(out_dir: Path) -> dict[str, tuple[str, int, int]]:
-    """What the current output holds and what made it, from its marker file (or nothing)."""
+    """What the current output holds and what made it, from its marker file (or nothing).
+
+    The dict returned may be shared with later calls: do not change it.
+    """
     try:
+        marker = os.stat(out_dir / MARKER)
+        known = _manifests.get(_identity(marker))
+        if known is not None:
+            return known
         text = (out_dir / MARKER).read_text(encoding="utf-8")
         data = json.loads(text.split("\n", 1)[1])
         files = data["files"] if data.get("format") == MANIFEST_FORMAT else {}
@@ -395,6 +410,21 @@ def write_manifest(folder: Path, entries: dict[str, Entry]) -> None:
     text = ("This folder is made by newsroom and replaced on every build.\n"
             + json.dumps({"format": MANIFEST_FORMAT, "files": files}, separators=(",", ":")))
     (folder / MARKER).write_text(text, encoding="utf-8")
+    # A process that builds again (the preview) need not read back what it just wrote: the
+    # marker is known by its inode, size and mtime, whichever folder it ends up in after the
+    # swap; any change to the file gives it another identity. The last two are kept: the
+    # output's and its spare's.
+    while len(_manifests) > 1:
+        del _manifests[next(iter(_manifests))]
+    _manifests[_identity(os.stat(folder / MARKER))] = {
+        path: (key, size, mtime) for path, (_, key, size, mtime) in entries.items()}
+
+
+_manifests: dict[tuple[int, ...], dict[str, tuple[str, int, int]]] = {}
+
+
+def _identity(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _swap(new: Path, current: Path) -> None:

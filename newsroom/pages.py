@@ -11,6 +11,8 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 from newsroom import recurrence, timefmt
+from newsroom.cache import Memo
+from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import first_paragraph_text, under_base
 from newsroom.problems import BuildError, Problem
@@ -209,10 +211,17 @@ def site_urls(site: Site) -> Urls:
     return Urls(site.config.base_url, site.config.base_path)
 
 
-def plan_pages(site: Site) -> list[Page]:
-    """Every HTML page of the site, in a stable order."""
+def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
+    """Every HTML page of the site, in a stable order.
+
+    With a memo (the preview's), an article or event page whose inputs are the very objects
+    it was planned from last time is that same page: only what a change touched is planned
+    again.
+    """
     urls = site_urls(site)
     config = site.config
+    memo = memo or Memo()
+    memo.begin((config.fingerprint, urls))
     site_alternates = (
         ("application/rss+xml", f"{config.title} (RSS)", urls.feed()),
         ("application/atom+xml", f"{config.title} (Atom)", urls.atom()),
@@ -241,13 +250,27 @@ def plan_pages(site: Site) -> list[Page]:
     }))
     pages += _paginated(site.articles, config.per_page, urls.news, "list.html",
                         lambda n: meta(_numbered(config.news_title, n), urls.news(n)),
-                        {"heading": config.news_title})
+                        {"heading": config.news_title}, memo, ("news",))
     terms = {("category", t.slug): t.ref for t in site.categories}
     terms.update({("tag", t.slug): t.ref for t in site.tags})
     for index, article in enumerate(site.articles):
         newer = site.articles[index - 1] if index > 0 else None
         older = site.articles[index + 1] if index + 1 < len(site.articles) else None
-        pages.append(_article_page(site, urls, meta, article, newer, older, terms))
+        linked = site.events_of_article.get(article.slug, ())
+        related = tuple(shown_date(site, e) for e in linked)
+        category = terms.get(("category", term_slug(article.category))) \
+            if article.category else None
+        tags = tuple(terms[("tag", term_slug(name))] for name in article.tags)
+        # Keyed by everything the page is made from: records by identity, the rest by value.
+        # (A date of a repeating event is a copy of the event, told apart by its start.)
+        # Terms are named by how they are spelt (their slugs come from the article itself).
+        pages.append(memo.get(
+            ("article", id(article), id(newer), id(older), category and category.name,
+             tuple(t.name for t in tags),
+             tuple((id(e), shown.start) for e, shown in zip(linked, related, strict=True))),
+            (article, newer, older, linked),
+            lambda a=article, n=newer, o=older, c=category, t=tags, r=related: _article_page(
+                urls, meta, site.config, a, n, o, c, t, r)))
     for term in site.categories:
         feed = (("application/rss+xml", f"{term.name} (RSS)", urls.category_feed(term)),)
         pages += _paginated(term.articles, config.per_page,
@@ -255,14 +278,14 @@ def plan_pages(site: Site) -> list[Page]:
                             lambda n, t=term, f=feed: meta(_numbered(t.name, n),
                                                            urls.category(t, n), alternates=f),
                             {"heading": term.name, "kind": "category", "term": term.ref,
-                             "feed": feed[0][2]})
+                             "feed": feed[0][2]}, memo, ("category", term.name, term.slug))
     for term in site.tags:
         pages += _paginated(term.articles, config.per_page, lambda n, t=term: urls.tag(t, n),
                             "list.html",
                             lambda n, t=term: meta(_numbered(f"Tagged “{t.name}”", n),
                                                    urls.tag(t, n)),
                             {"heading": f"Tagged “{term.name}”", "kind": "tag",
-                             "term": term.ref})
+                             "term": term.ref}, memo, ("tag", term.name, term.slug))
     for year, articles in site.years:
         pages.append(Page(urls.year(year), "list.html", {
             "meta": meta(f"{config.news_title}: {year}", urls.year(year)),
@@ -279,7 +302,16 @@ def plan_pages(site: Site) -> list[Page]:
         page.context["past"] = tuple(e for e in items if not is_upcoming(e, site.now))
         pages.append(page)
     for event in site.events:
-        pages.append(_event_page(site, urls, meta, event))
+        dates = dates_of(site, event)
+        shown = shown_date(site, event)
+        coming = tuple(d for d in dates if is_upcoming(d, site.now))
+        articles = site.articles_of_event.get(event.slug, ())
+        pages.append(memo.get(
+            ("event", id(event), shown.start, tuple(d.start for d in dates), len(coming),
+             tuple(map(id, articles))),
+            (event, articles),
+            lambda e=event, d=dates, s=shown, c=coming, a=articles: _event_page(
+                urls, meta, e, d, s, c, a)))
     # Before the pages, so that a page at /search/ is the one told to move.
     if config.search:
         pages.append(Page(urls.search(), "search.html", {
@@ -307,9 +339,12 @@ def _check_unique_urls(pages: list[Page], site: Site, urls: Urls) -> None:
     first: dict[str, Page] = {}
     problems = []
     # Feed readers tell entries apart by id alone: two articles with one id lose one.
-    ids: dict[str, Article] = {}
-    # Addresses claim their ids first, so a clash is blamed on the article with a guid.
-    for article in sorted(site.articles, key=lambda a: a.guid is not None):
+    # Addresses are unique (slugs are), so only a guid: can clash. Addresses claim their
+    # ids first, so a clash is blamed on the article with a guid.
+    with_guid = [a for a in site.articles if a.guid is not None]
+    ids: dict[str, Article] = {feed_id(a, urls): a for a in site.articles
+                               if a.guid is None} if with_guid else {}
+    for article in with_guid:
         other = ids.setdefault(feed_id(article, urls), article)
         if other is not article:
             problems.append(Problem(article.source, article.lines.get("guid"),
@@ -341,18 +376,25 @@ def _numbered(title: str, number: int) -> str:
 
 
 def _paginated(items: Sequence[Any], per_page: int, url_of: Callable[[int], str],
-               template: str, meta_of: Callable[[int], Meta], context: dict[str, Any]
-               ) -> list[Page]:
+               template: str, meta_of: Callable[[int], Meta], context: dict[str, Any],
+               memo: Memo | None = None, name: tuple[str, ...] = ()) -> list[Page]:
+    """The pages of a list. With a memo, `name` must say all that `url_of`, `meta_of` and
+    `context` make of it (the list's kind, a term's name and slug)."""
     total = max(1, math.ceil(len(items) / per_page))
     pages = []
     for number in range(1, total + 1):
         chunk = tuple(items[(number - 1) * per_page: number * per_page])
-        pagination = Pagination(number, total, chunk,
-                                url_of(number - 1) if number > 1 else None,
-                                url_of(number + 1) if number < total else None,
-                                _page_numbers(number, total, url_of))
-        pages.append(Page(url_of(number), template,
-                          {**context, "meta": meta_of(number), "pagination": pagination}))
+
+        def page(number: int = number, chunk: tuple[Any, ...] = chunk) -> Page:
+            pagination = Pagination(number, total, chunk,
+                                    url_of(number - 1) if number > 1 else None,
+                                    url_of(number + 1) if number < total else None,
+                                    _page_numbers(number, total, url_of))
+            return Page(url_of(number), template,
+                        {**context, "meta": meta_of(number), "pagination": pagination})
+
+        pages.append(memo.get(("list", template, name, number, total, tuple(map(id, chunk))),
+                              chunk, page) if memo else page())
     return pages
 
 
@@ -377,9 +419,10 @@ def article_summary(article: Article) -> str:
     return article.summary or first_paragraph_text(article.html)
 
 
-def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Article,
-                  newer: Article | None, older: Article | None,
-                  terms: dict[tuple[str, str], TermRef]) -> Page:
+def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
+                  article: Article, newer: Article | None, older: Article | None,
+                  category: TermRef | None, tags: tuple[TermRef, ...],
+                  events: tuple[Event, ...]) -> Page:
     url = urls.article(article)
     summary = article_summary(article)
     image = urls.absolute(urls.site_link(article.image)) if article.image else None
@@ -389,10 +432,10 @@ def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Ar
         "datePublished": timefmt.iso(article.date),
         "dateModified": timefmt.iso(article.updated or article.date),
         "author": {"@type": "Person", "name": article.author},
-        "publisher": {"@type": "Organization", "name": site.config.publisher,
-                      "url": site.config.base_url},
+        "publisher": {"@type": "Organization", "name": config.publisher,
+                      "url": config.base_url},
         "mainEntityOfPage": urls.absolute(url), "url": urls.absolute(url),
-        "inLanguage": site.config.language,
+        "inLanguage": config.language,
     }
     if article.category:
         jsonld["articleSection"] = article.category
@@ -408,10 +451,9 @@ def _article_page(site: Site, urls: Urls, meta: Callable[..., Meta], article: Ar
                      jsonld=jsonld),
         "article": article,
         "summary": summary,
-        "category": terms.get(("category", term_slug(article.category)))
-        if article.category else None,
-        "tags": tuple(terms[("tag", term_slug(name))] for name in article.tags),
-        "events": tuple(shown_date(site, e) for e in site.events_of_article.get(article.slug, ())),
+        "category": category,
+        "tags": tags,
+        "events": events,
         "newer": Link(newer.title, urls.article(newer)) if newer else None,
         "older": Link(older.title, urls.article(older)) if older else None,
     }, article.source)
@@ -535,14 +577,13 @@ def shown_date(site: Site, event: Event) -> Event:
     return next((d for d in dates if is_upcoming(d, site.now)), dates[-1])
 
 
-def _event_page(site: Site, urls: Urls, meta: Callable[..., Meta], event: Event) -> Page:
+def _event_page(urls: Urls, meta: Callable[..., Meta], event: Event,
+                dates: tuple[Event, ...], shown: Event, coming: tuple[Event, ...],
+                articles: tuple[Article, ...]) -> Page:
+    """An event's page. A repeating event is shown and described by its next date (`shown`),
+    and is over (for the script that hides booking links) when its last date is."""
     url = urls.event(event)
     summary = event_summary(event)
-    dates = dates_of(site, event)
-    coming = tuple(d for d in dates if is_upcoming(d, site.now))
-    # A repeating event is shown and described by its next date, and is over (for the
-    # script that hides booking links) when its last date is.
-    shown = shown_date(site, event)
     endless = bool(event.rrule) and recurrence.is_endless(event.rrule)
     return Page(url, "event.html", {
         "meta": meta(event.title, url, summary, jsonld=event_jsonld(shown, urls, summary),
@@ -550,7 +591,7 @@ def _event_page(site: Site, urls: Urls, meta: Callable[..., Meta], event: Event)
         "event": shown,
         "summary": summary,
         "attendance": attendance_mode(event),
-        "articles": site.articles_of_event.get(event.slug, ()),
+        "articles": articles,
         "upcoming": bool(coming),
         "over_at": None if endless else dates[-1].ends,
         "repeats": recurrence.describe(event.rrule, event.timezone) if event.rrule else "",

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from newsroom import __version__, timefmt
-from newsroom.cache import digest
+from newsroom.cache import Memo, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import reading_minutes, renderer_settings
@@ -77,6 +77,7 @@ class _Job:
     workers.parallel_map)."""
 
     pages: list[Page]
+    paths: list[str]  # each page's file in the output folder
     env: jinja2.Environment
     urls: Urls
     config: SiteConfig
@@ -102,15 +103,28 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     site_key = digest(__version__, templates, config.fingerprint, repr(archive),
                       renderer_settings(config))
-    return _Job(pages, env, urls, config, site_key)
+    return _Job(pages, [urls.output_path(page.url) for page in pages], env, urls, config,
+                site_key)
 
 
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
-def page_keys(job: _Job, jobs: int = 1) -> list[str]:
-    """The key of every page, computed over `jobs` processes."""
-    return parallel_map(_keys_chunk, range(len(job.pages)), jobs, job)
+def page_keys(job: _Job, jobs: int = 1, memo: Memo | None = None) -> list[str]:
+    """The key of every page, computed over `jobs` processes.
+
+    With a memo (the preview's), a page planned last time (the very same object, see
+    pages.plan_pages) keeps the key it had, as long as what all pages share is the same.
+    """
+    if memo is None:
+        return parallel_map(_keys_chunk, range(len(job.pages)), jobs, job)
+    memo.begin(job.site_key)
+    keys = [memo.known((id(page),)) for page in job.pages]
+    missing = [i for i, key in enumerate(keys) if key is None]
+    for i, key in zip(missing, parallel_map(_keys_chunk, missing, jobs, job), strict=True):
+        memo.put((id(job.pages[i]),), (job.pages[i],), key)
+        keys[i] = key
+    return keys
 
 
 def _keys_chunk(indexes: Sequence[int], job: _Job) -> list[str]:
@@ -148,8 +162,7 @@ def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
     assert job.staging is not None
     results: list[tuple[Entry | Problem, bool]] = []
     for index, key in items:
-        page = job.pages[index]
-        path = job.urls.output_path(page.url)
+        page, path = job.pages[index], job.paths[index]
         if path not in job.staging.stale:
             results.append((job.staging.put(path, key), False))
             continue

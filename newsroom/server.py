@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import mimetypes
 import shutil
@@ -124,15 +125,21 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
 
     target = workspace / "site"
     kept: dict[str, Caches] = {}  # parsed content and Markdown, kept between rebuilds
+    untidy = threading.Event()  # caches to save and garbage to collect when idle
 
     def rebuild(paths: tuple[str, ...] = (), jobs: int = 1) -> None:
         # The build keeps every file a change does not touch and swaps the folder in whole,
         # so a rebuild costs what the change costs. After the first build the preview's
         # threads are running, and forking worker processes beside threads is unsafe: one
         # process then. The search index, slow on a large site, is made again only after
-        # the browser has the change.
+        # the browser has the change; saving caches and collecting garbage (on a large
+        # site each costs more than the rebuild) wait until the watcher is idle.
+        gc.disable()
+        untidy.set()
         try:
-            report = build(jobs, search_index=False)
+            # The watcher says what changed since the build the kept caches come from.
+            report = build(jobs, search_index=False,
+                           changed={Path(p) for p in paths} if kept else None)
         except BuildError as error:
             with state.changed:
                 state.problems = tuple(str(p) for p in error.problems)
@@ -143,20 +150,27 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         on_event(PreviewEvent("built", report=report, paths=paths))
         if report.search_pending:
             try:
-                report = build(jobs, search_index=True)
+                report = build(jobs, search_index=True, changed=())
             except BuildError as error:
                 on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
             else:
                 remember(report)  # only the index changed: no page to reload
                 on_event(PreviewEvent("indexed", report=report, paths=paths))
-        if report.caches is not None:
-            save_caches(report.caches)  # for the next `build`, once the browser has reloaded
 
-    def build(jobs: int, search_index: bool) -> BuildReport:
+    def tidy() -> None:
+        if untidy.is_set():
+            untidy.clear()
+            if "caches" in kept:
+                save_caches(kept["caches"])  # for the next `build`
+            gc.collect()
+            gc.enable()
+
+    def build(jobs: int, search_index: bool, changed: set[Path] | tuple[()] | None
+              ) -> BuildReport:
         return build_site(config_path, now=now(), drafts=drafts, future=future,
                           output_dir=target, base_url=url, jobs=jobs, search_on=search,
                           caches=kept.get("caches"), save_cache=False,
-                          search_index=search_index, private_output=True)
+                          search_index=search_index, private_output=True, changed=changed)
 
     def remember(report: BuildReport) -> None:
         if report.caches is not None:
@@ -172,7 +186,7 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
     server.daemon_threads = True
     watching = threading.Event()
     watcher = threading.Thread(target=_watch, daemon=True,
-                               args=(watched, stop, watching, rebuild))
+                               args=(watched, stop, watching, rebuild, tidy))
     try:
         rebuild(jobs=default_jobs())
         watcher.start()
@@ -192,11 +206,13 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         server.server_close()
         if watcher.is_alive():
             watcher.join(timeout=5)
+        if not watcher.is_alive():
+            tidy()
         shutil.rmtree(workspace, ignore_errors=True)
 
 
 def _watch(paths: list[Path], stop: threading.Event, ready: threading.Event,
-           rebuild: Callable[[tuple[str, ...]], None]) -> None:
+           rebuild: Callable[[tuple[str, ...]], None], idle: Callable[[], None]) -> None:
     # A short debounce: an editor's save is one event, and the preview should feel instant.
     # The first (empty) yield after rust_timeout tells us the watch is in place.
     for changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=25,
@@ -205,6 +221,8 @@ def _watch(paths: list[Path], stop: threading.Event, ready: threading.Event,
         ready.set()
         if changes:
             rebuild(tuple(sorted({path for _, path in changes})))
+        else:
+            idle()  # nothing changed for a quarter of a second
 
 
 def _handler_for(state: LiveState) -> type[BaseHTTPRequestHandler]:

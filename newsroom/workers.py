@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -51,6 +52,9 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
     global _shared
     context = multiprocessing.get_context("fork")
     _shared = args
+    # Out of the collector's sight, the parent's objects stay shared with the workers: a
+    # collection in a worker would otherwise write to (and so copy) every page they sit on.
+    gc.freeze()
     try:
         # SIGTERM stays blocked from the fork until a worker has set it to end quietly: the
         # pool may terminate a worker that has not started yet.
@@ -67,6 +71,7 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
                     progress(len(results), len(items))
     finally:
         _shared = ()
+        gc.unfreeze()
     return results
 
 

@@ -4,10 +4,12 @@ blindly, and rebuilds that rewrite only what changed."""
 from __future__ import annotations
 
 import os
+import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, soup, write_site
+from conftest import NOW, REPO, article, copy_fixture, soup, write_site
 
 from newsroom import cache, feeds, markup, render, workers
 from newsroom.build import build_site
@@ -303,3 +305,77 @@ def test_a_preview_reports_the_lines_of_a_file_read_again(tmp_path):
     assert [str(p) for p in error.value.problems] == [
         "content/events/b.yaml:1: event uid 'shared' is also used by content/events/a.yaml:2; "
         "give one of them another slug: (or uid:)"]
+
+
+def test_a_preview_told_what_changed_builds_what_a_build_from_nothing_does(tmp_path):
+    """The preview keeps its caches and plans, and reads only the files the watcher names;
+    after every kind of edit its site is byte for byte what a build from nothing makes."""
+    config = copy_fixture("events", tmp_path / "site")
+    site = config.parent
+    write_site(site, ARTICLES)  # (leaves the events fixture's config as it is)
+    config.write_text(config.read_text().replace("per_page: 20", "per_page: 5"))
+    news, events = site / "content/news", site / "content/events"
+    summit = news / "2026-11-20-summit-announced.md"
+    edits = [  # (what the editor does, what the watcher reports)
+        (lambda: summit.write_text(summit.read_text().replace("now on", "now definitely on")),
+         [summit]),
+        # The newest article now: its spellings of a category, then a tag, are the ones
+        # every page shows.
+        (lambda: (news / "2024-01-05-story-5.md").write_text(article(
+            "Story 5 retitled", "2026-11-27", category="notices", tags=["Gamma"])),
+         [news / "2024-01-05-story-5.md"]),
+        (lambda: (news / "2024-01-05-story-5.md").write_text(article(
+            "Story 5 retitled", "2026-11-27", category="notices", tags=["Gamma", "ALPHA"])),
+         [news / "2024-01-05-story-5.md"]),
+        (lambda: (news / "2024-02-01-new.md").write_text(article(
+            "Brand new", "2024-02-01", related_events=["weekly-clinic"])),
+         [news / "2024-02-01-new.md"]),
+        (lambda: (news / "2024-01-09-story-9.md").unlink(), [news / "2024-01-09-story-9.md"]),
+        (lambda: (events / "weekly-clinic.yaml").write_text(
+            (events / "weekly-clinic.yaml").read_text().replace("count: 5", "count: 7")),
+         [events / "weekly-clinic.yaml"]),
+        (lambda: (news / ".story-3.md.swp").write_text("an editor's swap file"),
+         [news / ".story-3.md.swp"]),
+        (lambda: (news / "2025").mkdir() or (news / "2025/2025-03-01-in-a-folder.md")
+         .write_text(article("In a folder", "2025-03-01", tags=["alpha"])),
+         [news / "2025", news / "2025/2025-03-01-in-a-folder.md"]),
+        (lambda: (news / "2025/2025-03-01-in-a-folder.md").unlink() or (news / "2025").rmdir(),
+         [news / "2025/2025-03-01-in-a-folder.md", news / "2025"]),
+        (lambda: config.write_text(config.read_text().replace("Events Fixture Weekly",
+                                                              "Renamed Weekly")), [config]),
+        (lambda: None, []),
+    ]
+    caches = None
+    preview = tmp_path / "preview"
+    for step, (edit, changed) in enumerate(edits + [(lambda: None, [])]):
+        edit()
+        # The last step comes a week on: a date of the weekly clinic has gone by.
+        now = NOW if step < len(edits) else datetime(2027, 1, 14, 12, tzinfo=NOW.tzinfo)
+        report = build_site(config, now=now, jobs=1, output_dir=preview, caches=caches,
+                            private_output=True, save_cache=False,
+                            changed=None if caches is None else {p.resolve() for p in changed})
+        caches = report.caches
+        build_site(config, now=now, jobs=1, output_dir=tmp_path / f"cold-{step}",
+                   use_cache=False)
+        assert stamps_aside(preview) == stamps_aside(tmp_path / f"cold-{step}"), \
+            f"after edit {step}"
+
+
+def stamps_aside(folder: Path) -> dict[str, bytes]:
+    """The files of a site, with calendars' DTSTAMPs left out: an unchanged calendar keeps
+    the stamp of when it was made."""
+    return {path: re.sub(rb"DTSTAMP:\w+", b"DTSTAMP", data)
+            for path, data in files_of(folder).items()}
+
+
+def test_a_preview_told_of_a_file_it_cannot_read_reports_it_as_a_build_would(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    report = build_site(config, now=NOW, jobs=1, private_output=True, save_cache=False)
+    stray = tmp_path / "content/news/notes.txt"
+    stray.write_text("not an article")
+    with pytest.raises(BuildError) as error:
+        build_site(config, now=NOW, jobs=1, caches=report.caches, private_output=True,
+                   changed={stray.resolve()})
+    assert [str(p) for p in error.value.problems] == [
+        "content/news/notes.txt: not a .md or .markdown file; rename it or move it to "
+        "content/media/"]

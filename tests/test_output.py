@@ -11,7 +11,7 @@ from conftest import NOW, TEMPLATES, article, write_site
 
 from newsroom.build import build_site
 from newsroom.content import Asset
-from newsroom.output import MARKER, Output, publish
+from newsroom.output import MARKER, Output, publish, read_manifest, write_manifest
 from newsroom.problems import BuildError
 
 # Bytes that a text round trip would change: NUL, CR LF, invalid UTF-8, a lone CR.
@@ -292,3 +292,19 @@ def test_output_problems_are_reported_with_content_problems(tmp_path: Path) -> N
     assert len(problems) == 2
     assert problems[0].startswith("content/news/2024-05-03-broken.md:3: date: ")
     assert problems[1].startswith(f"site_config.yaml: output_dir: {root / 'content'} would ")
+
+
+def test_a_manifest_is_read_back_as_written_and_again_once_changed(tmp_path):
+    entries = {"index.html": ("index.html", "key-1", 10, 111),
+               "news/a/index.html": ("news/a/index.html", "key-2", 20, 222)}
+    write_manifest(tmp_path, entries)
+    expected = {path: entry[1:] for path, entry in entries.items()}
+    assert read_manifest(tmp_path) == expected
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (tmp_path / MARKER).rename(moved / MARKER)  # as the swap moves a folder and its marker
+    assert read_manifest(moved) == expected
+    # Rewritten by anyone else, it is read again, whatever this process wrote before.
+    text = (moved / MARKER).read_text(encoding="utf-8").replace("key-2", "key-3")
+    (moved / MARKER).write_text(text, encoding="utf-8")
+    assert read_manifest(moved)["news/a/index.html"] == ("key-3", 20, 222)
