@@ -209,15 +209,11 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
     those, not at every file.
     """
     problems: list[Problem] = []
-    name = f"listing:{config.fingerprint}"
+    name = _listing_name(config)
     listing = _relisted(cache.objects.get(name), changed, config, cache) \
         if cache is not None and changed is not None else None
     if listing is None:
-        listing = _Listing({kind: {path: _cache_key(cache, config, path) if cache else None
-                                   for path in _files(config, f"content/{kind}", problems,
-                                                      suffixes)}
-                            for kind, suffixes in SUFFIXES.items()},
-                           _assets(config, problems))
+        listing = _walked(config, cache, problems)
     if cache is not None:
         cache.objects.pop(name, None)
         if not problems:  # a walk's problems come back only with the next walk
@@ -252,6 +248,25 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
     return content, problems
 
 
+def listing_current(config: SiteConfig, cache: Store) -> bool:
+    """Whether the files the last read listed (and their sizes and times) are still what a
+    walk of content/ finds: the preview checks, when idle, that its watcher missed nothing."""
+    listing = cache.objects.get(_listing_name(config))
+    problems: list[Problem] = []
+    return listing is not None and _walked(config, cache, problems) == listing and not problems
+
+
+def _listing_name(config: SiteConfig) -> str:
+    return f"listing:{config.fingerprint}"
+
+
+def _walked(config: SiteConfig, cache: Store | None, problems: list[Problem]) -> _Listing:
+    return _Listing({kind: {path: _cache_key(cache, config, path) if cache else None
+                            for path in _files(config, f"content/{kind}", problems, suffixes)}
+                     for kind, suffixes in SUFFIXES.items()},
+                    _assets(config, problems))
+
+
 def _assets(config: SiteConfig, problems: list[Problem]) -> tuple[Asset, ...]:
     assets = [Asset(path, "media/" + path.relative_to(config.root / "content/media").as_posix())
               for path in _files(config, "content/media", problems, None)]
@@ -268,6 +283,14 @@ def _relisted(listing: _Listing | None, changed: Collection[Path], config: SiteC
     can tell (a folder, a link, media or templates changed, or a file a walk would refuse)."""
     if listing is None:
         return None
+    try:
+        return _relisted_paths(listing, changed, config, cache)
+    except OSError:
+        return None  # a folder that cannot be read: the walk reports it
+
+
+def _relisted_paths(listing: _Listing, changed: Collection[Path], config: SiteConfig,
+                    cache: Store) -> _Listing | None:
     keys = {kind: dict(paths) for kind, paths in listing.keys.items()}
     content = config.root / "content"
     added = False
@@ -282,7 +305,9 @@ def _relisted(listing: _Listing | None, changed: Collection[Path], config: SiteC
         if path.is_symlink() or path.is_dir():
             return None
         if path.is_file():
-            if path.suffix.lower() not in SUFFIXES[parts[0]]:
+            # On a disk that ignores case, News.md renamed news.md is both names.
+            if path.suffix.lower() not in SUFFIXES[parts[0]] or \
+                    path.name not in os.listdir(path.parent):
                 return None
             added = added or path not in keys[parts[0]]
             keys[parts[0]][path] = _cache_key(cache, config, path)

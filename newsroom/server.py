@@ -8,6 +8,7 @@ import mimetypes
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,13 +16,15 @@ from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
 from newsroom.build import BuildReport, build_site
-from newsroom.cache import Caches, save_caches
+from newsroom.cache import save_caches
 from newsroom.config import load_config
+from newsroom.content import listing_current
 from newsroom.problems import BuildError, Problem
 from newsroom.workers import default_jobs
 
@@ -124,28 +127,35 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
     url = local_url(host, port)
 
     target = workspace / "site"
-    kept: dict[str, Caches] = {}  # parsed content and Markdown, kept between rebuilds
-    untidy = threading.Event()  # caches to save and garbage to collect when idle
+    kept: dict[str, Any] = {}  # of the last good build: its caches and its config
+    # Chores left for when the watcher is idle: "save" the caches, "collect" garbage,
+    # "check" that the watcher missed no change.
+    chores: set[str] = set()
+    collected = [time.monotonic()]
 
-    def rebuild(paths: tuple[str, ...] = (), jobs: int = 1) -> None:
+    def rebuild(paths: tuple[str, ...] = (), jobs: int = 1, walk: bool = False) -> None:
         # The build keeps every file a change does not touch and swaps the folder in whole,
         # so a rebuild costs what the change costs. After the first build the preview's
         # threads are running, and forking worker processes beside threads is unsafe: one
         # process then. The search index, slow on a large site, is made again only after
         # the browser has the change; saving caches and collecting garbage (on a large
-        # site each costs more than the rebuild) wait until the watcher is idle.
+        # site each costs more than the rebuild) wait until the watcher is idle, or at
+        # most half a minute.
         gc.disable()
-        untidy.set()
+        chores.add("collect")
         try:
             # The watcher says what changed since the build the kept caches come from.
-            report = build(jobs, search_index=False,
-                           changed={Path(p) for p in paths} if kept else None)
+            report = build(jobs, search_index=False, changed=None if walk or not kept
+                           else {Path(p) for p in paths})
         except BuildError as error:
             with state.changed:
                 state.problems = tuple(str(p) for p in error.problems)
                 state.changed.notify_all()
             on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
             return
+        finally:
+            if time.monotonic() - collected[0] > 30:
+                collect()
         publish(report)
         on_event(PreviewEvent("built", report=report, paths=paths))
         if report.search_pending:
@@ -157,13 +167,22 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
                 remember(report)  # only the index changed: no page to reload
                 on_event(PreviewEvent("indexed", report=report, paths=paths))
 
-    def tidy() -> None:
-        if untidy.is_set():
-            untidy.clear()
-            if "caches" in kept:
-                save_caches(kept["caches"])  # for the next `build`
-            gc.collect()
+    def collect() -> None:
+        gc.collect()
+        collected[0] = time.monotonic()
+
+    def tidy(stopping: bool = False) -> None:
+        due = set(chores) - ({"check"} if stopping else set())
+        chores.clear()
+        if "save" in due:
+            save_caches(kept["caches"])  # for the next `build`
+        if "collect" in due:
+            collect()
             gc.enable()
+        # A change the watcher did not report (made before it started, lost in an overflow,
+        # or to a file a link points at) is found by a walk, and the site is built again.
+        if "check" in due and not listing_current(kept["config"], kept["caches"].records):
+            rebuild(walk=True)
 
     def build(jobs: int, search_index: bool, changed: set[Path] | tuple[()] | None
               ) -> BuildReport:
@@ -173,8 +192,9 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
                           search_index=search_index, private_output=True, changed=changed)
 
     def remember(report: BuildReport) -> None:
-        if report.caches is not None:
-            kept["caches"] = report.caches
+        if report.caches is not None and report.site is not None:
+            kept.update(caches=report.caches, config=report.site.config)
+            chores.update({"save", "check"})
 
     def publish(report: BuildReport) -> None:
         remember(report)
@@ -207,7 +227,7 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         if watcher.is_alive():
             watcher.join(timeout=5)
         if not watcher.is_alive():
-            tidy()
+            tidy(stopping=True)
         shutil.rmtree(workspace, ignore_errors=True)
 
 

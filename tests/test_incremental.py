@@ -379,3 +379,18 @@ def test_a_preview_told_of_a_file_it_cannot_read_reports_it_as_a_build_would(tmp
     assert [str(p) for p in error.value.problems] == [
         "content/news/notes.txt: not a .md or .markdown file; rename it or move it to "
         "content/media/"]
+
+
+def test_a_file_renamed_in_case_only_is_one_file_on_a_disk_that_ignores_case(tmp_path,
+                                                                              monkeypatch):
+    config = write_site(tmp_path, ARTICLES)
+    report = build_site(config, now=NOW, jobs=1, private_output=True, save_cache=False)
+    news = tmp_path / "content/news"
+    (news / "2024-01-05-story-5.md").rename(news / "2024-01-05-Story-5.md")
+    old_name = (news / "2024-01-05-story-5.md").resolve()
+    real_is_file = Path.is_file
+    # On macOS or Windows the old spelling still names the file.
+    monkeypatch.setattr(Path, "is_file", lambda self: self == old_name or real_is_file(self))
+    build_site(config, now=NOW, jobs=1, caches=report.caches, private_output=True,
+               changed={old_name, (news / "2024-01-05-Story-5.md").resolve()})
+    assert (tmp_path / "public/news/story-5/index.html").is_file()

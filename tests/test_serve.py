@@ -126,6 +126,19 @@ def test_the_preview_saves_its_caches_so_the_next_build_starts_warm(preview):
                          for p in cache.rglob("*.json")))
 
 
+def test_a_failed_rebuild_leaves_the_saved_caches_as_they_were(preview):
+    cache = preview.root / ".newsroom-cache"
+
+    def saved() -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in sorted(cache.rglob("*.json")))
+
+    wait_for(lambda: "First bulletin" in saved())
+    preview.edit(FIRST, "date: 2024-01-10 09:00", "date: July 6th")
+    wait_for(lambda: preview.state()["problems"])
+    time.sleep(1)  # the watcher is idle: caches are saved now, if at all
+    assert "<p>Second, with a" in saved() and "Second bulletin" in saved()
+
+
 def test_the_preview_keeps_its_search_index_current(preview):
     def indexed() -> int:
         status, _, body = fetch(preview.url + "pagefind/pagefind-entry.json")
@@ -246,3 +259,25 @@ def test_the_live_script_goes_just_before_the_end_of_the_body():
     assert page.index(b"<script>") > page.index(b"<p>x</p>")
     assert page.endswith(b"</script>\n</body></html>")
     assert b"const loaded = 7;" in page
+
+
+def test_a_change_the_watcher_cannot_see_is_found_once_it_is_idle(tmp_path):
+    # A page that is a link to a file outside content/: the watcher sees no event when
+    # that file changes. The preview trusts the watcher for speed, then checks with a walk
+    # once it is idle, so the next save anywhere brings the page up to date.
+    root = tmp_path / "site"
+    copy_fixture("basepath", root)
+    shared = root / "shared/team.md"
+    shared.parent.mkdir()
+    shared.write_text("---\ntitle: Our team\n---\nTen people.\n", encoding="utf-8")
+    (root / "content/pages/team.md").symlink_to(shared)
+    running = Preview(root, free_port())
+    try:
+        wait_for(running.state)
+        assert "Ten people." in running.page("team/")
+        shared.write_text("---\ntitle: Our team\n---\nTwelve people.\n", encoding="utf-8")
+        running.edit(FIRST, "title: First bulletin", "title: First bulletin, revised")
+        wait_for(lambda: "Twelve people." in running.page("team/"))
+        assert "First bulletin, revised" in running.page("news/first-bulletin/")
+    finally:
+        running.stop()
