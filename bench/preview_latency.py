@@ -70,6 +70,9 @@ def main() -> None:
                         return json.loads(line[6:])
 
             next_state()
+            # An editor opens the page before editing; meanwhile the preview tidies up after
+            # its first build (collects garbage, checks the watcher missed nothing).
+            time.sleep(3)
             to_reload, to_page = [], []
             original = article.read_text(encoding="utf-8")
             for run in range(args.runs):

@@ -51,6 +51,7 @@ class BuildReport:
     # The index does not cover the pages as built (search_index was off): a build with it
     # on brings it up to date.
     search_pending: bool = False
+    wrote: bool = True  # False: the output was already what this build would make
     site: Site | None = field(default=None, compare=False, repr=False)
     planned: tuple[Page, ...] = field(default=(), compare=False, repr=False)
     caches: Caches | None = field(default=None, compare=False, repr=False)
@@ -138,7 +139,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
             search_pending = not fresh and not make_index
         else:
             make_index = False
-        if staging.plan(wanted, force=make_index):
+        wrote = staging.plan(wanted, force=make_index)
+        if wrote:
             try:
                 staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
                                 for a in site.assets])
@@ -171,7 +173,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
         save_caches(caches)
     return BuildReport(pages=len(pages), feeds=len(feed_keys), calendars=len(calendar_keys),
                        files=len(wanted) + len(index.files if index else ()),
-                       rendered=rendered,
+                       rendered=rendered, wrote=wrote,
                        seconds=time.perf_counter() - started, output_dir=config.output_dir,
                        next_change=next_change(site), timings=tuple(clock.laps),
                        search=index, search_pending=search_pending, site=site,

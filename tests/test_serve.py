@@ -166,7 +166,18 @@ def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem_until_fixe
     wait_for(lambda: "is not a date" in preview.stderr.read_text())
     preview.edit(FIRST, "date: July 6th", "date: 2024-01-10 09:00")
     state = wait_for(lambda: (s := preview.state()) and not s["problems"] and s)
-    assert state["generation"] == generation + 1
+    # Put back as it was, the site is the last good one: the box goes, the page stays.
+    assert state["generation"] == generation
+    preview.edit(FIRST, "date: 2024-01-10 09:00", "date: 2024-01-11 09:00")
+    wait_for(lambda: preview.state()["generation"] == generation + 1)
+
+
+def test_a_save_that_changes_nothing_does_not_reload_the_page(preview):
+    generation = preview.state()["generation"]
+    built = preview.stdout.read_text().count("Built ")
+    preview.edit(FIRST, "", "")  # saved again as it was
+    wait_for(lambda: preview.stdout.read_text().count("Built ") > built)
+    assert preview.state()["generation"] == generation
 
 
 def test_the_event_stream_sends_the_state_and_every_change(preview):
