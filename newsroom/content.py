@@ -227,8 +227,13 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
         stored = cache.get(key) if cache and key else None
         records = None
         if stored is not None:
-            # A long-lived cache (the preview's) keeps the records themselves, too.
-            records = cache.objects.get(key) or _decode(stored)
+            # A long-lived cache (the preview's) keeps the records themselves, too, so
+            # that later stages can tell unchanged records by identity.
+            records = cache.objects.get(key)
+            if records is None:
+                records = _decode(stored)
+                if records is not None:
+                    cache.objects[key] = records
         if records is None:
             to_parse.append((kind, path, key))
         else:

@@ -394,3 +394,18 @@ def test_a_file_renamed_in_case_only_is_one_file_on_a_disk_that_ignores_case(tmp
     build_site(config, now=NOW, jobs=1, caches=report.caches, private_output=True,
                changed={old_name, (news / "2024-01-05-Story-5.md").resolve()})
     assert (tmp_path / "public/news/story-5/index.html").is_file()
+
+
+def test_a_preview_started_on_a_saved_cache_keeps_unchanged_records_as_they_are(tmp_path):
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)  # saves the cache
+    first = build_site(config, now=NOW, jobs=1, private_output=True, save_cache=False)
+    edited = tmp_path / "content/news/2024-01-05-story-5.md"
+    edited.write_text(edited.read_text().replace("More.", "More, edited."))
+    again = build_site(config, now=NOW, jobs=1, caches=first.caches, private_output=True,
+                       save_cache=False, changed={edited.resolve()})
+    unchanged = [(a, b) for a, b in zip(first.site.articles, again.site.articles, strict=True)
+                 if a.slug != "story-5"]
+    # The very same objects: pages planned from them last time are used again as they are.
+    assert all(a is b for a, b in unchanged)
+    assert {id(p) for p in first.planned} & {id(p) for p in again.planned}
