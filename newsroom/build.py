@@ -108,7 +108,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     archive = tuple((year, len(articles)) for year, articles in site.years)
     job = render.prepare(pages, config, urls, archive)
     keys = render.page_keys(job, jobs, caches.page_keys)
-    extras = [feeds.sitemap(pages, site, urls), feeds.robots(urls)]
+    extras = [feeds.sitemap(pages, site, urls, caches.pages), feeds.robots(urls)]
     # Feeds and calendars are slow to make, so their keys come from what they are made of,
     # and they are made only when that changed.
     feed_keys = feeds.feed_keys(site, urls)

@@ -91,7 +91,8 @@ class Caches:
 
     markdown: Store
     records: Store
-    # In memory only, for the next build in this process: pages planned, and their keys.
+    # In memory only, for the next build in this process: pages planned (and what is
+    # worked out from a page alone, like its sitemap entry), and their keys.
     pages: Memo = field(default_factory=Memo)
     page_keys: Memo = field(default_factory=Memo)
 

@@ -14,7 +14,7 @@ from icalendar import Calendar, vRecur
 from icalendar import Event as CalendarEvent
 
 from newsroom import __version__, timefmt
-from newsroom.cache import digest
+from newsroom.cache import Memo, digest
 from newsroom.content import Article, Event
 from newsroom.markup import renderer_settings, rewrite_urls
 from newsroom.output import Output
@@ -269,22 +269,25 @@ def _vevent(event: Event, urls: Urls, stamp: datetime) -> CalendarEvent:
     return item
 
 
-def sitemap(pages: list[Page], site: Site, urls: Urls) -> Output:
+def sitemap(pages: list[Page], site: Site, urls: Urls, memo: Memo | None = None) -> Output:
     """sitemap.xml listing every page search engines may index, with last-modified dates
-    where known."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for page in pages:
-        if page.context["meta"].noindex:  # the 404 and search pages
-            continue
-        lines.append(f"  <url><loc>{escape(urls.absolute(page.url))}</loc>")
-        article = page.context.get("article")
-        if isinstance(article, Article):
-            lines.append(f"    <lastmod>{timefmt.iso(article.updated or article.date)}"
-                         "</lastmod>")
-        lines.append("  </url>")
-    lines.append("</urlset>\n")
-    return Output(urls.output_path(urls.sitemap()), "\n".join(lines).encode("utf-8"))
+    where known. With a memo (the one pages were planned with), a page planned last time
+    keeps its entry."""
+    entries = [memo.get(("sitemap", id(page)), (page,), lambda p=page: _sitemap_entry(p, urls))
+               if memo else _sitemap_entry(page, urls) for page in pages]
+    return Output(urls.output_path(urls.sitemap()), "".join([
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n', *entries,
+        "</urlset>\n"]).encode("utf-8"))
+
+
+def _sitemap_entry(page: Page, urls: Urls) -> str:
+    if page.context["meta"].noindex:  # the 404 and search pages
+        return ""
+    article = page.context.get("article")
+    lastmod = f"    <lastmod>{timefmt.iso(article.updated or article.date)}</lastmod>\n" \
+        if isinstance(article, Article) else ""
+    return f"  <url><loc>{escape(urls.absolute(page.url))}</loc>\n{lastmod}  </url>\n"
 
 
 def robots(urls: Urls) -> Output:

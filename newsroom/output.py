@@ -140,12 +140,11 @@ class Staging:
     def put(self, path: str, key: str, data: bytes | None = None,
             source: Path | None = None) -> Entry:
         """Put a file into the new output: kept, linked if unchanged, else written or copied."""
+        kept = self.kept(path, key)
+        if kept is not None:
+            return kept
         # Plain strings, not Paths: this runs for every file of the site.
-        folder = str(self.folder)
-        target = f"{folder}/{path}"
-        if self._intact(folder, path, key, self.spare):
-            old = self.spare[path]
-            return (path, key, old[1], old[2])
+        target = f"{self.folder}/{path}"
         if self.spare:
             # Never write through a link: the file may be the live site's too.
             with contextlib.suppress(FileNotFoundError):
@@ -165,6 +164,14 @@ class Staging:
                 stream.write(data or b"")
         stat = os.stat(target)
         return (path, key, stat.st_size, stat.st_mtime_ns)
+
+    def kept(self, path: str, key: str) -> Entry | None:
+        """The file's entry if the new output already holds it as made from key (left there
+        by the build before last), else None."""
+        if self._intact(str(self.folder), path, key, self.spare):
+            old = self.spare[path]
+            return (path, key, old[1], old[2])
+        return None
 
     def put_late(self, path: str, key: str, data: bytes) -> Entry:
         """Put a file that could be known only once the rest were made (the search index)."""

@@ -137,12 +137,19 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
 
     Return how many were rendered; raise BuildError with every template problem.
     """
-    results = parallel_map(_render_chunk, list(zip(range(len(keys)), keys, strict=True)),
-                           jobs, dataclasses.replace(job, staging=staging),
+    # Pages the new output already holds as they are need no worker (most of a preview's).
+    entries: list[Entry] = []
+    todo = []
+    for index, (path, key) in enumerate(zip(job.paths, keys, strict=True)):
+        kept = staging.kept(path, key)
+        if kept is None:
+            todo.append((index, key))
+        else:
+            entries.append(kept)
+    results = parallel_map(_render_chunk, todo, jobs, dataclasses.replace(job, staging=staging),
                            progress=lambda done, total: progress and progress(
                                "render", done, total))
     problems: list[Problem] = []
-    entries = []
     fresh = 0
     for result, was_rendered in results:
         if isinstance(result, Problem):
