@@ -247,7 +247,7 @@ def _watch(paths: list[Path], stop: threading.Event, ready: threading.Event,
            rebuild: Callable[[tuple[str, ...]], None], idle: Callable[[], None]) -> None:
     # A short debounce: an editor's save is one event, and the preview should feel instant.
     # The first (empty) yield after rust_timeout tells us the watch is in place.
-    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=25,
+    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=10,
                                     rust_timeout=250, yield_on_timeout=True,
                                     raise_interrupt=False):
         ready.set()
