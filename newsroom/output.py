@@ -237,10 +237,13 @@ def _spare_of(out_dir: Path) -> Path:
 
 
 def _files_in(folder: Path) -> list[str]:
+    """Every file under folder, relative to it (a large site has thousands of folders: no
+    relpath per folder)."""
+    root = str(folder)
     found = []
-    for current, _, files in os.walk(folder):
-        relative = os.path.relpath(current, folder)
-        found += [name if relative == "." else f"{relative}/{name}" for name in files]
+    for current, _, files in os.walk(root):
+        prefix = current[len(root) + 1:] + "/" if current != root else ""
+        found += [prefix + name for name in files]
     return found
 
 
