@@ -6,12 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib import metadata
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
-
-from feedgen.feed import FeedGenerator
-from icalendar import Calendar, vRecur
-from icalendar import Event as CalendarEvent
 
 from newsroom import __version__, timefmt
 from newsroom.cache import Memo, digest
@@ -28,6 +25,10 @@ from newsroom.pages import (
 )
 from newsroom.site import Site, dates_of
 from newsroom.workers import parallel_map
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
+    from icalendar import Event as CalendarEvent
 
 ICS_STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE",
               "rescheduled": "CONFIRMED", "moved-online": "CONFIRMED"}
@@ -93,6 +94,10 @@ def _feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
 
 def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
              updated: datetime) -> FeedGenerator:
+    # feedgen and icalendar (with lxml) are imported when a feed or calendar is made: most
+    # rebuilds make none.
+    from feedgen.feed import FeedGenerator
+
     config = site.config
     generator = FeedGenerator()
     # dc:creator names authors in RSS, whose <author> must be an e-mail address; Atom has
@@ -188,6 +193,8 @@ def calendars(site: Site, urls: Urls, only: set[str] | None = None,
     those in `only`), made over `jobs` processes when there are many."""
     contents = _calendar_contents(site, urls)
     wanted = [path for path in contents if only is None or path in only]
+    if wanted:
+        import icalendar  # noqa: F401  (once, here, rather than in every worker)
     made = parallel_map(_calendars_chunk, wanted, jobs, site, urls, contents)
     return dict(zip(wanted, made, strict=True))
 
@@ -211,6 +218,8 @@ def _calendars_chunk(paths: Sequence[str], site: Site, urls: Urls,
 
 
 def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> bytes:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -231,6 +240,9 @@ def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> byt
 
 
 def _vevent(event: Event, urls: Urls, stamp: datetime) -> CalendarEvent:
+    from icalendar import Event as CalendarEvent
+    from icalendar import vRecur
+
     item = CalendarEvent()
     item.add("uid", event.uid)
     item.add("dtstamp", stamp)
