@@ -1,6 +1,6 @@
 """Edit-to-browser time of `serve`: from saving an article to the browser being told to reload.
 
-    python bench/preview_latency.py [--site PATH] [--runs 10] [--no-search]
+    python bench/preview_latency.py [--site PATH] [--runs 10] [--pause 1] [--no-search]
 
 Copies the site (default: the sample site) to a temporary folder, starts `build.py serve`,
 listens to the reload stream as the browser does, edits an article, and measures until the
@@ -36,6 +36,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=REPO)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--pause", type=float, default=1.0,
+                        help="seconds between a page served and the next save (default 1; "
+                             "over 2 the preview saves its caches in between)")
     parser.add_argument("--no-search", action="store_true",
                         help="preview without the search index (as `serve --no-search`)")
     args = parser.parse_args()
@@ -86,7 +89,7 @@ def main() -> None:
                 body = urllib.request.urlopen(page_url).read().decode()
                 to_page.append(time.perf_counter() - started)
                 assert marker in body, "the edited page was not served"
-                time.sleep(1.0)  # an editor looks before saving again
+                time.sleep(args.pause)  # an editor looks before saving again
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=20)

@@ -18,7 +18,7 @@ from newsroom.cache import (
     save_caches,
 )
 from newsroom.config import SiteConfig, load_config
-from newsroom.content import read_content
+from newsroom.content import listing_current, read_content
 from newsroom.output import (
     Staging,
     asset_key,
@@ -73,6 +73,12 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
     return assemble_site(config, content, now=now, drafts=drafts, future=future)
 
 
+def content_unchanged(config: SiteConfig, caches: Caches) -> bool:
+    """Whether content/ is still what the last build with these caches read (a walk: the
+    preview checks, when idle, that its watcher missed nothing)."""
+    return listing_current(config, caches.records)
+
+
 def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future: bool = False,
                output_dir: Path | None = None, base_url: str | None = None,
                jobs: int | None = None, progress: Progress | None = None,
@@ -85,11 +91,12 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
 
     Only what changed is rendered and written (see output.Staging); the rest is kept.
     With `save_cache` off the caller saves `report.caches` when it suits it (the preview
-    does so after the browser reloads). With `search_index` off a search index made before
+    does so when the editing pauses). With `search_index` off a search index made before
     is kept as it is, even if pages changed since (the preview indexes after reloading).
     `private_output` says nobody else writes to the output folder (the preview's own).
-    `changed`: the paths changed since the build that made `caches`, when the caller knows
-    them (the preview's watcher); then only those are looked at in content/.
+    `changed`: the paths changed since the last build with `caches` read content/ (failed
+    builds too), when the caller knows them (the preview's watcher); then only those are
+    looked at in content/.
     """
     started = time.perf_counter()
     clock = _Stopwatch()
@@ -126,7 +133,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     search_pending = False
     with locked(config.output_dir, config.output_dir_from):
         staging = Staging(config.output_dir, config.root, config.templates_dir,
-                          config.output_dir_from, private=private_output)
+                          config.output_dir_from, private=private_output,
+                          manifests=caches.manifests)
         if config.search:
             # The index is made again only when a page changed (or it was touched).
             binary = search.pagefind_binary()

@@ -95,6 +95,10 @@ class Caches:
     # worked out from a page alone, like its sitemap entry), and their keys.
     pages: Memo = field(default_factory=Memo)
     page_keys: Memo = field(default_factory=Memo)
+    # The output manifests this process wrote, by the marker file's identity
+    # (output.write_manifest).
+    manifests: dict[tuple[int, ...], dict[str, tuple[str, int, int]]] = field(
+        default_factory=dict)
 
     def begin(self) -> None:
         """Start a build: nothing used yet (so what it does not use can be dropped)."""

@@ -305,13 +305,13 @@ def _relisted_paths(listing: _Listing, changed: Collection[Path], config: SiteCo
         parts = path.relative_to(content).parts
         if len(parts) < 2 or parts[0] not in SUFFIXES:
             return None
-        if any(part.startswith(".") or part.endswith("~") for part in parts[1:]):
+        if any(_unread(part) for part in parts[1:]):
             continue  # hidden and backup files are never read
         if path.is_symlink() or path.is_dir():
             return None
         if path.is_file():
             # On a disk that ignores case, News.md renamed news.md is both names.
-            if path.suffix.lower() not in SUFFIXES[parts[0]] or \
+            if not _readable_as(path, SUFFIXES[parts[0]]) or \
                     path.name not in os.listdir(path.parent):
                 return None
             added = added or path not in keys[parts[0]]
@@ -400,13 +400,22 @@ def _files(config: SiteConfig, folder: str, problems: list[Problem],
         return []
     found = []
     for path in _walk(base, problems, config.root):
-        if suffixes is None or path.suffix.lower() in suffixes:
+        if suffixes is None or _readable_as(path, suffixes):
             found.append(path)
         else:
             wanted = " or ".join(suffixes)
             problems.append(Problem(_rel(config, path), None, f"not a {wanted} file; rename it "
                                     "or move it to content/media/"))
     return found
+
+
+def _unread(name: str) -> bool:
+    """Hidden files and folders and editors' backups (name~) are never read."""
+    return name.startswith(".") or name.endswith("~")
+
+
+def _readable_as(path: Path, suffixes: tuple[str, ...]) -> bool:
+    return path.suffix.lower() in suffixes
 
 
 def _walk(base: Path, problems: list[Problem], site_root: Path,
@@ -429,7 +438,7 @@ def _walk(base: Path, problems: list[Problem], site_root: Path,
                                     f"cannot read this folder: {error.strerror}"))
             return
         for entry in entries:
-            if entry.name.startswith(".") or entry.name.endswith("~"):
+            if _unread(entry.name):
                 continue
             path = Path(entry.path)
             if entry.is_symlink():

@@ -224,9 +224,9 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
     known = [cache.objects.get(f"rendered:{r.fingerprint}") if r.fingerprint else None
              for _, r in records]
     keys = [entry[2] if entry is not None and entry[0] is record else
-            cache.key(record.description if kind == "events" else record.markdown)
+            cache.key(_source(kind, record))
             for (kind, record), entry in zip(records, known, strict=True)]
-    missing = sorted({key: record.description if kind == "events" else record.markdown
+    missing = sorted({key: _source(kind, record)
                       for key, (kind, record) in zip(keys, records, strict=True)
                       if cache.get(key) is None}.items())
     if missing:
@@ -252,6 +252,11 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         grouped[kind].append(rendered)
     return replace(content, articles=tuple(grouped["articles"]),
                    events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))
+
+
+def _source(kind: str, record: Any) -> str:
+    """The Markdown a record's HTML comes from: an event's description, else its body."""
+    return record.description if kind == "events" else record.markdown
 
 
 def _render_for_worker(texts: list[str], base_path: str, safe: bool) -> list[str]:

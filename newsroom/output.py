@@ -73,6 +73,9 @@ class Staging:
     hard-linked, not made again: its bytes and mtime stay, so rsync and CDN deploys move only
     what changed. If nothing changed at all, nothing is written.
 
+    A private folder (the preview's own, which nobody else writes to) is trusted to hold
+    what its manifest says without looking.
+
     The folder swapped out is kept beside the output (.newsroom-prev-NAME) as the previous
     build, and the next build brings it up to date rather than assembling a folder from
     nothing: a small change costs a few files, not thousands of links. A build killed while
@@ -80,13 +83,16 @@ class Staging:
     """
 
     def __init__(self, out_dir: Path, root: Path, templates_dir: Path,
-                 source: str = "site_config.yaml", private: bool = False) -> None:
+                 source: str = "site_config.yaml", private: bool = False,
+                 manifests: Manifests | None = None) -> None:
         problems = check_output_dir(out_dir, root, templates_dir, source)
         if problems:
             raise BuildError(problems)
         self.out_dir = out_dir.resolve()
         self.folder = _spare_of(self.out_dir)
-        self.previous = read_manifest(self.out_dir)
+        # Manifests this process wrote before (the preview's), not to be read back.
+        self.manifests = manifests
+        self.previous = read_manifest(self.out_dir, manifests)
         self.entries: dict[str, Entry] = {}
         self.stale: set[str] = set()
         self.spare: dict[str, tuple[str, int, int]] = {}
@@ -120,7 +126,8 @@ class Staging:
             # The spare folder is trusted only with its marker; it goes while we work in it.
             # (A first build's background copy may land at any moment: try again then.)
             for _ in range(3):
-                self.spare = read_manifest(self.folder) if self.folder.is_dir() else {}
+                self.spare = read_manifest(self.folder, self.manifests) \
+                    if self.folder.is_dir() else {}
                 if self.spare:
                     (self.folder / MARKER).unlink()
                     for path in set(self.spare) - set(wanted):
@@ -140,7 +147,7 @@ class Staging:
     def put(self, path: str, key: str, data: bytes | None = None,
             source: Path | None = None) -> Entry:
         """Put a file into the new output: kept, linked if unchanged, else written or copied."""
-        kept = self.kept(path, key)
+        kept = self.reusable(path, key)
         if kept is not None:
             return kept
         # Plain strings, not Paths: this runs for every file of the site.
@@ -165,7 +172,7 @@ class Staging:
         stat = os.stat(target)
         return (path, key, stat.st_size, stat.st_mtime_ns)
 
-    def kept(self, path: str, key: str) -> Entry | None:
+    def reusable(self, path: str, key: str) -> Entry | None:
         """The file's entry if the new output already holds it as made from key (left there
         by the build before last), else None."""
         if self._intact(str(self.folder), path, key, self.spare):
@@ -205,7 +212,7 @@ class Staging:
     def commit(self) -> int:
         """Swap the new output in; return the number of files it holds."""
         try:
-            write_manifest(self.folder, self.entries)
+            write_manifest(self.folder, self.entries, self.manifests)
             _swap(self.folder, self.out_dir)
         except OSError as error:
             self.abort()
@@ -395,16 +402,21 @@ def empty_trash(parent: Path, wait: bool = True) -> None:
         _in_background("empty_trash", parent)
 
 
-def read_manifest(out_dir: Path) -> dict[str, tuple[str, int, int]]:
+Manifests = dict[tuple[int, ...], dict[str, tuple[str, int, int]]]
+
+
+def read_manifest(out_dir: Path, known: Manifests | None = None
+                  ) -> dict[str, tuple[str, int, int]]:
     """What the current output holds and what made it, from its marker file (or nothing).
 
-    The dict returned may be shared with later calls: do not change it.
+    `known`: manifests this process wrote (see write_manifest); the dict returned may then
+    be one of them: do not change it.
     """
     try:
-        marker = os.stat(out_dir / MARKER)
-        known = _manifests.get(_identity(marker))
-        if known is not None:
-            return known
+        if known:
+            found = known.get(_identity(os.stat(out_dir / MARKER)))
+            if found is not None:
+                return found
         text = (out_dir / MARKER).read_text(encoding="utf-8")
         data = json.loads(text.split("\n", 1)[1])
         files = data["files"] if data.get("format") == MANIFEST_FORMAT else {}
@@ -414,23 +426,24 @@ def read_manifest(out_dir: Path) -> dict[str, tuple[str, int, int]]:
         return {}
 
 
-def write_manifest(folder: Path, entries: dict[str, Entry]) -> None:
-    """The marker file: says newsroom made this folder and what each file was made from."""
+def write_manifest(folder: Path, entries: dict[str, Entry], known: Manifests | None = None
+                   ) -> None:
+    """The marker file: says newsroom made this folder and what each file was made from.
+    Remembered in `known`, when given."""
     files = {path: [key, size, mtime] for path, (_, key, size, mtime) in sorted(entries.items())}
     text = ("This folder is made by newsroom and replaced on every build.\n"
             + json.dumps({"format": MANIFEST_FORMAT, "files": files}, separators=(",", ":")))
     (folder / MARKER).write_text(text, encoding="utf-8")
+    if known is None:
+        return
     # A process that builds again (the preview) need not read back what it just wrote: the
-    # marker is known by its inode, size and mtime, whichever folder it ends up in after the
+    # marker is known by its inode, size and times, whichever folder it ends up in after the
     # swap; any change to the file gives it another identity. The last two are kept: the
     # output's and its spare's.
-    while len(_manifests) > 1:
-        del _manifests[next(iter(_manifests))]
-    _manifests[_identity(os.stat(folder / MARKER))] = {
+    while len(known) > 1:
+        del known[next(iter(known))]
+    known[_identity(os.stat(folder / MARKER))] = {
         path: (key, size, mtime) for path, (_, key, size, mtime) in entries.items()}
-
-
-_manifests: dict[tuple[int, ...], dict[str, tuple[str, int, int]]] = {}
 
 
 def _identity(stat: os.stat_result) -> tuple[int, ...]:

@@ -214,9 +214,9 @@ def site_urls(site: Site) -> Urls:
 def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order.
 
-    With a memo (the preview's), an article or event page whose inputs are the very objects
-    it was planned from last time is that same page: only what a change touched is planned
-    again.
+    With a memo (the preview's), an article, event or list page whose inputs are the very
+    objects it was planned from last time is that same page: only what a change touched is
+    planned again.
     """
     urls = site_urls(site)
     config = site.config

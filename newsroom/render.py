@@ -141,7 +141,7 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
     entries: list[Entry] = []
     todo = []
     for index, (path, key) in enumerate(zip(job.paths, keys, strict=True)):
-        kept = staging.kept(path, key)
+        kept = staging.reusable(path, key)
         if kept is None:
             todo.append((index, key))
         else:

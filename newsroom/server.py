@@ -16,15 +16,13 @@ from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from newsroom.build import BuildReport, build_site
-from newsroom.cache import save_caches
-from newsroom.config import load_config
-from newsroom.content import listing_current
+from newsroom.build import BuildReport, build_site, content_unchanged
+from newsroom.cache import Caches, save_caches
+from newsroom.config import SiteConfig, load_config
 from newsroom.problems import BuildError, Problem
 from newsroom.workers import default_jobs
 
@@ -94,6 +92,18 @@ class LiveState:
         return {"generation": self.generation, "problems": list(self.problems)}
 
 
+@dataclass
+class _Memory:
+    """What the preview keeps between rebuilds, and the chores left for a quiet moment."""
+
+    caches: Caches | None = None  # of the last good build
+    config: SiteConfig | None = None  # the config it was built with
+    # "save" the caches, "collect" garbage, "check" that the watcher missed no change.
+    chores: set[str] = field(default_factory=set)
+    built: float = field(default_factory=time.monotonic)  # when the last rebuild ended
+    collected: float = field(default_factory=time.monotonic)
+
+
 @dataclass(frozen=True)
 class PreviewEvent:
     """Something the CLI may tell the editor about: a build, a failure, the address."""
@@ -128,36 +138,27 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
     url = local_url(host, port)
 
     target = workspace / "site"
-    kept: dict[str, Any] = {}  # of the last good build: its caches and its config
-    # Chores left for when the watcher is idle: "save" the caches, "collect" garbage,
-    # "check" that the watcher missed no change.
-    chores: set[str] = set()
-    collected = [time.monotonic()]
-    built = [time.monotonic()]
+    memory = _Memory()
 
     def rebuild(paths: tuple[str, ...] = (), jobs: int = 1, walk: bool = False) -> None:
         # The build keeps every file a change does not touch and swaps the folder in whole,
         # so a rebuild costs what the change costs. After the first build the preview's
         # threads are running, and forking worker processes beside threads is unsafe: one
         # process then. The search index, slow on a large site, is made again only after
-        # the browser has the change; saving caches and collecting garbage (on a large
-        # site each costs more than the rebuild) wait until the watcher is idle, or at
-        # most half a minute.
+        # the browser has the change. Collecting garbage waits until the watcher is idle
+        # (or half a minute at most), saving caches until the editing pauses (see tidy).
         gc.disable()
-        chores.add("collect")
+        memory.chores.add("collect")
         try:
-            # The watcher says what changed since the build the kept caches come from.
-            report = build(jobs, search_index=False, changed=None if walk or not kept
+            # The watcher says what changed since the last build read content/.
+            report = build(jobs, search_index=False, changed=None if walk or not memory.caches
                            else {Path(p) for p in paths})
         except BuildError as error:
-            with state.changed:
-                state.problems = tuple(str(p) for p in error.problems)
-                state.changed.notify_all()
-            on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
+            fail(error, paths)
             return
         finally:
-            built[0] = time.monotonic()
-            if built[0] - collected[0] > 30:
+            memory.built = time.monotonic()
+            if memory.built - memory.collected > 30:
                 collect()
         publish(report)
         on_event(PreviewEvent("built", report=report, paths=paths))
@@ -165,44 +166,54 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
             try:
                 report = build(jobs, search_index=True, changed=())
             except BuildError as error:
-                on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
+                fail(error, paths, shown=False)
             else:
                 remember(report)  # only the index changed: no page to reload
                 on_event(PreviewEvent("indexed", report=report, paths=paths))
 
+    def fail(error: BuildError, paths: tuple[str, ...], shown: bool = True) -> None:
+        # A failed build leaves the caches half used: saved now, they would lose what the
+        # next good build needs. The next good build saves them.
+        memory.chores.discard("save")
+        if shown:
+            with state.changed:
+                state.problems = tuple(str(p) for p in error.problems)
+                state.changed.notify_all()
+        on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
+
     def collect() -> None:
         gc.collect()
-        collected[0] = time.monotonic()
+        memory.collected = time.monotonic()
 
     def tidy(stopping: bool = False) -> None:
-        due = set(chores) - ({"check"} if stopping else set())
-        chores.clear()
+        due = memory.chores - ({"check"} if stopping else set())
+        memory.chores = set()
         if "save" in due:
             # For the next `build`. Saving costs a large site a third of a second: it waits
-            # for a pause in the editing, not just between two saves.
-            if stopping or time.monotonic() - built[0] > SAVE_AFTER:
-                save_caches(kept["caches"])
+            # for a pause in the editing, not just for the gap between two saves.
+            if stopping or time.monotonic() - memory.built > SAVE_AFTER:
+                save_caches(memory.caches)
             else:
-                chores.add("save")
+                memory.chores.add("save")
         if "collect" in due:
             collect()
             gc.enable()
         # A change the watcher did not report (made before it started, lost in an overflow,
         # or to a file a link points at) is found by a walk, and the site is built again.
-        if "check" in due and not listing_current(kept["config"], kept["caches"].records):
+        if "check" in due and not content_unchanged(memory.config, memory.caches):
             rebuild(walk=True)
 
     def build(jobs: int, search_index: bool, changed: set[Path] | tuple[()] | None
               ) -> BuildReport:
         return build_site(config_path, now=now(), drafts=drafts, future=future,
                           output_dir=target, base_url=url, jobs=jobs, search_on=search,
-                          caches=kept.get("caches"), save_cache=False,
+                          caches=memory.caches, save_cache=False,
                           search_index=search_index, private_output=True, changed=changed)
 
     def remember(report: BuildReport) -> None:
         if report.caches is not None and report.site is not None:
-            kept.update(caches=report.caches, config=report.site.config)
-            chores.update({"save", "check"})
+            memory.caches, memory.config = report.caches, report.site.config
+            memory.chores |= {"save", "check"}
 
     def publish(report: BuildReport) -> None:
         remember(report)

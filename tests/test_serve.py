@@ -139,6 +139,23 @@ def test_a_failed_rebuild_leaves_the_saved_caches_as_they_were(preview):
     assert "<p>Second, with a" in saved() and "Second bulletin" in saved()
 
 
+def test_a_broken_save_right_after_a_good_one_leaves_the_saved_caches_whole(preview):
+    cache = preview.root / ".newsroom-cache"
+
+    def saved() -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in sorted(cache.rglob("*.json")))
+
+    wait_for(lambda: "First bulletin" in saved())
+    generation = preview.state()["generation"]
+    preview.edit(FIRST, "title: First bulletin", "title: First bulletin, good")
+    wait_for(lambda: preview.state()["generation"] > generation)
+    # Broken before the good build's caches were saved (they wait for a pause).
+    preview.edit(FIRST, "date: 2024-01-10 09:00", "date: July 6th")
+    wait_for(lambda: preview.state()["problems"])
+    time.sleep(3)
+    assert "<p>Second, with a" in saved() and "Second bulletin" in saved()
+
+
 def test_the_preview_keeps_its_search_index_current(preview):
     def indexed() -> int:
         status, _, body = fetch(preview.url + "pagefind/pagefind-entry.json")
