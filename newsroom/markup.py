@@ -219,12 +219,15 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         *(("events", r) for r in content.events),
         *(("pages", r) for r in content.pages),
     ]
-    # A long-lived cache (the preview's) knows the very records it rendered last time:
-    # their text need not even be hashed again.
-    known = [cache.objects.get(f"rendered:{r.fingerprint}") if r.fingerprint else None
-             for _, r in records]
-    keys = [entry[2] if entry is not None and entry[0] is record else
-            cache.key(_source(kind, record))
+    # A long-lived cache (the preview's) knows the very records it rendered last time
+    # (only the very same record: one parsed again may carry other line numbers): their
+    # text need not even be hashed again.
+    names = [f"rendered:{r.fingerprint}" if r.fingerprint else "" for _, r in records]
+    known = []
+    for name, (_, record) in zip(names, records, strict=True):
+        entry = cache.objects.get(name) if name else None
+        known.append(entry if entry is not None and entry[0] is record else None)
+    keys = [entry[2] if entry is not None else cache.key(_source(kind, record))
             for (kind, record), entry in zip(records, known, strict=True)]
     missing = sorted({key: _source(kind, record)
                       for key, (kind, record) in zip(keys, records, strict=True)
@@ -236,19 +239,18 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         for (key, _), html_text in zip(missing, rendered, strict=True):
             cache.put(key, html_text)
     grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
-    for (kind, record), key, kept in zip(records, keys, known, strict=True):
-        # A long-lived cache hands back the very record it made last time for an unchanged
-        # one, so later stages can tell unchanged records at a glance. (Only for the very
-        # same record: one parsed again may carry other line numbers.)
+    for (kind, record), key, kept, name in zip(records, keys, known, names, strict=True):
+        # The rendered record made last time comes back as it was, so later stages can tell
+        # unchanged records at a glance.
         html = cache.get(key)  # (also marks the HTML used, to be kept)
-        if kept is not None and kept[0] is record and kept[2] == key:
+        if kept is not None:
             rendered = kept[1]
         else:
             rendered = replace(record, html=html)
-            if record.fingerprint:
-                cache.objects[f"rendered:{record.fingerprint}"] = (record, rendered, key)
-        if record.fingerprint:
-            cache.used.add(f"rendered:{record.fingerprint}")
+            if name:
+                cache.objects[name] = (record, rendered, key)
+        if name:
+            cache.used.add(name)
         grouped[kind].append(rendered)
     return replace(content, articles=tuple(grouped["articles"]),
                    events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))
