@@ -190,13 +190,24 @@ def calendar_keys(site: Site, urls: Urls) -> dict[str, str]:
 def calendars(site: Site, urls: Urls, only: set[str] | None = None,
               jobs: int = 1) -> dict[str, bytes]:
     """events/calendar.ics with every event, one per category, and one .ics per event (or
-    those in `only`), made over `jobs` processes when there are many."""
+    those in `only`).
+
+    An event sits in up to three calendars (its own, its categories', all events): each is
+    written out once, over `jobs` processes when there are many, and calendars are put
+    together from those pieces.
+    """
     contents = _calendar_contents(site, urls)
     wanted = [path for path in contents if only is None or path in only]
-    if wanted:
-        import icalendar  # noqa: F401  (once, here, rather than in every worker)
-    made = parallel_map(_calendars_chunk, wanted, jobs, site, urls, contents)
-    return dict(zip(wanted, made, strict=True))
+    if not wanted:
+        return {}
+    import icalendar  # noqa: F401  (once, here, rather than in every worker)
+    needed = list({id(event): event for path in wanted
+                   for event in contents[path][0]}.values())
+    stamp = site.now.astimezone(UTC).replace(microsecond=0)
+    pieces = {id(event): piece for event, piece in zip(
+        needed, parallel_map(_vevents_chunk, needed, jobs, urls, stamp), strict=True)}
+    zones: dict[tuple[str, date, date], bytes] = {}
+    return {path: _calendar(site, *contents[path], pieces, zones) for path in wanted}
 
 
 def _calendar_contents(site: Site, urls: Urls) -> dict[str, tuple[tuple[Event, ...], str]]:
@@ -212,13 +223,25 @@ def _calendar_contents(site: Site, urls: Urls) -> dict[str, tuple[tuple[Event, .
     return contents
 
 
-def _calendars_chunk(paths: Sequence[str], site: Site, urls: Urls,
-                     contents: dict[str, tuple[tuple[Event, ...], str]]) -> list[bytes]:
-    return [_calendar(site, urls, *contents[path]) for path in paths]
+def _vevents_chunk(events: Sequence[Event], urls: Urls, stamp: datetime
+                   ) -> list[tuple[bytes, frozenset[str]]]:
+    """Each event as a VEVENT in iCalendar text, and the time zones it names."""
+    pieces = []
+    for event in events:
+        item = _vevent(event, urls, stamp)
+        tzids = frozenset(value.params["TZID"] for _, value in item.property_items(sorted=False)
+                          if "TZID" in getattr(value, "params", ()))
+        pieces.append((item.to_ical(), tzids))
+    return pieces
 
 
-def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> bytes:
-    from icalendar import Calendar
+_END = b"END:VCALENDAR\r\n"
+
+
+def _calendar(site: Site, events: Sequence[Event], name: str,
+              pieces: dict[int, tuple[bytes, frozenset[str]]],
+              zones: dict[tuple[str, date, date], bytes]) -> bytes:
+    from icalendar import Calendar, Timezone
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -227,16 +250,24 @@ def _calendar(site: Site, urls: Urls, events: Sequence[Event], name: str) -> byt
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", site.config.timezone.key)
-    stamp = site.now.astimezone(UTC).replace(microsecond=0)
-    for event in events:
-        calendar.add_component(_vevent(event, urls, stamp))
+    head = calendar.to_ical()
+    assert head.endswith(_END)
+    # RFC 5545: a VTIMEZONE for every zone the events name (UTC needs none), before them,
+    # in one order whatever the process (not a set's, which changes from run to run).
+    timezones = []
     if events:
-        # Bound the generated VTIMEZONE to the years the events span: a small, stable file.
-        last = max(d.ends.year for e in events for d in dates_of(site, e))
-        calendar.add_missing_timezones(
-            first_date=date(min(e.start.year for e in events) - 1, 1, 1),
-            last_date=date(last + 2, 1, 1))
-    return calendar.to_ical()
+        # Bounded to the years the events span: a small, stable file.
+        first = date(min(e.start.year for e in events) - 1, 1, 1)
+        last = date(max(d.ends.year for e in events for d in dates_of(site, e)) + 2, 1, 1)
+        for tzid in sorted(set().union(*(pieces[id(e)][1] for e in events)) - {"UTC"}):
+            if (tzid, first, last) not in zones:
+                try:
+                    zone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+                    zones[tzid, first, last] = zone.to_ical()
+                except ValueError:  # a zone icalendar cannot describe is left out
+                    zones[tzid, first, last] = b""
+            timezones.append(zones[tzid, first, last])
+    return b"".join([head[:-len(_END)], *timezones, *(pieces[id(e)][0] for e in events), _END])
 
 
 def _vevent(event: Event, urls: Urls, stamp: datetime) -> CalendarEvent:

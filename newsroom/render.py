@@ -66,7 +66,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 
 def _jsonld(data: Any) -> Markup:
     # Escape <, > and & so no value can close the <script> element it sits in.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False)  # no indent: the C encoder, 10x faster
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
@@ -99,7 +99,7 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
         env = make_environment(config.templates_dir)
         _environments.clear()
         _environments[(str(config.templates_dir), templates)] = env
-    env.globals.update(config=config, url=urls, archive=archive)
+    env.globals.update(config=config, url=urls, archive=archive, article_card=_card_maker(env))
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     site_key = digest(__version__, templates, config.fingerprint, repr(archive),
                       renderer_settings(config))
@@ -108,6 +108,24 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
 
 
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
+
+
+def _card_maker(env: jinja2.Environment) -> Callable[..., Markup]:
+    """`article_card(item, level)` for templates: an article's card, made once per build.
+
+    An article is shown in many lists (news, its category, tags and year, the home page,
+    events): its card is the same in each, so it is rendered once per process.
+    """
+    made: dict[tuple[int, int], tuple[Any, Markup]] = {}
+
+    def article_card(item: Article, level: int = 3) -> Markup:
+        found = made.get((id(item), level))
+        if found is None:  # the item is kept with its card, so its id stays its own
+            html = env.get_template("partials/article_card.html").render(item=item, level=level)
+            found = made[id(item), level] = (item, Markup(html))
+        return found[1]
+
+    return article_card
 
 
 def page_keys(job: _Job, jobs: int = 1, memo: Memo | None = None) -> list[str]:

@@ -224,6 +224,20 @@ def test_every_tzid_used_has_a_vtimezone(public_of: str, request: pytest.Fixture
     assert {"Europe/London", "America/New_York"} <= seen
 
 
+def test_time_zones_come_first_in_one_order(diary_site: Path) -> None:
+    # Each event is written out once and shared by the calendars it is in; the zones they
+    # name are gathered per calendar, sorted (a set's order would change from run to run).
+    calendar = calendar_of(diary_site / "events" / "calendar.ics")
+    kinds = [component.name for component in calendar.subcomponents]
+    assert kinds == ["VTIMEZONE"] * 2 + ["VEVENT"] * len(DIARY_EVENTS)
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == [
+        "America/New_York", "Europe/London"]
+    own = calendar_of(diary_site / "events" / "2027-03-04-transatlantic-call" /
+                      "2027-03-04-transatlantic-call.ics")
+    [shared] = [e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "Transatlantic call"]
+    assert own.walk("VEVENT")[0].to_ical() == shared.to_ical()
+
+
 def test_all_day_events_have_no_time_zone(diary_site: Path) -> None:
     path = diary_site / "events" / "2027-07-01-one-day" / "2027-07-01-one-day.ics"
     calendar = calendar_of(path)

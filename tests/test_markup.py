@@ -122,7 +122,7 @@ def test_skipping_plain_text_gives_the_stock_html(text):
 def test_skipping_plain_text_is_on_and_still_renders_every_inline_form():
     text = ("Plain prose.\n\n*em* **strong** `code` [link](/a/) ![alt](/b.png) <https://x.org>"
             " &amp; a\\*b line  \nbreak[^n]\n\n[^n]: Note.")
-    assert type(_converter(True).treeprocessors["inline"]).__name__ == "_PlainTextInline"
+    assert type(_converter(True).treeprocessors["inline"]).__name__ == "_TriggeredInline"
     assert _convert(text, True) == _convert(text, False)
     html = parse(render_markdown(text))
     assert [t.name for t in html.p.find_all(True)] == []
