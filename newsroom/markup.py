@@ -13,6 +13,7 @@ from typing import Any
 
 import markdown
 import nh3
+from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import InlineProcessor
 
 from newsroom import __version__
@@ -120,19 +121,49 @@ class _TriggeredInline(InlineProcessor):
         return data
 
 
-class _SkipPlainText(markdown.Extension):
+# A block every line of which starts with a letter can only be a paragraph: each other stock
+# block processor wants a line that starts with a space, "#", "=", "-", "*", "+", "_", ">",
+# "[", "|", ":" or a digit. Most blocks of an article are such prose.
+BLOCK_PROCESSORS = frozenset({"empty", "indent", "code", "table", "hashheader", "setextheader",
+                              "hr", "olist", "ulist", "quote", "footnote", "reference",
+                              "paragraph"})
+_LINE_NOT_FROM_LETTER = re.compile(r"(?:^|\n)(?![^\W\d_])")
+
+
+class _PlainParagraph(BlockProcessor):
+    """Prose blocks go straight to the paragraph processor, which every other processor's
+    test would have left them to, only sooner (tests/test_markup.py compares the two)."""
+
+    def __init__(self, parser: Any, paragraph: BlockProcessor) -> None:
+        super().__init__(parser)
+        self.paragraph = paragraph
+
+    def test(self, parent: Any, block: str) -> bool:
+        return _LINE_NOT_FROM_LETTER.search(block) is None
+
+    def run(self, parent: Any, blocks: list[str]) -> bool | None:
+        return self.paragraph.run(parent, blocks)
+
+
+class _Shortcuts(markdown.Extension):
+    """Python-Markdown's HTML, sooner: work that cannot change the result is skipped."""
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Only while Python-Markdown keeps the methods we build on: otherwise the stock pass.
         if all(hasattr(InlineProcessor, f"_InlineProcessor__{name}")
                for name in ("handleInline", "applyPattern")):
             md.treeprocessors.register(_TriggeredInline(md), "inline", 20)
+        # Only over the block processors the rule above was worked out for.
+        blocks = md.parser.blockprocessors
+        if {item.name for item in blocks._priority} == BLOCK_PROCESSORS:
+            blocks.register(_PlainParagraph(md.parser, blocks["paragraph"]), "prose", 110)
 
 
 @lru_cache(maxsize=4)
-def _converter(skip_plain_text: bool = True) -> markdown.Markdown:
+def _converter(shortcuts: bool = True) -> markdown.Markdown:
     extensions: list[Any] = list(EXTENSIONS)
-    if skip_plain_text:
-        extensions.append(_SkipPlainText())
+    if shortcuts:
+        extensions.append(_Shortcuts())
     return markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS,
                              output_format="html")
 

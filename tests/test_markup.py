@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import article, write_site
 from hypothesis import given, settings
@@ -98,24 +99,39 @@ def test_headings_get_ids_for_links_to_them():
     assert [h["id"] for h in parse(html).find_all("h2")] == ["getting-there", "getting-there_1"]
 
 
-# Text with no inline markup skips the inline patterns: the HTML must be the stock HTML.
+# The converter skips work that cannot change its HTML (an inline pattern on text without
+# its trigger, block tests on prose): the HTML must be the stock HTML.
 
 MARKDOWN_PIECES = st.sampled_from([
-    "plain words", " ", "  ", "\n", "\n\n", "  \n", "*", "**", "_", "__", "`", "``", "\\",
-    "[", "]", "(", ")", "!", "<", ">", "&", ";", "#", "amp", "http://x.org", "a@b.org",
-    "[^1]", "[^1]: note", "{: .c }", "{#id}", "> ", "- ", "1. ", "| a | b |\n|---|---|\n",
-    "```\n", "    code", "<em>", "</em>", "&copy;", "&#169;", ":", "'", '"', "é", "\x02"])
+    "plain words", "Word", " ", "  ", "\n", "\n\n", "  \n", "\t", "*", "**", "_", "__", "`",
+    "``", "\\", "[", "]", "(", ")", "!", "<", ">", "&", ";", "#", "=", "===", "-", "---",
+    "***", "___", "+ ", "* ", "amp", "http://x.org", "a@b.org", "[^1]", "[^1]: note",
+    "[a]: /u", "{: .c }", "{#id}", "> ", "- ", "1. ", "| a | b |\n|---|---|\n", "a | b\n",
+    "```\n", "~~~\n", "    code", "<em>", "</em>", "<div>", "&copy;", "&#169;", ":", "'",
+    '"', "é", "Ünï", "\x02"])
 
 
-def _convert(text: str, skip_plain_text: bool) -> str:
-    converter = _converter(skip_plain_text)
+def _convert(text: str, shortcuts: bool) -> str:
+    converter = _converter(shortcuts)
     converter.reset()
     return converter.convert(text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
-def test_skipping_plain_text_gives_the_stock_html(text):
+def test_the_shortcuts_give_the_stock_html(text):
+    assert _convert(text, True) == _convert(text, False)
+
+
+@pytest.mark.parametrize("text", [
+    "Title\n=====", "Title\n-----", "Prose\n> quoted", "Prose\n# Heading", "Prose\n- item",
+    "Prose\n1. item", "Name | Age\n--- | ---\nAnn | 1", "Prose\n[^1]: note", "Prose[^1]\n\n"
+    "[^1]: note", "Prose\n[ref]: /x", "Prose\n    code", "Prose\n***", "Prose\n___",
+    "Ünïcode prose\nand more", "- item\n\n    Indented prose", "- item\nlazy prose",
+    "1. item\n\n    Prose in the item", "> quote\nlazy prose", "Prose\n\n\n\nMore prose",
+])
+def test_the_shortcuts_give_the_stock_html_for_blocks_next_to_prose(text):
+    assert "prose" in _converter(True).parser.blockprocessors
     assert _convert(text, True) == _convert(text, False)
 
 
