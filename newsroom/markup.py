@@ -14,6 +14,7 @@ from typing import Any
 import markdown
 import nh3
 from markdown.blockprocessors import BlockProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from newsroom import __version__
@@ -145,6 +146,17 @@ class _PlainParagraph(BlockProcessor):
         return self.paragraph.run(parent, blocks)
 
 
+class _HtmlBlocksIfAny(HtmlBlockPreprocessor):
+    """The raw-HTML pass, run only on text that has "<" or "&": on other text the stock HTML
+    parser gives every line back as it was."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "<" not in source and "&" not in source:
+            return lines
+        return super().run(lines)
+
+
 class _Shortcuts(markdown.Extension):
     """Python-Markdown's HTML, sooner: work that cannot change the result is skipped."""
 
@@ -153,6 +165,9 @@ class _Shortcuts(markdown.Extension):
         if all(hasattr(InlineProcessor, f"_InlineProcessor__{name}")
                for name in ("handleInline", "applyPattern")):
             md.treeprocessors.register(_TriggeredInline(md), "inline", 20)
+        stock = md.preprocessors._priority[md.preprocessors.get_index_for_name("html_block")]
+        if type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
+            md.preprocessors.register(_HtmlBlocksIfAny(md), "html_block", stock.priority)
         # Only over the block processors the rule above was worked out for.
         blocks = md.parser.blockprocessors
         if {item.name for item in blocks._priority} == BLOCK_PROCESSORS:
