@@ -244,13 +244,18 @@ def _spare_of(out_dir: Path) -> Path:
 
 
 def _files_in(folder: Path) -> list[str]:
-    """Every file under folder, relative to it (a large site has thousands of folders: no
-    relpath per folder)."""
-    root = str(folder)
-    found = []
-    for current, _, files in os.walk(root):
-        prefix = current[len(root) + 1:] + "/" if current != root else ""
-        found += [prefix + name for name in files]
+    """Every file (or link) under folder, relative to it; a folder that cannot be read is
+    passed over. (A large site has thousands of folders: scandir, no relpath per folder.)"""
+    found: list[str] = []
+    pending = [("", str(folder))]
+    while pending:
+        prefix, current = pending.pop()
+        with contextlib.suppress(OSError), os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found.append(prefix + entry.name)
     return found
 
 

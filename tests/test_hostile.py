@@ -311,3 +311,16 @@ def test_files_put_into_the_output_by_hand_are_never_deleted(tmp_path):
         "content/media/ or delete it"]
     assert mine.read_text() == "my notes"
     assert os.path.isfile(tmp_path / "public/news/a/index.html")
+
+
+def test_a_link_to_a_folder_put_into_the_output_by_hand_is_never_lost(tmp_path):
+    config = write_site(tmp_path, {"content/news/2024-01-01-a.md": article()})
+    build_site(config, now=NOW, jobs=1)
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive/old.html").write_text("old")
+    (tmp_path / "public/news/old").symlink_to(tmp_path / "archive")
+    (tmp_path / "content/news/2024-01-02-b.md").write_text(article("B", "2024-01-02"))
+    with pytest.raises(BuildError) as caught:
+        build_site(config, now=NOW, jobs=1)
+    assert [str(p).split(":")[0] for p in caught.value.problems] == ["public/news/old"]
+    assert (tmp_path / "public/news/old/old.html").read_text() == "old"
