@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import NOW, REPO, article, copy_fixture, soup, write_site
 
-from newsroom import cache, feeds, markup, render, workers
+from newsroom import cache, content, feeds, markup, render, workers
 from newsroom.build import build_site
 from newsroom.problems import BuildError
 
@@ -394,6 +394,36 @@ def test_a_file_renamed_in_case_only_is_one_file_on_a_disk_that_ignores_case(tmp
     build_site(config, now=NOW, jobs=1, caches=report.caches, private_output=True,
                changed={old_name, (news / "2024-01-05-Story-5.md").resolve()})
     assert (tmp_path / "public/news/story-5/index.html").is_file()
+
+
+def test_a_preview_that_cannot_list_a_folder_it_was_told_of_walks_content_instead(
+        tmp_path, monkeypatch):
+    config = write_site(tmp_path, ARTICLES)
+    report = build_site(config, now=NOW, jobs=1, private_output=True, save_cache=False)
+    news = tmp_path / "content/news"
+    walks = []
+    real_walk, real_listdir = content._walked, os.listdir
+    monkeypatch.setattr(content, "_walked", lambda *args: walks.append(1) or real_walk(*args))
+
+    def edit(text: str) -> None:
+        edited = news / "2024-01-05-story-5.md"
+        edited.write_text(article(text, "2024-01-05"))
+        build_site(config, now=NOW, jobs=1, caches=report.caches, private_output=True,
+                   save_cache=False, changed={edited.resolve()})
+        page = soup(tmp_path / "public/news/story-5/index.html")
+        assert page.h1.get_text(strip=True) == text
+
+    edit("Told and looked at")
+    assert walks == []  # only the path the watcher named was looked at
+
+    def listdir(path: os.PathLike | str = ".") -> list[str]:
+        if Path(path) == news.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(content.os, "listdir", listdir)
+    edit("Told, and the folder walked")
+    assert walks == [1]
 
 
 def test_a_preview_started_on_a_saved_cache_keeps_unchanged_records_as_they_are(tmp_path):
