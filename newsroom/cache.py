@@ -39,6 +39,15 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """newsroom's version and a hash of its own source files: part of every key of work it
+    made, so that other code (a new release, or an edited checkout) never takes over pages,
+    feeds, records or HTML that older code made."""
+    package = Path(__file__).parent
+    return digest(__version__, *(path.read_bytes() for path in sorted(package.glob("*.py"))))
+
+
 SHARDS = "0123456789abcdef"  # a store is 16 files by the first digit of the key
 
 
@@ -109,7 +118,7 @@ class Caches:
 def open_caches(root: Path | None, markdown_settings: str) -> Caches:
     """The site's caches (empty, and never saved, when root is None)."""
     return Caches(open_store(root, "markdown", markdown_settings),
-                  open_store(root, "records", digest(__version__)))
+                  open_store(root, "records", code_fingerprint()))
 
 
 def save_caches(caches: Caches) -> None:

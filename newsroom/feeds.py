@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
 from newsroom import __version__, timefmt
-from newsroom.cache import Memo, digest
+from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.content import Article, Event
 from newsroom.markup import renderer_settings, rewrite_urls
 from newsroom.output import Output
@@ -50,7 +50,7 @@ def feed_keys(site: Site, urls: Urls) -> dict[str, str]:
 def _common_key(site: Site) -> str:
     # What every feed and calendar is also made from: the config, the HTML of the records
     # (the Markdown renderer's settings and versions) and the libraries that write them.
-    return digest(__version__, site.config.fingerprint, renderer_settings(site.config),
+    return digest(code_fingerprint(), site.config.fingerprint, renderer_settings(site.config),
                   _library_versions())
 
 

@@ -252,7 +252,11 @@ def _files_in(folder: Path) -> list[str]:
         prefix, current = pending.pop()
         with contextlib.suppress(OSError), os.scandir(current) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
+                try:
+                    folder = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    folder = False  # cannot tell: counted as a file, so never lost unseen
+                if folder:
                     pending.append((f"{prefix}{entry.name}/", entry.path))
                 else:
                     found.append(prefix + entry.name)

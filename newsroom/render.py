@@ -17,8 +17,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from newsroom import __version__, timefmt
-from newsroom.cache import Memo, digest
+from newsroom import timefmt
+from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import reading_minutes, renderer_settings
@@ -101,7 +101,7 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
         _environments[(str(config.templates_dir), templates)] = env
     env.globals.update(config=config, url=urls, archive=archive, article_card=_card_maker(env))
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
-    site_key = digest(__version__, templates, config.fingerprint, repr(archive),
+    site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
                       renderer_settings(config))
     return _Job(pages, [urls.output_path(page.url) for page in pages], env, urls, config,
                 site_key)

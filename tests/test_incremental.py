@@ -291,6 +291,28 @@ def test_a_new_markdown_renderer_makes_pages_feeds_and_calendars_again(tmp_path,
         assert b"Renderer two." in (out / path).read_bytes(), path
 
 
+def test_other_code_takes_over_nothing_older_code_made(tmp_path, monkeypatch):
+    # A page's bytes can change with newsroom's code alone (its JSON-LD, its reading time):
+    # a new release, or an edited checkout, renders every page and reads every file again.
+    config = write_site(tmp_path, {
+        **ARTICLES, "content/events/e.yaml": "title: E\nstart: 2027-01-01 10:00\n"})
+    first = build_site(config, now=NOW, jobs=1)
+    assert build_site(config, now=NOW, jobs=1).rendered == 0
+    parsed = []
+    real_parse = content._parse_files
+    monkeypatch.setattr(content, "_parse_files",
+                        lambda items, *args: parsed.extend(items) or real_parse(items, *args))
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    cache.code_fingerprint.cache_clear()
+    try:
+        other = build_site(config, now=NOW, jobs=1)
+    finally:
+        monkeypatch.undo()
+        cache.code_fingerprint.cache_clear()
+    assert other.rendered == other.pages == first.pages
+    assert len(parsed) == len(ARTICLES) + 1
+
+
 def test_a_preview_reports_the_lines_of_a_file_read_again(tmp_path):
     config = write_site(tmp_path, {"content/events/a.yaml": "title: A\nstart: 2027-01-01\n"
                                                             "uid: shared\n"})

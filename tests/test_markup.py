@@ -129,11 +129,13 @@ def test_the_shortcuts_give_the_stock_html(text):
     "[^1]: note", "Prose\n[ref]: /x", "Prose\n    code", "Prose\n***", "Prose\n___",
     "Ünïcode prose\nand more", "- item\n\n    Indented prose", "- item\nlazy prose",
     "1. item\n\n    Prose in the item", "> quote\nlazy prose", "Prose\n\n\n\nMore prose",
-    # The raw-HTML pass is skipped only without "<" and "&": it writes "&copy" as "&copy;".
+    # The raw-HTML pass is skipped only on text without "<" and "&".
     "&copy 2020 Fish &chips", "a < b", "<div>\nraw\n</div>\n\nProse",
 ])
 def test_the_shortcuts_give_the_stock_html_for_blocks_next_to_prose(text):
-    assert "prose" in _converter(True).parser.blockprocessors
+    converter = _converter(True)
+    assert "prose" in converter.parser.blockprocessors
+    assert type(converter.preprocessors["html_block"]).__name__ == "_HtmlBlocksIfAny"
     assert _convert(text, True) == _convert(text, False)
 
 
