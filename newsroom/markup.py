@@ -75,10 +75,9 @@ PATTERN_TRIGGERS: dict[str, tuple[str, ...]] = {
 
 
 def _triggers(name: str, pattern: Any) -> tuple[str, ...] | None:
-    tokens = getattr(pattern, "tokens", None)  # emphasis (3.11 on): the delimiters it knows
-    if tokens is not None and isinstance(pattern, getattr(
-            markdown.inlinepatterns, "DelimiterProcessor", ())):
-        return tuple(tokens)
+    # Emphasis (3.11 on) is one pattern for all the delimiters it knows.
+    if isinstance(pattern, getattr(markdown.inlinepatterns, "DelimiterProcessor", ())):
+        return tuple(pattern.tokens)
     return PATTERN_TRIGGERS.get(name)
 
 
@@ -164,9 +163,10 @@ class _Shortcuts(markdown.Extension):
         if all(hasattr(InlineProcessor, f"_InlineProcessor__{name}")
                for name in ("handleInline", "applyPattern")):
             md.treeprocessors.register(_TriggeredInline(md), "inline", 20)
-        stock = md.preprocessors._priority[md.preprocessors.get_index_for_name("html_block")]
         if type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
-            md.preprocessors.register(_HtmlBlocksIfAny(md), "html_block", stock.priority)
+            priority = next(item.priority for item in md.preprocessors._priority
+                            if item.name == "html_block")
+            md.preprocessors.register(_HtmlBlocksIfAny(md), "html_block", priority)
         # Only over the block processors the rule above was worked out for.
         blocks = md.parser.blockprocessors
         if {item.name for item in blocks._priority} == BLOCK_PROCESSORS:

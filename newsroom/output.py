@@ -253,10 +253,10 @@ def _files_in(folder: Path) -> list[str]:
         with contextlib.suppress(OSError), os.scandir(current) as entries:
             for entry in entries:
                 try:
-                    folder = entry.is_dir(follow_symlinks=False)
+                    is_folder = entry.is_dir(follow_symlinks=False)
                 except OSError:
-                    folder = False  # cannot tell: counted as a file, so never lost unseen
-                if folder:
+                    is_folder = False  # cannot tell: counted as a file, so never lost unseen
+                if is_folder:
                     pending.append((f"{prefix}{entry.name}/", entry.path))
                 else:
                     found.append(prefix + entry.name)
