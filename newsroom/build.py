@@ -152,7 +152,11 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
             try:
                 staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
                                 for a in site.assets])
-                rendered = render.render_pages(job, keys, staging, jobs, progress)
+                # The caches are complete once the site is read: they are written while
+                # the workers render (a second of a cold build that nothing else overlapped).
+                rendered = render.render_pages(
+                    job, keys, staging, jobs, progress,
+                    meanwhile=(lambda: save_caches(caches)) if save_cache else None)
                 clock.lap("render")
                 made = feeds.calendars(site, urls, only=staging.stale, jobs=jobs)
                 made.update(feeds.feeds(site, urls, only=staging.stale))

@@ -122,11 +122,14 @@ def open_caches(root: Path | None, markdown_settings: str) -> Caches:
 
 
 def save_caches(caches: Caches) -> None:
-    """Write what changed in the site's caches."""
+    """Write what changed in the site's caches, and forget what this build did not use (so
+    saving again, before the next build, writes nothing)."""
     save_store(caches.markdown)
     save_store(caches.records)
     for store in (caches.markdown, caches.records):
         store.dirty = set()
+        for key in [k for k in store.entries if k not in store.used]:
+            del store.entries[key]
         for key in [k for k in store.objects if k not in store.used]:
             del store.objects[key]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -13,9 +13,13 @@ from typing import Any
 
 import markdown
 import nh3
+from markdown import util
 from markdown.blockprocessors import BlockProcessor
-from markdown.preprocessors import HtmlBlockPreprocessor
-from markdown.treeprocessors import InlineProcessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.extensions.toc import TocTreeprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 from newsroom.cache import Store, code_fingerprint, digest
 from newsroom.config import SiteConfig
@@ -126,7 +130,9 @@ class _TriggeredInline(InlineProcessor):
 BLOCK_PROCESSORS = frozenset({"empty", "indent", "code", "table", "hashheader", "setextheader",
                               "hr", "olist", "ulist", "quote", "footnote", "reference",
                               "paragraph"})
-_LINE_NOT_FROM_LETTER = re.compile(r"(?:^|\n)(?![^\W\d_])")
+_LETTER = re.compile(r"[^\W\d_]")
+# (Looked for from each newline: a pattern that could start anywhere is tried everywhere.)
+_LINE_NOT_FROM_LETTER = re.compile(r"\n(?![^\W\d_])")
 
 
 class _PlainParagraph(BlockProcessor):
@@ -138,39 +144,120 @@ class _PlainParagraph(BlockProcessor):
         self.paragraph = paragraph
 
     def test(self, parent: Any, block: str) -> bool:
-        return _LINE_NOT_FROM_LETTER.search(block) is None
+        return _LETTER.match(block) is not None and _LINE_NOT_FROM_LETTER.search(block) is None
 
     def run(self, parent: Any, blocks: list[str]) -> bool | None:
         return self.paragraph.run(parent, blocks)
 
 
-class _HtmlBlocksIfAny(HtmlBlockPreprocessor):
-    """The raw-HTML pass, run only on text that has "<" or "&": on other text the stock HTML
-    parser gives every line back as it was."""
+# What each stock pass below cannot act on without: raw HTML and entities, code fences,
+# attribute lists, backslash escapes (the only source of the placeholders "unescape" turns
+# back). Most articles hold none of them, and each pass walks the whole text or tree.
+PASS_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "html_block": ("<", "&"), "fenced_code_block": ("```", "~~~"),
+    "attr_list": ("{",), "unescape": ("\\",),
+}
+
+
+class _Normalized(Preprocessor):
+    """The stock whitespace normalisation, or at once its result on text with nothing it
+    changes (most text: its search for lines of spaces alone cost as much as all the block
+    parsing); it keeps the normalised text for the passes that look at it."""
+
+    # What the stock pass removes, replaces or expands: placeholder marks, carriage returns,
+    # tabs, lines of spaces alone.
+    CHANGES = (util.STX, util.ETX, "\r", "\t", " \n")
+
+    def __init__(self, md: markdown.Markdown, stock: Preprocessor) -> None:
+        super().__init__(md)
+        self.stock, self.text = stock, ""
 
     def run(self, lines: list[str]) -> list[str]:
-        source = "\n".join(lines)
-        if "<" not in source and "&" not in source:
+        text = "\n".join(lines) + "\n\n"  # (the two newlines the stock pass adds)
+        if any(change in text for change in self.CHANGES):
+            lines = self.stock.run(lines)
+            self.text = "\n".join(lines)
             return lines
-        return super().run(lines)
+        self.text = text
+        return text.split("\n")
+
+
+class _PassIfAny(util.Processor):
+    """A stock text or tree pass, run only when the document's normalised text holds one of
+    its triggers: on any other document it gives back what it was given."""
+
+    def __init__(self, md: markdown.Markdown, stock: util.Processor, triggers: tuple[str, ...],
+                 text: _Normalized) -> None:
+        super().__init__(md)
+        self.stock, self.triggers, self.source = stock, triggers, text
+
+    def run(self, data: Any) -> Any:
+        if any(trigger in self.source.text for trigger in self.triggers):
+            return self.stock.run(data)
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        # Others use what the stock pass holds (inline HTML uses unescape's pattern).
+        if name == "stock":
+            raise AttributeError(name)
+        return getattr(self.stock, name)
+
+
+class _TocMarkerIfAny(Treeprocessor):
+    """The heading-id pass, which looks for its "[TOC]" marker in every element of the
+    document only when the document's text holds the marker."""
+
+    def __init__(self, md: markdown.Markdown, stock: TocTreeprocessor,
+                 text: _Normalized) -> None:
+        super().__init__(md)
+        self.stock, self.source = stock, text
+
+    def run(self, root: Any) -> Any:
+        marker = self.stock.marker
+        if not marker or marker in self.source.text:
+            return self.stock.run(root)
+        self.stock.marker = ""  # (the stock pass's own way of saying "no marker")
+        try:
+            return self.stock.run(root)
+        finally:
+            self.stock.marker = marker
+
+    __getattr__ = _PassIfAny.__getattr__
 
 
 class _Shortcuts(markdown.Extension):
     """Python-Markdown's HTML, sooner: work that cannot change the result is skipped."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # Only while Python-Markdown keeps the methods we build on: otherwise the stock pass.
+        # Each only while Python-Markdown keeps what it was worked out for: otherwise the
+        # stock pass.
         if all(hasattr(InlineProcessor, f"_InlineProcessor__{name}")
                for name in ("handleInline", "applyPattern")):
             md.treeprocessors.register(_TriggeredInline(md), "inline", 20)
-        if type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
-            priority = next(item.priority for item in md.preprocessors._priority
-                            if item.name == "html_block")
-            md.preprocessors.register(_HtmlBlocksIfAny(md), "html_block", priority)
-        # Only over the block processors the rule above was worked out for.
         blocks = md.parser.blockprocessors
         if {item.name for item in blocks._priority} == BLOCK_PROCESSORS:
             blocks.register(_PlainParagraph(md.parser, blocks["paragraph"]), "prose", 110)
+        passes = {"html_block": (md.preprocessors, HtmlBlockPreprocessor),
+                  "fenced_code_block": (md.preprocessors, FencedBlockPreprocessor),
+                  "attr_list": (md.treeprocessors, AttrListTreeprocessor),
+                  "unescape": (md.treeprocessors, UnescapeTreeprocessor),
+                  "toc": (md.treeprocessors, TocTreeprocessor),
+                  "normalize_whitespace": (md.preprocessors, NormalizeWhitespace)}
+        if any(name not in registry or type(registry[name]) is not stock
+               for name, (registry, stock) in passes.items()):
+            return
+        text = _Normalized(md, md.preprocessors["normalize_whitespace"])
+        _replace(md.preprocessors, "normalize_whitespace", text)
+        for name, triggers in PASS_TRIGGERS.items():
+            registry = md.preprocessors if name in md.preprocessors else md.treeprocessors
+            _replace(registry, name, _PassIfAny(md, registry[name], triggers, text))
+        _replace(md.treeprocessors, "toc", _TocMarkerIfAny(md, md.treeprocessors["toc"], text))
+
+
+def _replace(registry: util.Registry, name: str, processor: Any) -> None:
+    """Put `processor` in the place (the priority) of the one called `name`."""
+    priority = next(item.priority for item in registry._priority if item.name == name)
+    registry.register(processor, name, priority)
 
 
 @lru_cache(maxsize=4)
@@ -320,8 +407,9 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
                       if cache.get(key) is None}.items())
     if missing:
         texts = [text for _, text in missing]
-        rendered = parallel_map(_render_for_worker, texts, jobs, config.base_path,
-                                config.sanitize_html)
+        # Workers are handed places in the list, not the texts: forked, they have the list.
+        rendered = parallel_map(_render_for_worker, range(len(texts)), jobs, texts,
+                                config.base_path, config.sanitize_html)
         for (key, _), html_text in zip(missing, rendered, strict=True):
             cache.put(key, html_text)
     grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
@@ -347,5 +435,6 @@ def _source(kind: str, record: Any) -> str:
     return record.description if kind == "events" else record.markdown
 
 
-def _render_for_worker(texts: list[str], base_path: str, safe: bool) -> list[str]:
-    return [render_markdown(text, base_path=base_path, safe=safe) for text in texts]
+def _render_for_worker(indexes: Sequence[int], texts: list[str], base_path: str,
+                       safe: bool) -> list[str]:
+    return [render_markdown(texts[i], base_path=base_path, safe=safe) for i in indexes]

@@ -49,6 +49,9 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Not a look at every template file for every page: an edited template gives
+        # another fingerprint, and so a new environment (see prepare).
+        auto_reload=False,
     )
     env.filters.update(
         long_date=timefmt.long_date,
@@ -150,10 +153,12 @@ def _keys_chunk(indexes: Sequence[int], job: _Job) -> list[str]:
 
 
 def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
-                 progress: Progress | None = None) -> int:
+                 progress: Progress | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> int:
     """Put every page into the staging folder: linked if unchanged, else rendered.
 
     Return how many were rendered; raise BuildError with every template problem.
+    `meanwhile()` is run while the workers render.
     """
     # Pages the new output already holds as they are need no worker (most of a preview's).
     entries: list[Entry] = []
@@ -166,7 +171,7 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
             entries.append(kept)
     results = parallel_map(_render_chunk, todo, jobs, dataclasses.replace(job, staging=staging),
                            progress=lambda done, total: progress and progress(
-                               "render", done, total))
+                               "render", done, total), meanwhile=meanwhile)
     problems: list[Problem] = []
     fresh = 0
     for result, was_rendered in results:

@@ -108,7 +108,7 @@ MARKDOWN_PIECES = st.sampled_from([
     "***", "___", "+ ", "* ", "amp", "http://x.org", "a@b.org", "[^1]", "[^1]: note",
     "[a]: /u", "{: .c }", "{#id}", "> ", "- ", "1. ", "| a | b |\n|---|---|\n", "a | b\n",
     "```\n", "~~~\n", "    code", "<em>", "</em>", "<div>", "&copy;", "&#169;", ":", "'",
-    '"', "é", "Ünï", "\x02"])
+    '"', "é", "Ünï", "\x02", "\x03", "\r", "\r\n", "   \n", "[TOC]", "{", "}", "```py\n"])
 
 
 def _convert(text: str, shortcuts: bool) -> str:
@@ -131,11 +131,18 @@ def test_the_shortcuts_give_the_stock_html(text):
     "1. item\n\n    Prose in the item", "> quote\nlazy prose", "Prose\n\n\n\nMore prose",
     # The raw-HTML pass is skipped only on text without "<" and "&".
     "&copy 2020 Fish &chips", "a < b", "<div>\nraw\n</div>\n\nProse",
+    # Each pass that is skipped on text without its trigger, with the trigger.
+    "Prose\n\n```\ncode\n```", "~~~\ncode\n~~~", "## Heading {#own-id}", "Prose\n{: .lead }",
+    "An \\*escaped\\* star", "Before\n\n[TOC]\n\n## One\n\n## Two", "Prose\r\nmore\r\n",
+    "\tTabbed code", "Prose\n   \nmore", "Prose\n   ", "Pro\x02se\x03",
 ])
 def test_the_shortcuts_give_the_stock_html_for_blocks_next_to_prose(text):
     converter = _converter(True)
     assert "prose" in converter.parser.blockprocessors
-    assert type(converter.preprocessors["html_block"]).__name__ == "_HtmlBlocksIfAny"
+    assert {type(converter.preprocessors[name]).__name__ for name in (
+        "html_block", "fenced_code_block")} == {"_PassIfAny"}
+    assert {type(converter.treeprocessors[name]).__name__ for name in (
+        "attr_list", "unescape", "toc")} == {"_PassIfAny", "_TocMarkerIfAny"}
     assert _convert(text, True) == _convert(text, False)
 
 
