@@ -19,6 +19,7 @@ from newsroom.markup import (
     render_markdown,
     renderer_settings,
     rewrite_urls,
+    sanitize,
     under_base,
 )
 
@@ -48,6 +49,18 @@ def test_javascript_links_lose_their_href():
                            '<a href="JaVaScRiPt:alert(2)">this</a>')
     assert "javascript" not in html.lower()
     assert [a.get("href") for a in parse(html).find_all("a")] == [None, None]
+
+
+@pytest.mark.parametrize("text", [
+    "[click](javascript:alert(1))", "[data](data:text/html,x)", "[vb](vbscript:x)",
+    "## [Heading](javascript:alert(1))", "- [item](JavaScript:alert(1))"])
+def test_markdown_alone_cannot_make_a_script_link(text):
+    # No raw HTML: the sanitiser may be skipped, but only for HTML it would keep as it is.
+    assert [a.get("href") for a in parse(render_markdown(text)).find_all("a")] == [None]
+
+
+def test_markdown_alone_cannot_make_an_event_handler():
+    assert "onclick" not in render_markdown('A lead.\n{: onclick="alert(2)" }')
 
 
 def test_frames_styles_and_forms_are_removed():
@@ -121,6 +134,25 @@ def _convert(text: str, shortcuts: bool) -> str:
 @given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
 def test_the_shortcuts_give_the_stock_html(text):
     assert _convert(text, True) == _convert(text, False)
+
+
+def _sanitised_by_nh3(text: str) -> str:
+    converter = _converter()
+    converter.reset()
+    return sanitize(converter.convert(text))
+
+
+SAFE_AND_UNSAFE_LINKS = st.sampled_from([
+    "[a](/x/)", "[b](https://e.org/a?b=1#c)", "[c](javascript:alert(1))", "[d](mailto:a@b.org)",
+    "[e](//evil.example/)", "[f](#top)", "[g](other/page/)", "[h](/a b)", "[i](/x \"t\")",
+    "\xa0", "\x00", "\x0c", "&amp;", "&lt;", "&quot;", "&copy;", "\u2028", "## Heading",
+    "3. "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(MARKDOWN_PIECES, SAFE_AND_UNSAFE_LINKS), max_size=40).map("".join))
+def test_html_is_what_the_sanitiser_makes_of_it_even_when_it_is_not_asked(text):
+    assert render_markdown(text) == _sanitised_by_nh3(text)
 
 
 @pytest.mark.parametrize("text", [
