@@ -42,7 +42,7 @@ class Urls:
     base_path: str
 
     def _path(self, *parts: str) -> str:
-        return self.base_path + "".join(_segment(p) for p in parts)
+        return self.base_path + "".join(map(_segment, parts))
 
     @cached_property
     def origin(self) -> str:
