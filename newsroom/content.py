@@ -470,8 +470,7 @@ def _walk(base: Path, problems: list[Problem], site_root: Path,
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 
 
-def _read_text(config: SiteConfig, path: Path, problems: list[Problem]) -> str | None:
-    rel = _rel(config, path)
+def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
@@ -501,7 +500,7 @@ def _split_front_matter(config: SiteConfig, path: Path, problems: list[Problem],
                         ) -> tuple[str, YamlDoc, dict[str, Any], str, int] | None:
     """Return (relative path, doc, front matter mapping, body, body's first line)."""
     rel = _rel(config, path)
-    source = _read_text(config, path, problems)
+    source = _read_text(path, rel, problems)
     if source is None:
         return None
     handler = frontmatter.YAMLHandler()
@@ -607,7 +606,7 @@ def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> Stati
 
 def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> list[Event]:
     rel = _rel(config, path)
-    source = _read_text(config, path, problems)
+    source = _read_text(path, rel, problems)
     if source is None:
         return []
     doc, yaml_problems = parse_yaml(source, rel)
