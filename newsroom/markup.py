@@ -316,7 +316,7 @@ def render_markdown(text: str, *, base_path: str = "/", safe: bool = True) -> st
     converter = _converter()
     converter.reset()
     fragment = converter.convert(text)
-    if safe and not ("<" not in text and _SANITARY.fullmatch(fragment)):
+    if safe and ("<" in text or not _SANITARY.fullmatch(fragment)):
         fragment = sanitize(fragment)
     if base_path != "/":
         fragment = rewrite_urls(fragment, lambda url: under_base(url, base_path))

@@ -151,7 +151,7 @@ SAFE_AND_UNSAFE_LINKS = st.sampled_from([
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(MARKDOWN_PIECES, SAFE_AND_UNSAFE_LINKS), max_size=40).map("".join))
-def test_html_is_what_the_sanitiser_makes_of_it_even_when_it_is_not_asked(text):
+def test_html_is_what_the_sanitiser_makes_of_it_whether_or_not_it_runs(text):
     assert render_markdown(text) == _sanitised_by_nh3(text)
 
 
