@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from newsroom import yamlsource
 from newsroom.problems import Problem
 from newsroom.yamlsource import YamlDoc, parse_yaml
 
@@ -154,6 +155,14 @@ def test_alias_bomb_returns_instead_of_hanging():
         assert doc.line(("i",)) == 9
         # The aliases are shared, not copied out 9**9 times.
         assert doc.data["i"][0] is doc.data["i"][1]
+
+
+def test_aliases_that_would_expand_past_the_limit_are_reported(monkeypatch):
+    monkeypatch.setattr(yamlsource, "MAX_NODES", 100)
+    text = "a: &a [" + ", ".join(["x"] * 20) + "]\nb: [*a, *a, *a, *a, *a, *a]\n"
+    doc, problems = parse_yaml(text, "content/events/e.yaml")
+    assert doc is None
+    assert "too large or too deeply aliased" in problems[0].message
 
 
 def test_empty_document_is_no_data_and_no_problem():
