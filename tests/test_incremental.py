@@ -4,12 +4,13 @@ blindly, and rebuilds that rewrite only what changed."""
 from __future__ import annotations
 
 import os
+import shutil
 import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, copy_fixture, soup, write_site
+from conftest import NOW, REPO, TEMPLATES, article, copy_fixture, soup, write_site
 
 from newsroom import cache, content, feeds, markup, render, workers
 from newsroom.build import build_site
@@ -461,3 +462,23 @@ def test_a_preview_started_on_a_saved_cache_keeps_unchanged_records_as_they_are(
     # The very same objects: pages planned from them last time are used again as they are.
     assert all(a is b for a, b in unchanged)
     assert {id(p) for p in first.planned} & {id(p) for p in again.planned}
+
+
+def test_a_build_that_fails_in_a_template_keeps_the_markdown_it_rendered(tmp_path,
+                                                                          markdown_calls):
+    # The caches are written while the pages render: a template error after that loses
+    # nothing, and the build after the fix renders no Markdown again.
+    config = write_site(tmp_path, ARTICLES, {"templates_dir": "templates"})
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    template = tmp_path / "templates/article.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("{% block main %}", "{% block main %}{{ no_such_name }}"),
+                        encoding="utf-8")
+    with pytest.raises(BuildError):
+        build_site(config, now=NOW, jobs=1)
+    rendered = len(markdown_calls)
+    assert rendered == len(ARTICLES)
+    template.write_text(good, encoding="utf-8")
+    build_site(config, now=NOW, jobs=1)
+    assert len(markdown_calls) == rendered
+    assert soup(tmp_path / "public/news/story-1/index.html").find("em").get_text() == "emphasis"
