@@ -4,8 +4,8 @@ blindly, and rebuilds that rewrite only what changed."""
 from __future__ import annotations
 
 import os
-import shutil
 import re
+import shutil
 from datetime import datetime
 from pathlib import Path
 
