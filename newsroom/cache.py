@@ -128,10 +128,9 @@ def save_caches(caches: Caches) -> None:
     save_store(caches.records)
     for store in (caches.markdown, caches.records):
         store.dirty = set()
-        for key in [k for k in store.entries if k not in store.used]:
-            del store.entries[key]
-        for key in [k for k in store.objects if k not in store.used]:
-            del store.objects[key]
+        for kept in (store.entries, store.objects):
+            for key in [k for k in kept if k not in store.used]:
+                del kept[key]
 
 
 @dataclass

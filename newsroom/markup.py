@@ -269,7 +269,7 @@ class _Shortcuts(markdown.Extension):
         text = _Normalized(md, md.preprocessors["normalize_whitespace"])
         _replace(md.preprocessors, "normalize_whitespace", text)
         for name, triggers in PASS_TRIGGERS.items():
-            registry = md.preprocessors if name in md.preprocessors else md.treeprocessors
+            registry = passes[name][0]
             _replace(registry, name, _PassIfAny(md, registry[name], triggers, text))
         _replace(md.treeprocessors, "toc", _TocMarkerIfAny(md, md.treeprocessors["toc"], text))
 

@@ -38,10 +38,6 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
     workers, so output is identical with one worker or many. `meanwhile()` is what the
     parent does while the workers work (after them, when there are none).
     """
-    if not items:
-        if meanwhile:
-            meanwhile()
-        return []
     chunk = chunk or max(8, min(256, len(items) // (jobs * 8) or 1))
     chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
     results: list[Result] = []
