@@ -152,14 +152,21 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
             try:
                 staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
                                 for a in site.assets])
-                # The caches are complete once the site is read: they are written while
-                # the workers render (a second of a cold build that nothing else overlapped).
-                rendered = render.render_pages(
-                    job, keys, staging, jobs, progress,
-                    meanwhile=(lambda: save_caches(caches)) if save_cache else None)
+                made: dict[str, bytes] = {}
+
+                def meanwhile() -> None:
+                    # While the workers render pages, this process does what needs the
+                    # site but not the pages: the caches (complete once the site is read),
+                    # calendars and feeds. On a cold build that is a second of work that
+                    # would otherwise follow the rendering.
+                    if save_cache:
+                        save_caches(caches)
+                    made.update(feeds.calendars(site, urls, only=staging.stale))
+                    made.update(feeds.feeds(site, urls, only=staging.stale))
+
+                rendered = render.render_pages(job, keys, staging, jobs, progress,
+                                               meanwhile=meanwhile)
                 clock.lap("render")
-                made = feeds.calendars(site, urls, only=staging.stale, jobs=jobs)
-                made.update(feeds.feeds(site, urls, only=staging.stale))
                 staging.record([staging.put(o.path, wanted[o.path], o.data) for o in extras])
                 staging.record([staging.put(path, key, made.get(path))
                                 for path, key in [*feed_keys.items(), *calendar_keys.items()]])

@@ -351,7 +351,7 @@ def _cache_key(cache: Store, config: SiteConfig, path: Path) -> str | None:
 
 
 def _encode(record: Any) -> dict[str, Any]:
-    """A record as JSON: datetimes with their zone, tuples as lists, zones by name."""
+    """A record as plain data for the cache: datetimes with their zone, zones by name."""
     data: dict[str, Any] = {"kind": type(record).__name__}
     for item in fields(record):
         value = getattr(record, item.name)
@@ -366,7 +366,8 @@ def _encode(record: Any) -> dict[str, Any]:
 
 
 def _decode(stored: Any) -> list[Any] | None:
-    """Records from their JSON, or None if anything about it is off (then parse again)."""
+    """Records from their stored data, or None if anything about it is off (then parse
+    again)."""
     classes = {"Article": Article, "Event": Event, "StaticPage": StaticPage}
     try:
         records = []

@@ -24,7 +24,6 @@ from newsroom.pages import (
     status_label,
 )
 from newsroom.site import Site, dates_of
-from newsroom.workers import parallel_map
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -187,25 +186,22 @@ def calendar_keys(site: Site, urls: Urls) -> dict[str, str]:
             for path, (events, _) in _calendar_contents(site, urls).items()}
 
 
-def calendars(site: Site, urls: Urls, only: set[str] | None = None,
-              jobs: int = 1) -> dict[str, bytes]:
+def calendars(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str, bytes]:
     """events/calendar.ics with every event, one per category, and one .ics per event (or
     those in `only`).
 
     An event sits in up to three calendars (its own, its categories', all events): each is
-    written out once, over `jobs` processes when there are many, and calendars are put
-    together from those pieces.
+    written out once, and calendars are put together from those pieces. (A build makes
+    them while its workers render pages, so this stays in one process.)
     """
     contents = _calendar_contents(site, urls)
     wanted = [path for path in contents if only is None or path in only]
     if not wanted:
         return {}
-    import icalendar  # noqa: F401  (once, here, rather than in every worker)
     needed = list({id(event): event for path in wanted
                    for event in contents[path][0]}.values())
     stamp = site.now.astimezone(UTC).replace(microsecond=0)
-    pieces = {id(event): piece for event, piece in zip(
-        needed, parallel_map(_vevents_chunk, needed, jobs, urls, stamp), strict=True)}
+    pieces = {id(event): _vevent_piece(event, urls, stamp) for event in needed}
     zones: dict[tuple[str, date, date], bytes] = {}
     return {path: _calendar(site, *contents[path], pieces, zones) for path in wanted}
 
@@ -223,16 +219,12 @@ def _calendar_contents(site: Site, urls: Urls) -> dict[str, tuple[tuple[Event, .
     return contents
 
 
-def _vevents_chunk(events: Sequence[Event], urls: Urls, stamp: datetime
-                   ) -> list[tuple[bytes, frozenset[str]]]:
-    """Each event as a VEVENT in iCalendar text, and the time zones it names."""
-    pieces = []
-    for event in events:
-        item = _vevent(event, urls, stamp)
-        tzids = frozenset(value.params["TZID"] for _, value in item.property_items(sorted=False)
-                          if "TZID" in getattr(value, "params", ()))
-        pieces.append((item.to_ical(), tzids))
-    return pieces
+def _vevent_piece(event: Event, urls: Urls, stamp: datetime) -> tuple[bytes, frozenset[str]]:
+    """The event as a VEVENT in iCalendar text, and the time zones it names."""
+    item = _vevent(event, urls, stamp)
+    tzids = frozenset(value.params["TZID"] for _, value in item.property_items(sorted=False)
+                      if "TZID" in getattr(value, "params", ()))
+    return item.to_ical(), tzids
 
 
 _END = b"END:VCALENDAR\r\n"

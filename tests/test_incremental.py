@@ -3,6 +3,7 @@ blindly, and rebuilds that rewrite only what changed."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import shutil
@@ -127,7 +128,7 @@ def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path):
 def test_a_change_rewrites_only_part_of_the_cache(tmp_path):
     config = write_site(tmp_path, ARTICLES)
     build_site(config, now=NOW, jobs=1)
-    shards = {p: p.stat().st_mtime_ns for p in (tmp_path / ".newsroom-cache").glob("*.json")}
+    shards = {p: p.stat().st_mtime_ns for p in (tmp_path / ".newsroom-cache").glob("*.bin")}
     path = tmp_path / "content/news/2024-01-05-story-5.md"
     path.write_text(path.read_text().replace("Paragraph", "Edited paragraph"))
     build_site(config, now=NOW, jobs=1)
@@ -139,7 +140,7 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path, markdown_calls):
     config = write_site(tmp_path, ARTICLES)
     build_site(config, now=NOW, jobs=1)
     expected = files_of(tmp_path / "public")
-    for store in (tmp_path / ".newsroom-cache").glob("*.json"):
+    for store in (tmp_path / ".newsroom-cache").glob("*.bin"):
         data = store.read_bytes()
         store.write_bytes(data[: len(data) // 2] + b"<script>alert(1)</script>")
     calls = len(markdown_calls)
@@ -165,15 +166,29 @@ def test_a_cache_from_another_version_or_another_machine_is_not_trusted(tmp_path
 def test_a_forged_cache_entry_cannot_put_html_into_the_site(tmp_path):
     config = write_site(tmp_path, ARTICLES)
     build_site(config, now=NOW, jobs=1)
-    for store in (tmp_path / ".newsroom-cache").glob("markdown-*.json"):
-        text = store.read_text(encoding="utf-8")
-        store.write_text(text.replace("<em>emphasis</em>", "<script>alert(1)</script>"),
-                         encoding="utf-8")
+    # Every entry replaced by a script, in the store's own format, under the old signature.
+    for store in (tmp_path / ".newsroom-cache").glob("markdown-*.bin"):
+        body, _, signature = store.read_bytes().rpartition(b"\nsignature ")
+        header, _, payload = body.partition(b"\n")
+        forged = {key: "<script>alert(1)</script>" for key in marshal.loads(payload)}
+        store.write_bytes(header + b"\n" + marshal.dumps(forged) + b"\nsignature " + signature)
     (tmp_path / "public").rename(tmp_path / "old")
     build_site(config, now=NOW, jobs=1)
     page = soup(tmp_path / "public/news/story-1/index.html")
     assert page.find("script", string="alert(1)") is None
     assert page.find("em").get_text() == "emphasis"
+
+
+def test_a_cache_in_the_format_before_is_removed_when_its_shard_is_written(tmp_path):
+    (tmp_path / ".newsroom-cache").mkdir()
+    old = [tmp_path / f".newsroom-cache/{name}-{shard}.json"
+           for name in ("markdown", "records") for shard in cache.SHARDS]
+    for path in old:
+        path.write_text('newsroom-cache 1 0.1.0 settings\n{}\nsignature 00')
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=1)
+    assert not any(path.exists() for path in old)
+    assert (tmp_path / "public/news/story-1/index.html").is_file()
 
 
 def test_the_cache_is_git_ignored(tmp_path):

@@ -118,34 +118,34 @@ def test_an_edit_shows_in_the_served_page(preview):
 
 def test_the_preview_saves_its_caches_so_the_next_build_starts_warm(preview):
     cache = preview.root / ".newsroom-cache"
-    wait_for(lambda: cache.is_dir() and any(cache.rglob("*.json")))
+    wait_for(lambda: cache.is_dir() and any(cache.rglob("*.bin")))
     before = preview.state()["generation"]
     preview.edit(FIRST, "title: First bulletin", "title: First bulletin, saved")
     wait_for(lambda: preview.state()["generation"] > before)
-    wait_for(lambda: any("First bulletin, saved" in p.read_text(encoding="utf-8")
-                         for p in cache.rglob("*.json")))
+    wait_for(lambda: any(b"First bulletin, saved" in p.read_bytes()
+                         for p in cache.rglob("*.bin")))
 
 
 def test_a_failed_rebuild_leaves_the_saved_caches_as_they_were(preview):
     cache = preview.root / ".newsroom-cache"
 
-    def saved() -> str:
-        return "".join(p.read_text(encoding="utf-8") for p in sorted(cache.rglob("*.json")))
+    def saved() -> bytes:
+        return b"".join(p.read_bytes() for p in sorted(cache.rglob("*.bin")))
 
-    wait_for(lambda: "First bulletin" in saved())
+    wait_for(lambda: b"First bulletin" in saved())
     preview.edit(FIRST, "date: 2024-01-10 09:00", "date: July 6th")
     wait_for(lambda: preview.state()["problems"])
     time.sleep(1)  # the watcher is idle: caches are saved now, if at all
-    assert "<p>Second, with a" in saved() and "Second bulletin" in saved()
+    assert b"<p>Second, with a" in saved() and b"Second bulletin" in saved()
 
 
 def test_a_broken_save_right_after_a_good_one_leaves_the_saved_caches_whole(preview):
     cache = preview.root / ".newsroom-cache"
 
-    def saved() -> str:
-        return "".join(p.read_text(encoding="utf-8") for p in sorted(cache.rglob("*.json")))
+    def saved() -> bytes:
+        return b"".join(p.read_bytes() for p in sorted(cache.rglob("*.bin")))
 
-    wait_for(lambda: "First bulletin" in saved())
+    wait_for(lambda: b"First bulletin" in saved())
     generation = preview.state()["generation"]
     preview.edit(FIRST, "title: First bulletin", "title: First bulletin, good")
     wait_for(lambda: preview.state()["generation"] > generation)
@@ -153,7 +153,7 @@ def test_a_broken_save_right_after_a_good_one_leaves_the_saved_caches_whole(prev
     preview.edit(FIRST, "date: 2024-01-10 09:00", "date: July 6th")
     wait_for(lambda: preview.state()["problems"])
     time.sleep(3)
-    assert "<p>Second, with a" in saved() and "Second bulletin" in saved()
+    assert b"<p>Second, with a" in saved() and b"Second bulletin" in saved()
 
 
 def test_the_preview_keeps_its_search_index_current(preview):
