@@ -68,17 +68,31 @@ def corpus(folder: Path, articles: int, events: int, kind: str) -> Path:
     return folder
 
 
-def bench_newsroom(work: Path, articles: int, jobs: int | None) -> list[Run]:
-    """Cold, no-change and one-article-edited builds of newsroom, without the search index
-    (the peers build none); then the index made, and an edit with the index made again."""
+def newsroom_site(work: Path, articles: int) -> Path:
+    """The corpus as a newsroom site."""
     site = corpus(work / f"newsroom-{articles}", articles, articles // 10, "native")
     (site / "site_config.yaml").write_text(
         "title: Bench News\nbase_url: https://example.org/\ntimezone: Europe/London\n"
         f"language: en-GB\nper_page: 10\nfeed_limit: 20\ntemplates_dir: {REPO / 'templates'}\n",
         encoding="utf-8")
-    with_search = [sys.executable, str(REPO / "build.py"), "-q"] + (
-        ["-j", str(jobs)] if jobs else [])
-    command = with_search + ["--no-search"]
+    return site
+
+
+def newsroom_command(jobs: int | None, search: bool = False) -> list[str]:
+    """A newsroom build; without the search index unless asked (the peers build none)."""
+    return [sys.executable, str(REPO / "build.py"), "-q"] + (
+        ["-j", str(jobs)] if jobs else []) + ([] if search else ["--no-search"])
+
+
+def bench_newsroom_cold(site: Path, articles: int, jobs: int | None) -> list[Run]:
+    """A cold newsroom build, without the search index."""
+    wall, cpu, peak = timed(newsroom_command(jobs), site)
+    return [Run("newsroom", "cold", articles, wall, cpu, peak, count_files(site / "public"))]
+
+
+def bench_newsroom_again(site: Path, articles: int, jobs: int | None) -> list[Run]:
+    """After the cold build: no change, one article edited, then the search index made, and
+    an edit with the index made again."""
     edited = sorted((site / "content" / "news").glob("*.md"))[articles // 2]
 
     def edit(mark: str) -> None:
@@ -86,13 +100,12 @@ def bench_newsroom(work: Path, articles: int, jobs: int | None) -> list[Run]:
         edited.write_text(text.replace("title: \"", f"title: \"{mark}: ", 1), encoding="utf-8")
 
     runs = []
-    for case, change, build in (("cold", None, command), ("no change", None, command),
-                                ("one edited", "Edited", command),
-                                ("search index made", None, with_search),
-                                ("one edited, indexed", "Again", with_search)):
+    for case, change, search in (("no change", None, False), ("one edited", "Edited", False),
+                                 ("search index made", None, True),
+                                 ("one edited, indexed", "Again", True)):
         if change:
             edit(change)
-        wall, cpu, peak = timed(build, site)
+        wall, cpu, peak = timed(newsroom_command(jobs, search), site)
         runs.append(Run("newsroom", case, articles, wall, cpu, peak,
                         count_files(site / "public")))
     return runs
@@ -108,26 +121,36 @@ def hugo_binary() -> str | None:
     return str(found[0]) if found else shutil.which("hugo")
 
 
-def bench_hugo(work: Path, articles: int) -> list[Run]:
-    """A cold Hugo build with the lean layouts in bench/peers/hugo."""
-    binary = hugo_binary()
-    if binary is None:
-        return []
+def hugo_site(work: Path, articles: int) -> Path | None:
+    """The corpus as a Hugo site with the lean layouts in bench/peers/hugo (None: no Hugo)."""
+    if hugo_binary() is None:
+        return None
     site = corpus(work / f"hugo-{articles}", articles, 0, "hugo")
     shutil.copytree(BENCH / "peers" / "hugo", site, dirs_exist_ok=True)
-    out = work / f"hugo-{articles}-out"
+    return site
+
+
+def bench_hugo(site: Path, articles: int) -> list[Run]:
+    """A cold Hugo build."""
+    binary = hugo_binary()
+    assert binary is not None
+    out = site.parent / f"{site.name}-out"
     wall, cpu, peak = timed([binary, "--quiet", "--contentDir", "content", "-d", str(out)], site)
     return [Run("hugo", "cold", articles, wall, cpu, peak, count_files(out))]
 
 
-def bench_pelican(work: Path, articles: int) -> list[Run]:
-    """A cold Pelican build with the settings in bench/peers/pelican."""
+def pelican_site(work: Path, articles: int) -> Path | None:
+    """The corpus as a Pelican site (None: no Pelican)."""
     try:
         import pelican  # noqa: F401
     except ImportError:
-        return []
-    site = corpus(work / f"pelican-{articles}", articles, 0, "pelican")
-    out = work / f"pelican-{articles}-out"
+        return None
+    return corpus(work / f"pelican-{articles}", articles, 0, "pelican")
+
+
+def bench_pelican(site: Path, articles: int) -> list[Run]:
+    """A cold Pelican build with the settings in bench/peers/pelican."""
+    out = site.parent / f"{site.name}-out"
     command = [sys.executable, "-m", "pelican", str(site / "content"), "-o", str(out), "-s",
                str(BENCH / "peers" / "pelican" / "pelicanconf.py"), "-q"]
     wall, cpu, peak = timed(command, site)
@@ -213,19 +236,34 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="skip Pelican and Hugo")
     parser.add_argument("--jobs", type=int, help="newsroom's worker processes")
     parser.add_argument("--chart", type=Path, help="write a PNG chart here (needs matplotlib)")
+    parser.add_argument("--settle", type=float, default=40,
+                        help="seconds to wait before the cold builds (see main)")
     parser.add_argument("--json", type=Path, help="write the runs as JSON here")
     args = parser.parse_args()
     runs: list[Run] = []
-    # Nothing is deleted until every build is done: on ext4, creating files soon after
-    # deleting thousands is slowed by the deletions (the kernel skips recently freed
-    # inodes), which would slow whichever tool came next.
+    # On ext4 without a journal (this machine's), creating files within about 35 s of
+    # deleting thousands is slowed by the deletions: the kernel passes over recently freed
+    # inodes one by one. So nothing is deleted until every build is done, every corpus is
+    # made before any tool builds, and the cold builds run one after another under the same
+    # conditions, after a pause for deletions made before the benchmark started (a
+    # previous run's, say) to stop counting.
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as folder:
         work = Path(folder)
         for n in args.articles:
-            runs += bench_newsroom(work, n, args.jobs)
-            if not args.no_peers:
-                runs += bench_pelican(work, n) + bench_hugo(work, n)
+            ours = newsroom_site(work, n)
+            peers = {} if args.no_peers else {
+                tool: site for tool, site in (("hugo", hugo_site(work, n)),
+                                              ("pelican", pelican_site(work, n))) if site}
+            time.sleep(args.settle)
+            if "hugo" in peers:
+                runs += bench_hugo(peers["hugo"], n)
+            if "pelican" in peers:
+                runs += bench_pelican(peers["pelican"], n)
+            runs += bench_newsroom_cold(ours, n, args.jobs)
+            runs += bench_newsroom_again(ours, n, args.jobs)
             print(f"measured {n} articles", file=sys.stderr)
+    order = {"newsroom": 0, "pelican": 1, "hugo": 2}
+    runs.sort(key=lambda r: (r.articles, order[r.tool]))  # stable: newsroom's cases in order
     print(table(runs))
     print("\nTargets:")
     print("\n".join(targets(runs)))

@@ -6,7 +6,7 @@ another newsroom version or written under other settings is ignored and rebuilt.
 signed with a key that lives outside the site (in the user's cache folder), so a cache file
 made anywhere else (one that arrived in a pull request, say), or edited by hand, is not
 believed; and only a file whose signature checks out is decoded. Values are plain data
-(strings, numbers, lists, dicts) in `marshal`'s format, which decodes ten times faster than
+(strings, numbers, lists, dicts) in `marshal`'s format, which decodes five times faster than
 JSON and never runs code; never pickle. Stores are written atomically (a temporary file
 renamed over the old one).
 """
@@ -223,8 +223,9 @@ def _write_signed(path: Path, settings: str, entries: dict[str, Any]) -> None:
 
 
 def _header(settings: str) -> bytes:
-    # The format, the version and the settings: any difference means "do not trust".
-    return _MAGIC + f" {FORMAT} {__version__} {settings}".encode()
+    # The format (ours and marshal's), the version and the settings: any difference means
+    # "do not trust".
+    return _MAGIC + f" {FORMAT} {marshal.version} {__version__} {settings}".encode()
 
 
 def _sign(body: bytes) -> bytes:
