@@ -7,12 +7,15 @@ from bs4 import BeautifulSoup
 from conftest import article, write_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.inlinepatterns import LinkInlineProcessor
 
 from newsroom.cache import Store
 from newsroom.config import load_config
 from newsroom.content import read_content
 from newsroom.markup import (
+    _BracketEnds,
     _converter,
+    _ListedOnce,
     first_paragraph_text,
     reading_minutes,
     render_content,
@@ -174,7 +177,23 @@ def test_the_shortcuts_give_the_stock_html_for_blocks_next_to_prose(text):
     assert {type(converter.preprocessors[name]).__name__ for name in (
         "html_block", "fenced_code_block")} == {"_PassIfAny"}
     assert {type(converter.treeprocessors[name]).__name__ for name in (
-        "attr_list", "unescape", "toc")} == {"_PassIfAny", "_TocMarkerIfAny"}
+        "attr_list", "unescape", "toc")} == {"_PassIfAny", "_HeadingIds"}
+    assert _convert(text, True) == _convert(text, False)
+
+
+HEADING_WORDS = st.sampled_from([
+    "Plan", "plan", "Plan_1", "Plan 1", "Ünïcode", "*em*", "**strong**", "`code`", "[link](/a/)",
+    "&amp;", "&", "<b>x</b>", "a < b", "[^1]", " ", "-", "_", "\\*", "{#own}", "{: .c }",
+    "{: data-toc-label='Label' }", "!", "", "[TOC]"])
+HEADING_LINES = st.builds(lambda level, words: "#" * level + " " + " ".join(words),
+                          st.integers(1, 7), st.lists(HEADING_WORDS, max_size=4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(HEADING_LINES, st.sampled_from([
+    "Prose.", "Prose[^1].", "[^1]: Note.", "<div id=\"plan\">raw</div>", "Plan\n====",
+    "[TOC]", "- ## Plan"])), max_size=8).map("\n\n".join))
+def test_headings_get_the_stock_ids(text):
     assert _convert(text, True) == _convert(text, False)
 
 
@@ -187,6 +206,45 @@ def test_skipping_plain_text_is_on_and_still_renders_every_inline_form():
     assert [t.name for t in html.p.find_all(True)] == []
     assert {"em", "strong", "code", "a", "img", "br", "sup"} <= {
         t.name for t in html.find_all(True)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]x(", max_size=60))
+def test_each_link_finds_the_closing_bracket_the_stock_pattern_finds(text):
+    stock = getattr(LinkInlineProcessor, "_findBracketEnds", None)
+    if stock is None:
+        pytest.skip("this Python-Markdown scans for brackets its own way (no shortcut)")
+    ends = _BracketEnds(text)
+    assert [ends[index] for index in range(len(text) + 1)] == stock(text)
+
+
+def test_links_use_the_bracket_shortcut_and_render_as_stock():
+    converter = _converter(True)
+    if not hasattr(LinkInlineProcessor, "_findBracketEnds"):
+        pytest.skip("this Python-Markdown scans for brackets its own way (no shortcut)")
+    assert converter.inlinePatterns["link"]._findBracketEnds is _BracketEnds
+    text = "See [the [nested] report](/r/) and ![a [chart]](/c.png) [unclosed [x](/y/)"
+    assert _convert(text, True) == _convert(text, False)
+    assert [a["href"] for a in parse(render_markdown(text)).find_all("a")] == ["/r/", "/y/"]
+
+
+def test_a_registry_listed_once_still_sees_every_change():
+    from markdown.util import Registry
+
+    stock, ours = Registry(), _ListedOnce()
+    steps = [("register", "b", 20), ("register", "a", 30), ("list",), ("register", "c", 25),
+             ("list",), ("deregister", "a"), ("list",), ("register", "b", 40), ("list",)]
+    for step in steps:
+        if step[0] == "list":
+            assert list(ours) == list(stock)
+        elif step[0] == "register":
+            for registry in (stock, ours):
+                registry.register(step[1], step[1], step[2])
+        else:
+            for registry in (stock, ours):
+                registry.deregister(step[1])
+    assert list(ours) == ["b", "c"]
+    assert type(_converter(True).parser.blockprocessors) is _ListedOnce
 
 
 def test_each_render_starts_afresh():
