@@ -102,7 +102,8 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
         env = make_environment(config.templates_dir)
         _environments.clear()
         _environments[(str(config.templates_dir), templates)] = env
-    env.globals.update(config=config, url=urls, archive=archive, article_card=_card_maker(env))
+    env.globals.update(config=config, url=urls, archive=archive)
+    env.globals.update(_shared_parts(env, urls, archive))
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
                       renderer_settings(config))
@@ -113,22 +114,41 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
-def _card_maker(env: jinja2.Environment) -> Callable[..., Markup]:
-    """`article_card(item, level)` for templates: an article's card, made once per build.
+def _rendered_once(env: jinja2.Environment, template: str) -> Callable[..., Markup]:
+    """`template` rendered with the given names, once per process for each set of values
+    (told apart by identity; each is kept, so that its identity stays its own)."""
+    made: dict[tuple[int, ...], tuple[tuple[Any, ...], Markup]] = {}
 
-    An article is shown in many lists (news, its category, tags and year, the home page,
-    events): its card is the same in each, so it is rendered once per process.
-    """
-    made: dict[tuple[int, int], tuple[Any, Markup]] = {}
-
-    def article_card(item: Article, level: int = 3) -> Markup:
-        found = made.get((id(item), level))
-        if found is None:  # the item is kept with its card, so its id stays its own
-            html = env.get_template("partials/article_card.html").render(item=item, level=level)
-            found = made[id(item), level] = (item, Markup(html))
+    def render(**names: Any) -> Markup:
+        key = tuple(map(id, names.values()))
+        found = made.get(key)
+        if found is None:
+            html = Markup(env.get_template(template).render(names))
+            found = made[key] = (tuple(names.values()), html)
         return found[1]
 
-    return article_card
+    return render
+
+
+def _shared_parts(env: jinja2.Environment, urls: Urls, archive: tuple) -> dict[str, Any]:
+    """The helpers for parts many pages show alike, each rendered once per process:
+
+    `article_card(item, level)`: an article is shown in many lists (news, its category,
+    tags and year, the home page, events), and its card is the same in each.
+    `archive_nav(canonical)`: the years of the archive, on every list page, the same but
+    for the year (if any) whose page it is on.
+    """
+    card = _rendered_once(env, "partials/article_card.html")
+    nav = _rendered_once(env, "partials/archive_nav.html")
+    year_of = {urls.absolute(urls.year(year)): year for year, _ in archive}
+
+    def article_card(item: Article, level: int = 3) -> Markup:
+        return card(item=item, level=level)
+
+    def archive_nav(canonical: str) -> Markup:
+        return nav(current=year_of.get(canonical))
+
+    return {"article_card": article_card, "archive_nav": archive_nav}
 
 
 def page_keys(job: _Job, jobs: int = 1, memo: Memo | None = None) -> list[str]:

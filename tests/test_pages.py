@@ -303,3 +303,28 @@ def test_terms_share_one_address_whatever_their_spelling(tmp_path: Path) -> None
     assert [(t.slug, len(t.articles)) for t in site.categories] == [("life-sciences", 2)]
     assert [p.url for p in pages_at(plan_pages(site), "/category/")] == [
         "/category/life-sciences/"]
+
+
+def test_every_list_shows_the_archive_years_and_marks_the_year_whose_page_it_is(
+        tmp_path: Path) -> None:
+    files = {f"content/news/{year}-05-01-a{year}.md": article(f"Of {year}", f"{year}-05-01")
+             for year in (2022, 2023, 2024)}
+    files["content/news/2024-06-01-b.md"] = article("Also 2024", "2024-06-01")
+    config = write_site(tmp_path / "site", files,
+                        {"per_page": 1, "base_url": "https://example.org/site/"})
+    build_site(config, now=NOW)
+    public = tmp_path / "site" / "public"
+
+    def archive(page: str) -> list[tuple[str, str, str | None]]:
+        nav = soup(public / page / "index.html").find("nav", class_="archive-years")
+        return [(a["href"], a.parent.get_text(" ", strip=True), a.get("aria-current"))
+                for a in nav.find_all("a")]
+
+    years = [("/site/archive/2024/", "2024 (2)"), ("/site/archive/2023/", "2023 (1)"),
+             ("/site/archive/2022/", "2022 (1)")]
+    assert archive("news") == [(href, text, None) for href, text in years]
+    assert archive("archive/2023") == [
+        (href, text, "page" if "2023" in href else None) for href, text in years]
+    assert archive("archive/2024") == [
+        (href, text, "page" if "2024" in href else None) for href, text in years]
+    assert archive("news/page/2") == [(href, text, None) for href, text in years]
