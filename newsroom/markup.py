@@ -19,6 +19,7 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import toc
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
@@ -151,6 +152,27 @@ class _PlainParagraph(BlockProcessor):
 
     def run(self, parent: Any, blocks: list[str]) -> bool | None:
         return self.paragraph.run(parent, blocks)
+
+
+class _TableIfPipe(BlockProcessor):
+    """The table processor, asked about a block only when the block holds a "|": the first
+    line of a table holds one, and the stock test splits that line character by character
+    (on every list, heading and quote of every article) to find out."""
+
+    def __init__(self, parser: Any, stock: TableProcessor) -> None:
+        super().__init__(parser)
+        self.stock = stock
+
+    def test(self, parent: Any, block: str) -> bool:
+        return "|" in block and self.stock.test(parent, block)
+
+    def run(self, parent: Any, blocks: list[str]) -> bool | None:
+        return self.stock.run(parent, blocks)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "stock":
+            raise AttributeError(name)
+        return getattr(self.stock, name)
 
 
 # What each stock pass below cannot act on without: raw HTML and entities, code fences,
@@ -346,6 +368,8 @@ class _Shortcuts(markdown.Extension):
         blocks = md.parser.blockprocessors
         if {item.name for item in blocks._priority} == BLOCK_PROCESSORS:
             blocks.register(_PlainParagraph(md.parser, blocks["paragraph"]), "prose", 110)
+            if type(blocks["table"]) is TableProcessor:
+                _replace(blocks, "table", _TableIfPipe(md.parser, blocks["table"]))
         passes = {"html_block": (md.preprocessors, HtmlBlockPreprocessor),
                   "fenced_code_block": (md.preprocessors, FencedBlockPreprocessor),
                   "attr_list": (md.treeprocessors, AttrListTreeprocessor),

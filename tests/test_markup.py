@@ -170,10 +170,13 @@ def test_html_is_what_the_sanitiser_makes_of_it_whether_or_not_it_runs(text):
     "Prose\n\n```\ncode\n```", "~~~\ncode\n~~~", "## Heading {#own-id}", "Prose\n{: .lead }",
     "An \\*escaped\\* star", "Before\n\n[TOC]\n\n## One\n\n## Two", "Prose\r\nmore\r\n",
     "\tTabbed code", "Prose\n   \nmore", "Prose\n   ", "Pro\x02se\x03",
+    # Tables are looked for only in blocks with a "|".
+    "| One |\n| --- |\n| x |", "- a | b\n- c", "a|b\n-|-\nc|d", "## A | B",
 ])
 def test_the_shortcuts_give_the_stock_html_for_blocks_next_to_prose(text):
     converter = _converter(True)
     assert "prose" in converter.parser.blockprocessors
+    assert type(converter.parser.blockprocessors["table"]).__name__ == "_TableIfPipe"
     assert {type(converter.preprocessors[name]).__name__ for name in (
         "html_block", "fenced_code_block")} == {"_PassIfAny"}
     assert {type(converter.treeprocessors[name]).__name__ for name in (
