@@ -244,8 +244,11 @@ class _HeadingIds(Treeprocessor):
         super().__init__(md)
         self.stock, self.source = stock, text
         # Settings under which an id is all the stock pass adds to a heading.
+        # (Python-Markdown 3.6 on, whose stock pass names a heading with these functions.)
         self.ids_only = (stock.base_level == 0 and not stock.use_anchors
-                         and stock.use_permalinks in (False, None))
+                         and stock.use_permalinks in (False, None)
+                         and all(hasattr(toc, name) for name in (
+                             "render_inner_html", "remove_fnrefs", "strip_tags", "unique")))
 
     def run(self, root: Any) -> Any:
         stock, marker = self.stock, self.stock.marker

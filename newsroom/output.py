@@ -30,6 +30,9 @@ class Output:
 
 MARKER = ".newsroom-output"
 TRASH = ".newsroom-trash"
+# In a folder a build fills from nothing until it is swapped in: never empty, so that a
+# first build's background copy (prepare_spare) cannot be renamed over it.
+FILLING = ".newsroom-filling"
 MANIFEST_FORMAT = 1
 
 
@@ -135,11 +138,8 @@ class Staging:
                         _remove_empty_parents(self.folder, path)
                     break
                 _throw_away(self.folder)
-                try:
-                    self.folder.mkdir()
+                if _made_to_fill(self.folder):
                     break
-                except FileExistsError:
-                    continue
         except OSError as error:
             raise write_problem(error, self.out_dir) from None
         return True
@@ -223,6 +223,7 @@ class Staging:
         """Swap the new output in; return the number of files it holds."""
         try:
             write_manifest(self.folder, self.entries, self.manifests)
+            (self.folder / FILLING).unlink(missing_ok=True)
             _swap(self.folder, self.out_dir)
         except OSError as error:
             self.abort()
@@ -246,6 +247,25 @@ def wanted_files(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
                                                   "of them")])
         wanted[path] = key
     return wanted
+
+
+def _made_to_fill(folder: Path) -> bool:
+    """Make `folder` for a build to fill from nothing; False if a spare landed there first.
+
+    A directory renamed over an empty one replaces it, so the folder is made elsewhere with
+    a file in it and renamed into place: a background copy that lands later finds it full
+    and gives up, and one that landed before makes this rename fail.
+    """
+    making = folder.with_name(f"{folder.name}-{os.getpid()}-new")
+    shutil.rmtree(making, ignore_errors=True)  # (left by a build killed just here)
+    making.mkdir()
+    (making / FILLING).touch()
+    try:
+        os.rename(making, folder)
+    except OSError:
+        shutil.rmtree(making, ignore_errors=True)
+        return False
+    return True
 
 
 def _spare_of(out_dir: Path) -> Path:

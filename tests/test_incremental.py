@@ -15,6 +15,7 @@ from conftest import NOW, REPO, TEMPLATES, article, copy_fixture, soup, write_si
 
 from newsroom import cache, content, feeds, markup, render, workers
 from newsroom.build import build_site
+from newsroom.output import Staging
 from newsroom.problems import BuildError
 
 ARTICLES = {f"content/news/2024-01-{day:02d}-story-{day}.md": article(
@@ -256,6 +257,36 @@ def test_a_build_killed_while_updating_the_spare_folder_leaves_the_site_and_reco
     assert files_of(tmp_path / "public") == live  # the live site never saw the new files
     monkeypatch.undo()
     build_site(config, now=NOW, jobs=1)
+    assert files_of(tmp_path / "public") == cold_build(config, tmp_path / "cold")
+
+
+def test_a_first_builds_background_copy_landing_late_cannot_take_the_folder_being_filled(
+        tmp_path, monkeypatch):
+    # A first build leaves a background process making a linked copy of the output, to be
+    # renamed into the spare folder's place. A second build that starts before it lands
+    # fills that place from nothing: a directory renamed over an empty one replaces it, so
+    # the copy must find the place already taken (it once did not: "File exists").
+    config = write_site(tmp_path, ARTICLES)
+    monkeypatch.setattr("newsroom.output._in_background", lambda task, folder: None)
+    build_site(config, now=NOW, jobs=1)
+    plan, landed = Staging.plan, []
+
+    def plan_then_the_copy_lands(self, *args, **kwargs):
+        result = plan(self, *args, **kwargs)
+        copy = tmp_path / "copy"
+        shutil.copytree(tmp_path / "public", copy)
+        try:
+            copy.rename(self.folder)  # what prepare_spare does last
+            landed.append(copy)
+        except OSError:
+            shutil.rmtree(copy)
+        return result
+
+    monkeypatch.setattr(Staging, "plan", plan_then_the_copy_lands)
+    (tmp_path / "content/news/2024-01-06-story-6.md").write_text(article("Six", "2024-01-06"))
+    build_site(config, now=NOW, jobs=1)
+    monkeypatch.undo()
+    assert landed == []
     assert files_of(tmp_path / "public") == cold_build(config, tmp_path / "cold")
 
 

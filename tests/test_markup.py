@@ -200,6 +200,18 @@ def test_headings_get_the_stock_ids(text):
     assert _convert(text, True) == _convert(text, False)
 
 
+def test_heading_ids_are_left_to_the_stock_pass_where_its_helpers_differ(monkeypatch):
+    # Python-Markdown before 3.6 names headings otherwise (no strip_tags and friends): there
+    # the stock pass makes every id.
+    from markdown.extensions import toc
+
+    converter = _converter(True)
+    heading_ids = converter.treeprocessors["toc"]
+    assert heading_ids.ids_only
+    monkeypatch.delattr(toc, "strip_tags")
+    assert not type(heading_ids)(converter, heading_ids.stock, heading_ids.source).ids_only
+
+
 def test_skipping_plain_text_is_on_and_still_renders_every_inline_form():
     text = ("Plain prose.\n\n*em* **strong** `code` [link](/a/) ![alt](/b.png) <https://x.org>"
             " &amp; a\\*b line  \nbreak[^n]\n\n[^n]: Note.")
