@@ -85,7 +85,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                search_on: bool | None = None,
                use_cache: bool = True, caches: Caches | None = None,
                save_cache: bool = True, search_index: bool = True,
-               private_output: bool = False,
+               private_output: bool = False, throwaway_output: bool = False,
                changed: Collection[Path] | None = None) -> BuildReport:
     """Build the site of `config_path` into its output folder; raise BuildError on problems.
 
@@ -93,7 +93,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     With `save_cache` off the caller saves `report.caches` when it suits it (the preview
     does so when the editing pauses). With `search_index` off a search index made before
     is kept as it is, even if pages changed since (the preview indexes after reloading).
-    `private_output` says nobody else writes to the output folder (the preview's own).
+    `private_output` says nobody else writes to the output folder (the preview's own);
+    `throwaway_output` that it is read once and deleted (check's): no next build will use it.
     `changed`: the paths changed since the last build with `caches` read content/ (failed
     builds too), when the caller knows them (the preview's watcher); then only those are
     looked at in content/.
@@ -134,7 +135,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     with locked(config.output_dir, config.output_dir_from):
         staging = Staging(config.output_dir, config.root, config.templates_dir,
                           config.output_dir_from, private=private_output,
-                          manifests=caches.manifests)
+                          manifests=caches.manifests, throwaway=throwaway_output)
         if config.search:
             # The index is made again only when a page changed (or it was touched).
             binary = search.pagefind_binary()

@@ -87,7 +87,7 @@ class Staging:
 
     def __init__(self, out_dir: Path, root: Path, templates_dir: Path,
                  source: str = "site_config.yaml", private: bool = False,
-                 manifests: Manifests | None = None) -> None:
+                 manifests: Manifests | None = None, throwaway: bool = False) -> None:
         problems = check_output_dir(out_dir, root, templates_dir, source)
         if problems:
             raise BuildError(problems)
@@ -102,6 +102,9 @@ class Staging:
         self._made_dirs: set[str] = set()
         # A folder only this process writes to (the preview's) holds no strangers to look for.
         self.private = private
+        # A folder read once and deleted (check's) is built into only once: no spare for a
+        # next build, and nothing left working in it when it goes.
+        self.throwaway = throwaway
 
     def plan(self, wanted: dict[str, str], force: bool = False) -> bool:
         """Decide what to make: every wanted file the current output does not hold, made from
@@ -228,13 +231,16 @@ class Staging:
         except OSError as error:
             self.abort()
             raise write_problem(error, self.out_dir) from None
-        if not self.folder.exists():
+        if not self.folder.exists() and not self.throwaway:
             _in_background("prepare_spare", self.out_dir)  # the first build: none to keep
         return len(self.entries)
 
     def abort(self) -> None:
         """Throw the new output away; the current one stays exactly as it was."""
-        _throw_away(self.folder)
+        if self.throwaway:  # (its parent is deleted next: nothing may be working in it)
+            shutil.rmtree(self.folder, ignore_errors=True)
+        else:
+            _throw_away(self.folder)
 
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import REPO, article, soup, write_site
+from conftest import REPO, TEMPLATES, article, soup, write_site
 
-from newsroom.cli import github_annotation
+from newsroom.cli import github_annotation, main
 from newsroom.problems import Problem
 
 
@@ -163,6 +165,29 @@ def test_check_reports_content_problems_too_without_touching_the_output(tmp_path
                                             "(add date: 2020-07-06 or 2020-07-06 09:30)"
     after = {p: p.read_bytes() for p in (tmp_path / "public").rglob("*") if p.is_file()}
     assert after == before
+
+
+@pytest.mark.parametrize("template_breaks", [False, True])
+def test_check_leaves_nothing_working_in_the_folder_it_deletes(tmp_path, monkeypatch,
+                                                               template_breaks):
+    # A first build starts a background copy of its output for the next build; check's
+    # folder has no next build and is deleted at once, and deleting it under the copy
+    # once crashed check ("Directory not empty"). A failed build's folder goes at once too.
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    if template_breaks:
+        (templates / "article.html").write_text("{{ article.no_such_field }}")
+    write_site(tmp_path / "site", {"content/news/2024-01-01-a.md": article("A", "2024-01-01")},
+               {"templates_dir": str(templates)})
+    started = []
+    monkeypatch.setattr("newsroom.output._in_background",
+                        lambda task, folder: started.append(task))
+    monkeypatch.chdir(tmp_path / "site")
+    assert main(["check"]) == (1 if template_breaks else 0)
+    assert started == []
+    assert main(["build"]) == (1 if template_breaks else 0)
+    # A real build leaves its chores to the background.
+    assert started == (["empty_trash"] if template_breaks else ["prepare_spare"])
 
 
 def test_check_can_speak_github_annotations(tmp_path):
