@@ -30,8 +30,8 @@ class Output:
 
 MARKER = ".newsroom-output"
 TRASH = ".newsroom-trash"
-# In a folder a build fills from nothing until it is swapped in: never empty, so that a
-# first build's background copy (prepare_spare) cannot be renamed over it.
+# Kept in a folder a build fills from nothing, until it is swapped in: the folder is never
+# empty, so a first build's background copy (prepare_spare) cannot be renamed over it.
 FILLING = ".newsroom-filling"
 MANIFEST_FORMAT = 1
 
