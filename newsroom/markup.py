@@ -154,6 +154,13 @@ class _PlainParagraph(BlockProcessor):
         return self.paragraph.run(parent, blocks)
 
 
+def _ask_the_stock_pass(self: Any, name: str) -> Any:
+    # Others use what the stock pass holds (inline HTML uses unescape's pattern).
+    if name == "stock":
+        raise AttributeError(name)
+    return getattr(self.stock, name)
+
+
 class _TableIfPipe(BlockProcessor):
     """The table processor, asked about a block only when the block holds a "|": the first
     line of a table holds one, and the stock test splits that line character by character
@@ -169,10 +176,7 @@ class _TableIfPipe(BlockProcessor):
     def run(self, parent: Any, blocks: list[str]) -> bool | None:
         return self.stock.run(parent, blocks)
 
-    def __getattr__(self, name: str) -> Any:
-        if name == "stock":
-            raise AttributeError(name)
-        return getattr(self.stock, name)
+    __getattr__ = _ask_the_stock_pass
 
 
 # What each stock pass below cannot act on without: raw HTML and entities, code fences,
@@ -221,11 +225,7 @@ class _PassIfAny(util.Processor):
             return self.stock.run(data)
         return data
 
-    def __getattr__(self, name: str) -> Any:
-        # Others use what the stock pass holds (inline HTML uses unescape's pattern).
-        if name == "stock":
-            raise AttributeError(name)
-        return getattr(self.stock, name)
+    __getattr__ = _ask_the_stock_pass
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -254,18 +254,7 @@ class _HeadingIds(Treeprocessor):
         stock, marker = self.stock, self.stock.marker
         if marker and marker in self.source.text:
             return stock.run(root)
-        headings, used = [], set()
-        for element in root.iter():
-            if "id" in element.attrib:
-                used.add(element.attrib["id"])
-            if isinstance(element.tag, str) and stock.header_rgx.match(element.tag):
-                headings.append(element)
-        if self.ids_only and all(heading.tag in _HEADINGS and not heading.attrib
-                                 for heading in headings):
-            for heading in headings:
-                name = toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(heading), self.md))
-                heading.attrib["id"] = toc.unique(stock.slugify(html.unescape(name), stock.sep),
-                                                  used)
+        if self.ids_only and self._made_ids(root):
             return None
         stock.marker = ""  # (the stock pass's own way of saying "no marker")
         try:
@@ -273,7 +262,23 @@ class _HeadingIds(Treeprocessor):
         finally:
             stock.marker = marker
 
-    __getattr__ = _PassIfAny.__getattr__
+    def _made_ids(self, root: Any) -> bool:
+        """Give every heading its id, if all are plain; False (nothing done) if not."""
+        stock, headings, used = self.stock, [], set()
+        for element in root.iter():
+            if "id" in element.attrib:
+                used.add(element.attrib["id"])
+            if isinstance(element.tag, str) and stock.header_rgx.match(element.tag):
+                if element.tag not in _HEADINGS or element.attrib:
+                    return False
+                headings.append(element)
+        for heading in headings:
+            name = toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(heading), self.md))
+            heading.attrib["id"] = toc.unique(stock.slugify(html.unescape(name), stock.sep),
+                                              used)
+        return True
+
+    __getattr__ = _ask_the_stock_pass
 
 
 class _BlockLevelByName(Preprocessor):

@@ -256,18 +256,29 @@ def wanted_files(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def _made_to_fill(folder: Path) -> bool:
-    """Make `folder` for a build to fill from nothing; False if a spare landed there first.
-
-    A directory renamed over an empty one replaces it, so the folder is made elsewhere with
-    a file in it and renamed into place: a background copy that lands later finds it full
-    and gives up, and one that landed before makes this rename fail.
-    """
-    making = folder.with_name(f"{folder.name}-{os.getpid()}-new")
+    """Make `folder` for a build to fill from nothing; False if a spare landed there first."""
+    making = _beside(folder)
     shutil.rmtree(making, ignore_errors=True)  # (left by a build killed just here)
     making.mkdir()
     (making / FILLING).touch()
+    return _renamed_into_place(making, folder)
+
+
+def _beside(place: Path) -> Path:
+    """A folder of this process's own beside `place`, to fill before it takes the place."""
+    return place.with_name(f"{place.name}-{os.getpid()}")
+
+
+def _renamed_into_place(making: Path, place: Path) -> bool:
+    """Rename the folder `making` to `place`, unless another took the place first (then
+    `making` is deleted and the answer is False).
+
+    Both folders that take the spare's place (a build's new output, a first build's
+    background copy) are filled beside it and never empty: a directory renamed over an
+    empty one replaces it, over a full one it fails, so whichever comes second gives up.
+    """
     try:
-        os.rename(making, folder)
+        os.rename(making, place)
     except OSError:
         shutil.rmtree(making, ignore_errors=True)
         return False
@@ -321,16 +332,17 @@ def prepare_spare(out_dir: Path) -> None:
     spare = _spare_of(out_dir)
     if spare.exists():
         return
-    building = spare.with_name(spare.name + f"-{os.getpid()}")
+    building = _beside(spare)
     try:
         for path in _files_in(out_dir):
             if path != MARKER:
                 (building / path).parent.mkdir(parents=True, exist_ok=True)
                 os.link(out_dir / path, building / path)
         os.link(out_dir / MARKER, building / MARKER)
-        building.rename(spare)
     except OSError:
         shutil.rmtree(building, ignore_errors=True)
+        return
+    _renamed_into_place(building, spare)
 
 
 def _in_background(task: str, folder: Path) -> None:
