@@ -25,6 +25,7 @@ from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
+from newsroom import prose
 from newsroom.cache import Store, code_fingerprint, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Content
@@ -273,10 +274,14 @@ class _HeadingIds(Treeprocessor):
                     return False
                 headings.append(element)
         for heading in headings:
-            name = toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(heading), self.md))
-            heading.attrib["id"] = toc.unique(stock.slugify(html.unescape(name), stock.sep),
-                                              used)
+            inner = toc.render_inner_html(toc.remove_fnrefs(heading), self.md)
+            heading.attrib["id"] = self.heading_id(inner, used)
         return True
+
+    def heading_id(self, inner_html: str, used: set[str]) -> str:
+        """The id the stock pass gives a heading with this inner HTML (and adds to `used`)."""
+        name = html.unescape(toc.strip_tags(inner_html))
+        return toc.unique(self.stock.slugify(name, self.stock.sep), used)
 
     __getattr__ = _ask_the_stock_pass
 
@@ -432,11 +437,24 @@ _SANITARY = re.compile(r"""(?:
 )*+""", re.X)
 
 
+@lru_cache(maxsize=1)
+def _prose_heading_id() -> prose.HeadingId | None:
+    """How the converter names headings, when its heading-id pass is the shortcut's with
+    stock settings: then plain prose is written without it (newsroom/prose.py)."""
+    heading_ids = _converter().treeprocessors["toc"]
+    if isinstance(heading_ids, _HeadingIds) and heading_ids.ids_only:
+        return heading_ids.heading_id
+    return None
+
+
 def render_markdown(text: str, *, base_path: str = "/", safe: bool = True) -> str:
     """Markdown to HTML: sanitised unless `safe` is off, site links put under the base path."""
-    converter = _converter()
-    converter.reset()
-    fragment = converter.convert(text)
+    heading_id = _prose_heading_id()
+    fragment = prose.prose_html(text, heading_id) if heading_id else None
+    if fragment is None:
+        converter = _converter()
+        converter.reset()
+        fragment = converter.convert(text)
     if safe and ("<" in text or not _SANITARY.fullmatch(fragment)):
         fragment = sanitize(fragment)
     if base_path != "/":

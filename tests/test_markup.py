@@ -16,6 +16,7 @@ from newsroom.markup import (
     _BracketEnds,
     _converter,
     _ListedOnce,
+    _prose_heading_id,
     first_paragraph_text,
     reading_minutes,
     render_content,
@@ -25,6 +26,7 @@ from newsroom.markup import (
     sanitize,
     under_base,
 )
+from newsroom.prose import prose_html
 
 
 def parse(fragment: str) -> BeautifulSoup:
@@ -198,6 +200,131 @@ HEADING_LINES = st.builds(lambda level, words: "#" * level + " " + " ".join(word
     "[TOC]", "- ## Plan"])), max_size=8).map("\n\n".join))
 def test_headings_get_the_stock_ids(text):
     assert _convert(text, True) == _convert(text, False)
+
+
+# Plain prose is written without Python-Markdown (newsroom/prose.py): when it takes a
+# document, its HTML must be the stock HTML to the byte.
+
+PROSE_WORDS = st.sampled_from([
+    "Plain words", "word", "Ünïcode", "é", "R&D", "&", "M & S", "&copy", "&amp;", "&#169;",
+    "**bold**", "**bold words**", "*em*", "*em words*", "x**a**y", "**a***b*", "*a**b*",
+    "**a** **b**", "**a**b**c**", "** a**", "**a **", "*", "**", "***", "[link](https://e.org/a?b=1#c)",
+    "[site](/about/)", "[mail](mailto:a@b.org)", "[top](#top)", "[far](//evil.example/)",
+    "[js](javascript:x)", "[rel](page/)", "[a](/x \"t\")", "[", "]", "(", ")", "!", "![a](/b.png)",
+    "[R&D](/r/)", "[*em*](/e/)", " ", "  ", ".", ",", "2020", "3.5", "“quoted”", "— dash",
+    ">", "#", "_", "~", "`", "<", "|", "{", "}", "^", "\\", "=", ":", "+", "-", "\xa0",
+    "\u2028", "\t"])
+PROSE_LINES = st.one_of(
+    st.lists(PROSE_WORDS, min_size=1, max_size=6).map(" ".join),
+    st.builds(lambda mark, words: mark + " ".join(words), st.sampled_from([
+        "# ", "## ", "###### ", "####### ", "#", "- ", "-  ", "* ", "+ ", "1. ", "3. ", "01. ",
+        "1) ", "> ", ">", ">> ", "> > ", "> - ", "> ## ", "- ## ", "- > ", "- 1. ", " ",
+        "    ", "2. ", "---", "===", "***", "- - -"]), st.lists(PROSE_WORDS, max_size=4)))
+PLAIN_WORDS = st.sampled_from([
+    "Plain words", "word", "Ünïcode", "R&D", "M & S", "**bold**", "*em words*", "x**a**y",
+    "**a** *b*", "[link](https://e.org/a?b=1#c)", "[site](/about/)", "[top](#top)", "2020",
+    "“quoted”", "— dash", "(aside)", "3.5", "end."])
+PLAIN_LINES = st.builds(lambda mark, words: mark + " ".join(words), st.sampled_from([
+    "", "", "", "## ", "### ", "- ", "- ", "1. ", "3. ", "> ", ">", "> - ", "> ## ",
+    "- 1. "]),
+    st.lists(PLAIN_WORDS, min_size=1, max_size=4))
+
+
+def _document(lines: st.SearchStrategy[str], ends: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.tuples(lines, st.sampled_from(ends)), max_size=12).map(
+        lambda pieces: "".join(line + end for line, end in pieces))
+
+
+# Documents it mostly takes, the same with one odd piece anywhere in them, and documents
+# with anything in them.
+PLAIN_DOCUMENTS = _document(PLAIN_LINES, ["\n", "\n", "\n\n", "\n\n\n"])
+PROSE_DOCUMENTS = st.one_of(
+    PLAIN_DOCUMENTS,
+    st.builds(lambda text, piece, where: text[:where] + piece + text[where:], PLAIN_DOCUMENTS,
+              st.one_of(PROSE_WORDS, PROSE_LINES), st.integers(0, 400)),
+    _document(PROSE_LINES, ["\n", "\n", "\n\n", "\n\n", "\n\n\n", " \n", "\n \n"]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(PROSE_DOCUMENTS)
+def test_prose_is_written_as_python_markdown_writes_it(text):
+    written = prose_html(text, _prose_heading_id())
+    if written is not None:
+        assert written == _convert(text, False)
+    assert render_markdown(text) == _sanitised_by_nh3(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Line  \nbreak", "Line \nspace", "## Heading ##", "## C#", "#Heading", "####### Seven",
+    "Text\n## Heading\nText", "- a\n## Heading\n- b", "- a\n- b\n\n- c", "> a\n\n> b",
+    "1. a\n\n1. b", "- a\n\n1. b", "1. a\n- b", "Text\n===", "Text\n---", "Text\n- item",
+    "Text\n2. item", "- 1. nested", "- ## heading", "- > quote", "> ## Quoted heading",
+    "> - quoted item", ">> nested", "> a\nlazy", "&#169; 2020", "&copy; 2020", "&copy 2020",
+    "**a***b*", "***a***", "*a **b** c*", "** a **", "x**a**y", "[a](/x/) [b](/y/)",
+    "[a]\n\n[a]: /x/", "[a][b]", "![a](/b.png)", "[a](/x/ \"t\")", "[a](<\\/x/>)",
+    "-  two spaces", "1.  two spaces", "2020. A year", "10) ten", "* star item",
+    "+ plus item", "***", "* * *", "- - -", ": colon", "Text\n\n\n\nMore", "\n\nText\n\n",
+    "_em_ x", "__strong__", "snake_case_name", "Text  ", "> a  ", "- a  ", "## H  ",
+])
+def test_prose_near_misses_render_as_python_markdown_renders_them(text):
+    written = prose_html(text, _prose_heading_id())
+    assert written is None or written == _convert(text, False)
+    assert render_markdown(text) == _sanitised_by_nh3(text)
+
+
+SAMPLE_PROSE = """Medilink Midlands will hold **online events** this summer, with [the first](
+/events/) on Tuesday 7th July: R&D, *trade* and more.
+
+## What the merger means
+
+The two organisations first began working together in 2014.
+A second line of the same paragraph.
+
+- a combined network of over 8,000 contacts
+- an expanded laboratory in London
+
+1. Register
+2. Join the call
+
+> “This move fulfils a real need.”
+>
+> — Keith Widdowson
+
+### What the merger means
+"""
+
+
+def test_plain_prose_is_written_without_python_markdown():
+    # The shortcut is on, and takes a typical article (else a build is twice as slow).
+    written = prose_html(SAMPLE_PROSE.replace("(\n", "("), _prose_heading_id())
+    assert written is not None
+    assert written == _convert(SAMPLE_PROSE.replace("(\n", "("), False)
+    document = parse(written)
+    assert [h["id"] for h in document.find_all(["h2", "h3"])] == [
+        "what-the-merger-means", "what-the-merger-means_1"]
+    assert [t.name for t in document.find_all(True)] == [
+        "p", "strong", "a", "em", "h2", "p", "ul", "li", "li", "ol", "li", "li", "blockquote",
+        "p", "p", "h3"]
+
+
+def test_prose_refuses_every_other_kind_of_whitespace():
+    # Python-Markdown reads some of them as spaces (and its patterns look for \s).
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace() and chr(c) not in " \n"]
+    assert spaces and all(prose_html(f"Text{space}here", _prose_heading_id()) is None
+                          for space in spaces)
+
+
+def test_prose_is_left_to_python_markdown_where_headings_are_named_otherwise(monkeypatch):
+    from markdown.extensions import toc
+
+    monkeypatch.delattr(toc, "strip_tags")
+    _converter.cache_clear()
+    _prose_heading_id.cache_clear()
+    try:
+        assert _prose_heading_id() is None
+    finally:
+        _converter.cache_clear()
+        _prose_heading_id.cache_clear()
 
 
 def test_heading_ids_are_left_to_the_stock_pass_where_its_helpers_differ(monkeypatch):

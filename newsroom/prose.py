@@ -1,0 +1,172 @@
+"""Plain prose straight to HTML: byte for byte the HTML Python-Markdown makes of it.
+
+Most articles are paragraphs, headings, lists and quotes, with bold, italics and links.
+For them Python-Markdown builds an element tree, walks it with a dozen passes and
+serialises it: over half of a cold build's Markdown time. This writes the same HTML from
+the lines in one go. It takes only documents it is sure of, and gives back None for any
+other (code, tables, footnotes, raw HTML, entities, escapes, underscores, images, indented
+or lazy lines, loose lists, ...), which then go to Python-Markdown. tests/test_markup.py
+compares the two on generated documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# A heading's id from its inner HTML and the ids used so far (which it adds to): the
+# converter's own function, so that ids are named exactly as its heading-id pass names them.
+HeadingId = Callable[[str, set[str]], str]
+
+# What Python-Markdown may read as more than prose: raw HTML, escapes, code, tables,
+# attribute lists, footnotes, underscores (emphasis), tildes (fences), control characters and
+# whitespace other than spaces and newlines (every character str.isspace() knows is either
+# here or one of those two: tests/test_markup.py checks). One character class: searching for
+# it is several times faster than searching for alternatives.
+_NOT_PROSE_CHARACTER = re.compile(r"[<\\`_~|{}^\x00-\x09\x0b-\x1f\x7f\x85\xa0\u1680\u2000-\u200a"
+                                  r"\u2028\u2029\u202f\u205f\u3000]")
+# Then: entities, images, spaces that start or end a line (indented blocks, hard line
+# breaks), and ">" but at the start of a line (a quote).
+_NOT_PROSE_TEXT = ("&#", "![", " \n", "\n ")
+_ENTITY = re.compile(r"&[a-zA-Z0-9]+;")
+_NOT_QUOTE = re.compile(r">(?<=[^\n>]>)")
+
+
+def _not_prose(text: str) -> bool:
+    return (_NOT_PROSE_CHARACTER.search(text) is not None
+            or any(piece in text for piece in _NOT_PROSE_TEXT)
+            or text.startswith(" ") or text.endswith(" ")
+            or "&" in text and _ENTITY.search(text) is not None
+            or ">" in text and _NOT_QUOTE.search(text) is not None)
+
+
+# A paragraph or list item that reads as prose: it does not start with a block's marker
+# ("#", "-", "+", ">", "=", ":", a space, stars and a space, a number and a stop), and no
+# line of it does (its lines start with no space: those are refused before).
+_PROSE_START = re.compile(r"(?![-+#>=: ]|\d+[.)]|\*+(?: |\n|\Z))")
+_NOT_PROSE_LINE = re.compile(r"\n(?:[-+#>=:]|\d+[.)]|\*+(?: |\n|\Z))")
+_NUMBERED = re.compile(r"([0-9]+)\. (?=\S)")
+_HEADING = re.compile(r"(#{1,6}) (?=[^ #])(.*[^ #])\Z")
+_BLANK_LINES = re.compile(r"\n\n+")
+
+# Inline: a strong or emphasised span of plain words, or a link to a web, mail or site
+# address whose text is plain words. Each span starts and ends with a letter or digit, so
+# its stars open and close it under any of Python-Markdown's emphasis rules; no span starts
+# right after a star (three stars in a row, or two spans that touch, read otherwise). Any
+# star or bracket left over means the text is more than prose.
+_SPAN_TEXT = r"[^\W_](?:[^*\[\]\n]*[^\W_])?"
+_SPAN = re.compile(rf"""
+    (?<!\*)(?:
+      \*\*(?P<strong>{_SPAN_TEXT})\*\*
+    | \*(?P<em>{_SPAN_TEXT})\*
+    | \[(?P<label>[^\W_][^*\[\]\n]*)\]
+      \((?P<url>(?:https?://|mailto:|/(?!/)|\#)[a-zA-Z0-9/.:#?=%@+-]*)\)
+    )
+""", re.X)
+_LEFT_OVER = re.compile(r"[*\[\]]")
+
+
+def prose_html(text: str, heading_id: HeadingId) -> str | None:
+    """The HTML of `text` if it is plain prose, else None (leave it to Python-Markdown)."""
+    if _not_prose(text):
+        return None
+    if not text.strip("\n"):
+        return ""
+    out: list[str] = []
+    if not _blocks(text, out, heading_id, set()):
+        return None
+    return "\n".join(out)
+
+
+def _blocks(text: str, out: list[str], heading_id: HeadingId, used: set[str]) -> bool:
+    """Append the HTML of each block of `text` to `out`; False if one is not plain."""
+    # The kind of the block before: a quote, or a list, right after one of its kind joins it.
+    last = ""
+    for block in _BLANK_LINES.split(text.strip("\n")):
+        if not block.startswith("#") and "\n#" not in block:
+            last = _block(block, out, heading_id, used, last)
+            if not last:
+                return False
+            continue
+        # A heading line is a block of its own wherever it stands.
+        piece: list[str] = []
+        for line in [*block.split("\n"), None]:
+            if line is not None and not line.startswith("#"):
+                piece.append(line)
+                continue
+            if piece:
+                last = _block("\n".join(piece), out, heading_id, used, last)
+                if not last:
+                    return False
+                piece = []
+            if line is None:  # (the end of the block)
+                break
+            heading = _HEADING.match(line)
+            inner = _inline(heading.group(2)) if heading else None
+            if inner is None:
+                return False
+            level = len(heading.group(1))
+            out.append(f'<h{level} id="{heading_id(inner, used)}">{inner}</h{level}>')
+            last = "heading"
+    return True
+
+
+def _block(block: str, out: list[str], heading_id: HeadingId, used: set[str],
+           last: str) -> str:
+    """Append the HTML of a block without headings; its kind, or "" if it is not plain."""
+    if block.startswith(">"):
+        lines = block.split("\n")
+        if last == "quote" or not all(line.startswith(">") for line in lines):
+            return ""
+        inner: list[str] = []
+        quoted = "\n".join(line[2:] if line.startswith("> ") else line[1:] for line in lines)
+        if not quoted.strip("\n") or _not_prose(quoted) or \
+                not _blocks(quoted, inner, heading_id, used):
+            return ""
+        out.append("<blockquote>\n" + "\n".join(inner) + "\n</blockquote>")
+        return "quote"
+    if block.startswith("- "):
+        lines = block.split("\n")
+        items = [line[2:] for line in lines if line.startswith("- ")]
+        tag, start = "ul", ""
+    elif (number := _NUMBERED.match(block)) is not None:
+        lines = block.split("\n")
+        items = [line[found.end():] for line in lines if (found := _NUMBERED.match(line))]
+        tag, start = "ol", number.group(1)
+    else:
+        if _PROSE_START.match(block) is None or _NOT_PROSE_LINE.search(block):
+            return ""
+        html = _inline(block)
+        if html is None:
+            return ""
+        out.append(f"<p>{html}</p>")
+        return "paragraph"
+    if last == tag or len(items) != len(lines):
+        return ""
+    rendered = []
+    for item in items:
+        html = _inline(item) if _PROSE_START.match(item) else None
+        if html is None:
+            return ""
+        rendered.append(f"<li>{html}</li>\n")
+    opening = f'<ol start="{start}">' if tag == "ol" and start != "1" else f"<{tag}>"
+    out.append(f"{opening}\n{''.join(rendered)}</{tag}>")
+    return tag
+
+
+def _inline(text: str) -> str | None:
+    """The HTML of a line's or paragraph's text, or None if it holds more than plain spans."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if _LEFT_OVER.search(text) is None:
+        return text
+    html = _SPAN.sub(_span_html, text)
+    return None if _LEFT_OVER.search(html) else html
+
+
+def _span_html(span: re.Match[str]) -> str:
+    if span.lastgroup == "strong":
+        return f"<strong>{span.group('strong')}</strong>"
+    if span.lastgroup == "em":
+        return f"<em>{span.group('em')}</em>"
+    return f'<a href="{span.group("url")}">{span.group("label")}</a>'
