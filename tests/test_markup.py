@@ -13,6 +13,7 @@ from newsroom.cache import Store
 from newsroom.config import load_config
 from newsroom.content import read_content
 from newsroom.markup import (
+    _SANITARY,
     _BracketEnds,
     _converter,
     _ListedOnce,
@@ -251,6 +252,7 @@ def test_prose_is_written_as_python_markdown_writes_it(text):
     written = prose_html(text, _prose_heading_id())
     if written is not None:
         assert written == _convert(text, False)
+        assert _SANITARY.fullmatch(written)  # (so the sanitiser need not look at it)
     assert render_markdown(text) == _sanitised_by_nh3(text)
 
 
@@ -265,6 +267,8 @@ def test_prose_is_written_as_python_markdown_writes_it(text):
     "-  two spaces", "1.  two spaces", "2020. A year", "10) ten", "* star item",
     "+ plus item", "***", "* * *", "- - -", ": colon", "Text\n\n\n\nMore", "\n\nText\n\n",
     "_em_ x", "__strong__", "snake_case_name", "Text  ", "> a  ", "- a  ", "## H  ",
+    # Python-Markdown nests these links, and the sanitiser takes them apart: so must we.
+    "[**bold** [link](/a/)link](/b/)", "[a [b](/b/) c](/a/)",
 ])
 def test_prose_near_misses_render_as_python_markdown_renders_them(text):
     written = prose_html(text, _prose_heading_id())
