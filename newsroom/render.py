@@ -103,7 +103,7 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
         _environments.clear()
         _environments[(str(config.templates_dir), templates)] = env
     env.globals.update(config=config, url=urls, archive=archive)
-    env.globals.update(_shared_parts(env, urls, archive))
+    env.globals.update(_shared_parts(env, config, urls, archive))
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
                       renderer_settings(config))
@@ -130,17 +130,27 @@ def _rendered_once(env: jinja2.Environment, template: str) -> Callable[..., Mark
     return render
 
 
-def _shared_parts(env: jinja2.Environment, urls: Urls, archive: tuple) -> dict[str, Any]:
+def _shared_parts(env: jinja2.Environment, config: SiteConfig, urls: Urls,
+                  archive: tuple) -> dict[str, Any]:
     """The helpers for parts many pages show alike, each rendered once per process:
 
     `article_card(item, level)`: an article is shown in many lists (news, its category,
     tags and year, the home page, events), and its card is the same in each.
     `archive_nav(canonical)`: the years of the archive, on every list page, the same but
     for the year (if any) whose page it is on.
+    `masthead(canonical)`: the site's name, menu and search box, on every page, the same
+    but for the menu item (if any) whose page it is on.
+    `site_footer()`: the same on every page.
     """
     card = _rendered_once(env, "partials/article_card.html")
     nav = _rendered_once(env, "partials/archive_nav.html")
+    header = _rendered_once(env, "partials/masthead.html")
+    footer = _rendered_once(env, "partials/footer.html")
     year_of = {urls.absolute(urls.year(year)): year for year, _ in archive}
+    menu_of: dict[str, str] = {}
+    for item in config.menu:
+        href = urls.site_link(item.url)
+        menu_of.setdefault(urls.absolute(href), href)
 
     def article_card(item: Article, level: int = 3) -> Markup:
         return card(item=item, level=level)
@@ -148,7 +158,14 @@ def _shared_parts(env: jinja2.Environment, urls: Urls, archive: tuple) -> dict[s
     def archive_nav(canonical: str) -> Markup:
         return nav(current=year_of.get(canonical))
 
-    return {"article_card": article_card, "archive_nav": archive_nav}
+    def masthead(canonical: str) -> Markup:
+        return header(current=menu_of.get(canonical))
+
+    def site_footer() -> Markup:
+        return footer()
+
+    return {"article_card": article_card, "archive_nav": archive_nav, "masthead": masthead,
+            "site_footer": site_footer}
 
 
 def page_keys(job: _Job, jobs: int = 1, memo: Memo | None = None) -> list[str]:

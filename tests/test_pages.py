@@ -328,3 +328,22 @@ def test_every_list_shows_the_archive_years_and_marks_the_year_whose_page_it_is(
     assert archive("archive/2024") == [
         (href, text, "page" if "2024" in href else None) for href, text in years]
     assert archive("news/page/2") == [(href, text, None) for href, text in years]
+
+
+def test_the_menu_marks_the_item_whose_page_it_is_on_and_no_other(
+        basepath_site: Path) -> None:
+    # The masthead is rendered once per menu item (and once for other pages): each page
+    # must still get its own.
+    public = basepath_site
+
+    def menu(page: str) -> list[tuple[str, str | None]]:
+        nav = soup(public / page / "index.html").find("nav", attrs={"aria-label": "Main"})
+        return [(a["href"], a.get("aria-current")) for a in nav.find_all("a")]
+
+    items = ["/site/news/", "/site/events/", "/site/about/"]
+    for page, current in (("news", "/site/news/"), ("events", "/site/events/"),
+                          ("about", "/site/about/"), ("news/page/2", None), ("", None)):
+        assert menu(page) == [(href, "page" if href == current else None) for href in items]
+    footer = soup(public / "about" / "index.html").find("footer", class_="site-footer")
+    assert [a["href"] for a in footer.find_all("a")] == [
+        "/site/feed.xml", "/site/atom.xml", "/site/events/calendar.ics"]
