@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from conftest import article, write_site
 
 from newsroom.config import load_config
@@ -533,3 +534,13 @@ def test_an_events_file_that_is_not_yaml_is_a_problem(tmp_path):
     _, problems = read(tmp_path, {"content/events/notes.md": "x"})
     assert problems == ["content/events/notes.md: not a .yaml or .yml file; rename it or move "
                         "it to content/media/"]
+
+
+@pytest.mark.parametrize(("title", "slug"), [
+    ("People & places", "people-places"), ("Café society", "cafe-society"),
+    ("Ünïcode ﬁnance", "unicode-finance"), ("snake_case  words", "snake-case-words"),
+    ("Москва news", "москва-news"), ("!!!", ""), ("2020: a year", "2020-a-year")])
+def test_slugs_are_lowercase_words_joined_by_hyphens(title, slug):
+    from newsroom.slugs import slugify
+
+    assert slugify(title) == slug
