@@ -62,7 +62,8 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
               records: Store | None = None, jobs: int = 1,
               render_markdown: bool = True, changed: Collection[Path] | None = None) -> Site:
     """Read, check and assemble the site (its Markdown rendered); raise BuildError."""
-    content, problems = read_content(config, jobs, records, changed)
+    content, problems = read_content(config, jobs, records, changed,
+                                     markup.with_html(config) if render_markdown else None)
     problems += check_output_dir(config.output_dir, config.root, config.templates_dir,
                                  config.output_dir_from)
     if problems:

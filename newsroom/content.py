@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -200,13 +200,16 @@ class _Listing:
 
 
 def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
-                 changed: Collection[Path] | None = None) -> tuple[Content, list[Problem]]:
+                 changed: Collection[Path] | None = None,
+                 finish: Callable[[Any], Any] | None = None) -> tuple[Content, list[Problem]]:
     """Read every article, event, page and asset; collect the problems of all of them.
 
     A file unchanged since the last build (same size and modification time, same config)
     comes from the cache; the rest are parsed, over `jobs` processes. A long-lived cache
     (the preview's) that is told which paths `changed` since the last read looks at only
-    those, not at every file.
+    those, not at every file. `finish(record)` is applied to each record parsed, in the
+    process that parsed it (the build renders its Markdown there: one round of workers, not
+    two); records from the cache are given back as they were stored.
     """
     problems: list[Problem] = []
     name = _listing_name(config)
@@ -239,7 +242,7 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
         else:
             found[path] = records
     for (_kind, path, key), (records, file_problems) in zip(
-            to_parse, parallel_map(_parse_files, to_parse, jobs, config), strict=True):
+            to_parse, parallel_map(_parse_files, to_parse, jobs, config, finish), strict=True):
         problems.extend(file_problems)
         found[path] = records
         if cache and key and not file_problems:
@@ -326,8 +329,8 @@ def _relisted_paths(listing: _Listing, changed: Collection[Path], config: SiteCo
     return _Listing(keys, listing.assets)
 
 
-def _parse_files(items: list[tuple[str, Path, str | None]], config: SiteConfig
-                 ) -> list[tuple[list[Any], list[Problem]]]:
+def _parse_files(items: list[tuple[str, Path, str | None]], config: SiteConfig,
+                 finish: Callable[[Any], Any] | None) -> list[tuple[list[Any], list[Problem]]]:
     results = []
     for kind, path, _ in items:
         found: list[Problem] = []
@@ -337,6 +340,8 @@ def _parse_files(items: list[tuple[str, Path, str | None]], config: SiteConfig
             reader = _read_article if kind == "news" else _read_page
             record = reader(config, path, found)
             records = [record] if record is not None else []
+        if finish is not None and not found:
+            records = [finish(record) for record in records]
         results.append((records, found))
     return results
 

@@ -28,7 +28,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTree
 from newsroom import prose
 from newsroom.cache import Store, code_fingerprint, digest
 from newsroom.config import SiteConfig
-from newsroom.content import Content
+from newsroom.content import Content, Event
 from newsroom.workers import parallel_map
 
 # Chosen by value per cost (bench/markdown_extensions.py): what editors need, no typography
@@ -584,6 +584,9 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         known.append(entry if entry is not None and entry[0] is record else None)
     keys = [entry[2] if entry is not None else cache.key(_source(kind, record))
             for (kind, record), entry in zip(records, known, strict=True)]
+    for key, (_, record) in zip(keys, records, strict=True):
+        if record.html:  # rendered as it was read (see with_html)
+            cache.put(key, record.html)
     missing = sorted({key: _source(kind, record)
                       for key, (kind, record) in zip(keys, records, strict=True)
                       if cache.get(key) is None}.items())
@@ -602,7 +605,7 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         if kept is not None:
             rendered = kept[1]
         else:
-            rendered = replace(record, html=html)
+            rendered = record if record.html == html else replace(record, html=html)
             if name:
                 cache.objects[name] = (record, rendered, key)
         if name:
@@ -610,6 +613,18 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
         grouped[kind].append(rendered)
     return replace(content, articles=tuple(grouped["articles"]),
                    events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))
+
+
+def with_html(config: SiteConfig) -> Callable[[Any], Any]:
+    """What read_content may apply to each record as it is read, in the same worker: the
+    record with its Markdown rendered, as render_content would render it."""
+
+    def finish(record: Any) -> Any:
+        kind = "events" if isinstance(record, Event) else "articles"
+        return replace(record, html=render_markdown(
+            _source(kind, record), base_path=config.base_path, safe=config.sanitize_html))
+
+    return finish
 
 
 def _source(kind: str, record: Any) -> str:

@@ -544,3 +544,12 @@ def test_slugs_are_lowercase_words_joined_by_hyphens(title, slug):
     from newsroom.slugs import slugify
 
     assert slugify(title) == slug
+
+
+@pytest.mark.parametrize(("path", "root", "shown"), [
+    ("/a/b/c.md", "/a/b", "c.md"), ("/a/bc/d.md", "/a/b", "/a/bc/d.md"), ("/a/b", "/a/b", "."),
+    ("/x/y.md", "/a", "/x/y.md"), ("/a/b/c.md", "/", "a/b/c.md"), ("rel/x.md", "rel", "x.md")])
+def test_problems_show_paths_from_the_site_root_when_inside_it(path, root, shown):
+    from newsroom.problems import site_path
+
+    assert site_path(Path(path), Path(root)) == shown
