@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import article, write_site
@@ -571,3 +573,26 @@ def test_render_content_keeps_raw_html_when_the_site_opts_out(tmp_path):
     content, _ = read_content(config)
     [item] = rendered(config, content).articles
     assert "<script>x()</script>" in item.html
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_renders_each_markdown_text_once_as_it_is_read(tmp_path, monkeypatch, jobs):
+    from newsroom import markup
+    from newsroom.build import read_site
+
+    files = {f"content/news/2024-05-{day:02d}-a{day}.md": article(f"A{day}", f"2024-05-{day:02d}",
+                                                                   body=f"Body **{day}**.")
+             for day in range(1, 29)}
+    files.update({f"content/news/2024-06-{day:02d}-b{day}.md": article(
+        f"B{day}", f"2024-06-{day:02d}", body=f"Body {day}.") for day in range(1, 29)})
+    files["content/events/e.yaml"] = "title: Fair\nstart: 2027-07-06\ndescription: 'A *fair*.'\n"
+    config = load_config(write_site(tmp_path, files))
+    texts: list[str] = []
+    stock = markup.render_markdown
+    monkeypatch.setattr(markup, "render_markdown",
+                        lambda text, **options: texts.append(text) or stock(text, **options))
+    site = read_site(config, now=datetime(2026, 1, 1, tzinfo=UTC), jobs=jobs)
+    if jobs == 1:  # (forked workers count in their own memory)
+        assert sorted(texts) == sorted([a.markdown for a in site.articles] + ["A *fair*."])
+    assert [a.html for a in site.articles][:1] == ["<p>Body 28.</p>"]
+    assert site.events[0].html == "<p>A <em>fair</em>.</p>"
