@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from conftest import NOW, write_site
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from newsroom.build import build_site
@@ -304,3 +306,40 @@ def test_the_description_links_back_to_the_event(diary_site: Path) -> None:
     description = str(events["Transatlantic call"]["DESCRIPTION"])
     assert f"{SITE}events/2027-03-04-transatlantic-call/" in description
     assert "https://example.org/live/call" in description
+
+
+# Long lines are folded by newsroom (icalendar folds one character at a time): the same
+# bytes as icalendar's own folding.
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab ,;\\^é€𝄞\x7f", max_size=400))
+def test_lines_are_folded_as_icalendar_folds_them(line):
+    from icalendar.parser import string as icalendar_strings
+
+    from newsroom.feeds import fold_line
+
+    stock = getattr(icalendar_strings, "_foldline", None) or getattr(
+        icalendar_strings, "foldline", None)
+    if stock is None:
+        pytest.skip("this icalendar has no folding function to compare with")
+    folded = fold_line(line)
+    assert folded == stock(line)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+
+
+def test_calendars_are_icalendars_own_bytes(tmp_path: Path):
+    from newsroom.feeds import _ical, _vevent
+
+    long = "A very long description, with commas; semicolons \\ and a caret ^ " * 5 + "€"
+    config = write_site(tmp_path, {"content/events/2027-03-01-fair.yaml": yaml.safe_dump({
+        "title": "Fair " * 30, "start": "2027-03-01 10:00", "end": "2027-03-01 12:00",
+        "location": "Town hall, High Street", "description": long})})
+    report = build_site(config, now=NOW)
+    event = report.site.events[0]
+    from newsroom.pages import site_urls
+
+    item = _vevent(event, site_urls(report.site), NOW)
+    assert _ical(item) == item.to_ical()
+    assert b"\r\n " in _ical(item)  # (long lines were folded)
+    ics = (tmp_path / "public" / "events" / "calendar.ics").read_bytes()
+    assert Calendar.from_ical(ics).walk("VEVENT")[0]["SUMMARY"] == ("Fair " * 30).strip()
