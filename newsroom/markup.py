@@ -582,13 +582,16 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
     for name, (_, record) in zip(names, records, strict=True):
         entry = cache.objects.get(name) if name else None
         known.append(entry if entry is not None and entry[0] is record else None)
-    keys = [entry[2] if entry is not None else cache.key(_source(kind, record))
-            for (kind, record), entry in zip(records, known, strict=True)]
+    keys = [entry[2] if entry is not None else cache.key(_source(record))
+            for (_, record), entry in zip(records, known, strict=True)]
     for key, (_, record) in zip(keys, records, strict=True):
-        if record.html:  # rendered as it was read (see with_html)
+        # Rendered as it was read (see with_html), and not yet in the cache. (Records the
+        # preview kept carry HTML the cache holds: putting it again would mark the store
+        # changed, and it would be written whole after every edit.)
+        if record.html and cache.get(key) is None:
             cache.put(key, record.html)
-    missing = sorted({key: _source(kind, record)
-                      for key, (kind, record) in zip(keys, records, strict=True)
+    missing = sorted({key: _source(record)
+                      for key, (_, record) in zip(keys, records, strict=True)
                       if cache.get(key) is None}.items())
     if missing:
         texts = [text for _, text in missing]
@@ -620,16 +623,15 @@ def with_html(config: SiteConfig) -> Callable[[Any], Any]:
     record with its Markdown rendered, as render_content would render it."""
 
     def finish(record: Any) -> Any:
-        kind = "events" if isinstance(record, Event) else "articles"
         return replace(record, html=render_markdown(
-            _source(kind, record), base_path=config.base_path, safe=config.sanitize_html))
+            _source(record), base_path=config.base_path, safe=config.sanitize_html))
 
     return finish
 
 
-def _source(kind: str, record: Any) -> str:
+def _source(record: Any) -> str:
     """The Markdown a record's HTML comes from: an event's description, else its body."""
-    return record.description if kind == "events" else record.markdown
+    return record.description if isinstance(record, Event) else record.markdown
 
 
 def _render_for_worker(indexes: Sequence[int], texts: list[str], base_path: str,

@@ -528,3 +528,17 @@ def test_a_build_that_fails_in_a_template_keeps_the_markdown_it_rendered(tmp_pat
     build_site(config, now=NOW, jobs=1)
     assert len(markdown_calls) == rendered
     assert soup(tmp_path / "public/news/story-1/index.html").find("em").get_text() == "emphasis"
+
+
+def test_a_preview_rebuild_has_only_the_edited_texts_markdown_to_save(tmp_path):
+    # Records the preview kept carry their HTML: taking it into the cache again would mark
+    # every shard changed, and the cache would be written whole after every edit.
+    config = write_site(tmp_path, ARTICLES)
+    report = build_site(config, now=NOW, jobs=1, private_output=True, save_cache=False)
+    cache.save_caches(report.caches)
+    assert report.caches.markdown.dirty == set()
+    edited = tmp_path / "content/news/2024-01-05-story-5.md"
+    edited.write_text(article("Edited", "2024-01-05", body="A new body."))
+    build_site(config, now=NOW, jobs=1, caches=report.caches, private_output=True,
+               save_cache=False, changed={edited.resolve()})
+    assert len(report.caches.markdown.dirty) == 1
