@@ -137,14 +137,16 @@ def parse_with_yaml(text: str, path: str, line_offset: int = 0
 
 # Front matter is mostly "key: value" lines, which this reads at once (YAML's parser and
 # constructor took a third of the time of reading an article). A value is a quoted string,
-# a plain one that YAML reads as a string (or as a timestamp, which is kept as text), or a
-# list of those in brackets. Anything else (nesting, comments after values, anchors, block
-# strings, numbers, booleans, nulls, repeated keys, odd characters) gives None, and the text
+# a plain one that YAML reads as a string (or as a timestamp, which is kept as text), a
+# boolean, or a list of strings in brackets. Anything else (nesting, comments after values,
+# anchors, block strings, numbers, nulls, repeated keys, odd characters) gives None, and the text
 # goes to YAML (tests/test_yamlsource.py compares the two on generated front matter).
 _PLAIN_CHARACTERS = re.compile(
     r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
 _KEY_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*): +(.*[^ ])\Z")
-_QUOTED = re.compile(r'"([^"\\]*)"|\'((?:[^\']|\'\')*)\'')
+# A double-quoted string without escapes, or a single-quoted one ('' is a quote).
+_QUOTED_TEXT = r"\"([^\"\\]*)\"|'((?:[^']|'')*)'"
+_QUOTED = re.compile(_QUOTED_TEXT)
 # A plain value YAML reads as a string starts with none of YAML's indicators and none of the
 # characters its numbers, nulls and merge keys start with (a word that YAML reads as a
 # boolean or null is told apart below); or with a date (a timestamp, kept as text, or else a
@@ -153,7 +155,7 @@ _QUOTED = re.compile(r'"([^"\\]*)"|\'((?:[^\']|\'\')*)\'')
 _PLAIN_START = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s0-9+.~<=]|[0-9]{4}-[0-9]")
 _BOOLEANS = {word: value for words, value in (("yes true on", True), ("no false off", False))
              for lower in words.split() for word in (lower, lower.title(), lower.upper())}
-_FLOW_ITEM = re.compile(r" *(?:\"([^\"\\]*)\"|'((?:[^']|'')*)'|"
+_FLOW_ITEM = re.compile(rf" *(?:{_QUOTED_TEXT}|"
                         r"((?:[A-Za-z]|[0-9]{4}-[0-9])[^,\[\]{}#:]*?)) *(,|\]\Z)")
 # Plain words YAML reads as booleans or nulls (as keys too).
 _NOT_STRINGS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
@@ -196,14 +198,18 @@ def plain_mapping(text: str, line_offset: int = 0) -> YamlDoc | None:
 def _scalar(value: str) -> str | bool | None:
     quoted = _QUOTED.fullmatch(value)
     if quoted is not None:
-        double, single = quoted.groups()
-        return double if double is not None else single.replace("''", "'")
+        return _unquoted(*quoted.groups())
     if _PLAIN_START.match(value) is None or ": " in value or " #" in value or \
             value.endswith(":"):
         return None
     if value.lower() in _NOT_STRINGS:
         return _BOOLEANS.get(value)
     return value
+
+
+def _unquoted(double: str | None, single: str | None) -> str:
+    """The text of a quoted string, from _QUOTED_TEXT's groups."""
+    return double if double is not None else (single or "").replace("''", "'")
 
 
 def _flow_items(value: str) -> list[str] | None:
@@ -216,10 +222,8 @@ def _flow_items(value: str) -> list[str] | None:
         if found is None:
             return None
         double, single, plain, _ = found.groups()
-        if double is not None:
-            items.append(double)
-        elif single is not None:
-            items.append(single.replace("''", "'"))
+        if plain is None:
+            items.append(_unquoted(double, single))
         elif plain.lower() in _NOT_STRINGS:
             return None
         else:
