@@ -123,11 +123,20 @@ def open_caches(root: Path | None, markdown_settings: str) -> Caches:
                   open_store(root, "records", code_fingerprint()))
 
 
-def save_caches(caches: Caches) -> None:
+def caches_changed(caches: Caches) -> bool:
+    """Whether saving the caches would write anything."""
+    return any(store.folder is not None and (store.dirty or any(
+        key not in store.used for key in store.entries)) for store in (caches.markdown,
+                                                                         caches.records))
+
+
+def save_caches(caches: Caches, written: bool = False) -> None:
     """Write what changed in the site's caches, and forget what this build did not use (so
-    saving again, before the next build, writes nothing)."""
-    save_store(caches.markdown)
-    save_store(caches.records)
+    saving again, before the next build, writes nothing). `written`: a process forked from
+    this one has just written them; only forget."""
+    if not written:
+        save_store(caches.markdown)
+        save_store(caches.records)
     for store in (caches.markdown, caches.records):
         store.dirty = set()
         for kept in (store.entries, store.objects):

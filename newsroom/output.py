@@ -112,9 +112,7 @@ class Staging:
         added with put_late)."""
         for path in wanted:
             _check_path(path)
-        live = str(self.out_dir)
-        self.stale = {path for path, key in wanted.items()
-                      if not self._intact(live, path, key, self.previous)}
+        self.stale = self.outdated(wanted)
         if not force and not self.stale and set(wanted) == set(self.previous) and \
                 self.out_dir.is_dir():
             self.entries = {path: (path, *self.previous[path]) for path in wanted}
@@ -146,6 +144,13 @@ class Staging:
         except OSError as error:
             raise write_problem(error, self.out_dir) from None
         return True
+
+    def outdated(self, files: dict[str, str]) -> set[str]:
+        """The paths of `files` (path: key) that the current output does not hold as made
+        from their key, untouched."""
+        live = str(self.out_dir)
+        return {path for path, key in files.items()
+                if not self._intact(live, path, key, self.previous)}
 
     def put(self, path: str, key: str, data: bytes | None = None,
             source: Path | None = None) -> Entry:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -76,6 +77,71 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
         _shared = ()
         gc.unfreeze()
     return results
+
+
+@contextlib.contextmanager
+def in_background(work: Callable[..., Result], *args: Any, forked: bool = True
+                  ) -> Iterator[Callable[[], Result]]:
+    """`work(*args)` in a forked process, beside what the parent does meanwhile.
+
+    Yields a function that waits for the result and returns it (or raises what `work`
+    raised). Without `forked` (or without fork on this system) that function does the work
+    itself when called. A process whose result was not asked for is stopped on leaving.
+    """
+    if not forked or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: work(*args)
+        return
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    # As for pool workers: the child's collector leaves the parent's objects unwritten.
+    gc.freeze()
+    # Ctrl-C and SIGTERM wait until the child has set them to what a worker does with them
+    # (they would otherwise end it in the middle of starting, with a traceback).
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        process = context.Process(target=_send_outcome, args=(sending, work, args),
+                                  daemon=True)
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        gc.unfreeze()
+    sending.close()
+
+    def result() -> Result:
+        try:
+            done, value = receiving.recv()
+        except EOFError:
+            process.join()
+            raise RuntimeError(f"{work.__name__} ended without a result (exit code "
+                               f"{process.exitcode})") from None
+        process.join()
+        if not done:
+            raise value
+        return value
+
+    try:
+        yield result
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        receiving.close()
+
+
+def _send_outcome(sending: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    _worker_signals()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        outcome = (True, work(*args))
+    except BaseException as error:  # handed to the parent, which raises it
+        outcome = (False, error)
+    with contextlib.suppress(OSError):  # (the parent is no longer listening)
+        try:
+            sending.send(outcome)
+        except OSError:
+            raise
+        except Exception as error:  # an outcome that cannot be pickled
+            sending.send((False, RuntimeError(f"{work.__name__} failed: {error!r}")))
 
 
 def _worker_signals() -> None:

@@ -7,6 +7,7 @@ import marshal
 import os
 import re
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -303,19 +304,20 @@ def test_a_spare_folder_without_its_marker_is_not_trusted(tmp_path):
     assert files_of(tmp_path / "public") == cold_build(config, tmp_path / "cold")
 
 
-def test_feeds_are_made_again_only_when_an_article_in_them_changed(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])  # (with two, feeds are made in a process of their own)
+def test_feeds_are_made_again_only_when_an_article_in_them_changed(tmp_path, jobs):
     config = write_site(tmp_path, ARTICLES, {"feed_limit": 5})
-    build_site(config, now=NOW, jobs=1)
+    build_site(config, now=NOW, jobs=jobs)
     out = tmp_path / "public"
     feeds = ["feed.xml", "atom.xml", "category/notices/feed.xml", "events/feed.xml"]
     before = {f: (out / f).stat().st_mtime_ns for f in feeds}
     oldest = tmp_path / "content/news/2024-01-01-story-1.md"
     oldest.write_text(oldest.read_text().replace("More.", "More, edited."))
-    build_site(config, now=NOW, jobs=1)
+    build_site(config, now=NOW, jobs=jobs)
     assert {f: (out / f).stat().st_mtime_ns for f in feeds} == before
     newest = tmp_path / "content/news/2024-01-28-story-28.md"
     newest.write_text(newest.read_text().replace("More.", "Something new."))
-    build_site(config, now=NOW, jobs=1)
+    build_site(config, now=NOW, jobs=jobs)
     assert b"Something new." in (out / "feed.xml").read_bytes()
     assert b"Something new." in (out / "category/notices/feed.xml").read_bytes()
     assert (out / "events/feed.xml").stat().st_mtime_ns == before["events/feed.xml"]
@@ -510,7 +512,8 @@ def test_a_preview_started_on_a_saved_cache_keeps_unchanged_records_as_they_are(
     assert {id(p) for p in first.planned} & {id(p) for p in again.planned}
 
 
-def test_a_build_that_fails_in_a_template_keeps_the_markdown_it_rendered(tmp_path,
+@pytest.mark.parametrize("jobs", [1, 2])  # (with two, the caches are saved by another process)
+def test_a_build_that_fails_in_a_template_keeps_the_markdown_it_rendered(tmp_path, jobs,
                                                                           markdown_calls):
     # The caches are written while the pages render: a template error after that loses
     # nothing, and the build after the fix renders no Markdown again.
@@ -521,11 +524,11 @@ def test_a_build_that_fails_in_a_template_keeps_the_markdown_it_rendered(tmp_pat
     template.write_text(good.replace("{% block main %}", "{% block main %}{{ no_such_name }}"),
                         encoding="utf-8")
     with pytest.raises(BuildError):
-        build_site(config, now=NOW, jobs=1)
+        build_site(config, now=NOW, jobs=jobs)
     rendered = len(markdown_calls)
     assert rendered == len(ARTICLES)
     template.write_text(good, encoding="utf-8")
-    build_site(config, now=NOW, jobs=1)
+    build_site(config, now=NOW, jobs=jobs)
     assert len(markdown_calls) == rendered
     assert soup(tmp_path / "public/news/story-1/index.html").find("em").get_text() == "emphasis"
 
@@ -542,3 +545,26 @@ def test_a_preview_rebuild_has_only_the_edited_texts_markdown_to_save(tmp_path):
     build_site(config, now=NOW, jobs=1, caches=report.caches, private_output=True,
                save_cache=False, changed={edited.resolve()})
     assert len(report.caches.markdown.dirty) == 1
+
+
+@pytest.mark.parametrize("forked", [True, False])
+def test_work_in_background_gives_its_result_or_raises_its_error(forked):
+    with workers.in_background(pow, 2, 10, forked=forked) as result:
+        assert result() == 1024
+    with workers.in_background(int, "ten", forked=forked) as result, \
+            pytest.raises(ValueError, match="ten"):
+        result()
+
+
+def _note_pid_and_wait(note: Path) -> None:
+    note.write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+def test_work_in_background_not_waited_for_is_stopped_on_leaving(tmp_path):
+    note = tmp_path / "pid"
+    with workers.in_background(_note_pid_and_wait, note):
+        while not note.exists() or not note.read_text():
+            time.sleep(0.01)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(note.read_text()), 0)
