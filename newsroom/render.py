@@ -190,12 +190,10 @@ def _keys_chunk(indexes: Sequence[int], job: _Job) -> list[str]:
 
 
 def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
-                 progress: Progress | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> int:
+                 progress: Progress | None = None) -> int:
     """Put every page into the staging folder: linked if unchanged, else rendered.
 
     Return how many were rendered; raise BuildError with every template problem.
-    `meanwhile()` is run while the workers render.
     """
     # Pages the new output already holds as they are need no worker (most of a preview's).
     entries: list[Entry] = []
@@ -206,12 +204,21 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
             todo.append((index, key))
         else:
             entries.append(kept)
+    # Lists (the pages made from no file of their own) show cards of articles, rendered once
+    # per worker: given to one worker together, each card is rendered once, not once in
+    # every worker. Unless they are so many that that worker would be last to finish.
+    lists = [item for item in todo if job.pages[item[0]].source is None]
+    lead = len(lists) if len(lists) * jobs <= len(todo) else 0
+    if lead:
+        todo = lists + [item for item in todo if job.pages[item[0]].source is not None]
     results = parallel_map(_render_chunk, todo, jobs, dataclasses.replace(job, staging=staging),
                            progress=lambda done, total: progress and progress(
-                               "render", done, total), meanwhile=meanwhile)
+                               "render", done, total), lead=lead)
     problems: list[Problem] = []
     fresh = 0
-    for result, was_rendered in results:
+    # (Problems are reported in the pages' order.)
+    for _, (result, was_rendered) in sorted(zip(todo, results, strict=True),
+                                            key=lambda pair: pair[0][0]):
         if isinstance(result, Problem):
             if result not in problems:
                 problems.append(result)

@@ -31,16 +31,17 @@ def default_jobs() -> int:
 
 def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs: int,
                  *args: Any, progress: Callable[[int, int], None] | None = None,
-                 chunk: int = 0, meanwhile: Callable[[], None] | None = None) -> list[Result]:
+                 chunk: int = 0, lead: int = 0) -> list[Result]:
     """`work(chunk_of_items, *args)` over the items in order, in up to `jobs` processes.
 
     Workers are forked, so they share what the parent has already built (templates, the
     site, `args`) without copying it. Results come back in the items' order whatever the number of
-    workers, so output is identical with one worker or many. `meanwhile()` is what the
-    parent does while the workers work (after them, when there are none).
+    workers, so output is identical with one worker or many. The first `lead` items go to
+    one worker together, first: what they have in common is then worked out once.
     """
     chunk = chunk or max(8, min(256, len(items) // (jobs * 8) or 1))
-    chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    chunks = [items[:lead]] if lead else []
+    chunks += [items[i:i + chunk] for i in range(lead, len(items), chunk)]
     results: list[Result] = []
     if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in \
             multiprocessing.get_all_start_methods():
@@ -48,8 +49,6 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
             results.extend(work(part, *args))
             if progress:
                 progress(len(results), len(items))
-        if meanwhile:
-            meanwhile()
         return results
     global _shared
     context = multiprocessing.get_context("fork")
@@ -67,8 +66,6 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
         with pool:
             pending = [pool.apply_async(_with_shared, (work, part)) for part in chunks]
-            if meanwhile:
-                meanwhile()
             for job in pending:
                 results.extend(job.get())
                 if progress:

@@ -70,6 +70,34 @@ def test_output_is_byte_identical_whatever_the_worker_count(tmp_path, monkeypatc
         == {path: data for path, data in single.items() if not path.startswith("pagefind/")}
 
 
+def test_with_two_workers_each_articles_card_is_rendered_once(tmp_path, monkeypatch):
+    # Cards are rendered once per worker: the lists that show them go to one worker.
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
+    made = tmp_path / "cards.txt"
+    real = render._rendered_once
+
+    def noting_cards(env, template):
+        rendered = real(env, template)
+        if template != "partials/article_card.html":
+            return rendered
+        seen = set()
+
+        def card(**names):
+            if (id(names["item"]), names["level"]) not in seen:
+                seen.add((id(names["item"]), names["level"]))
+                with made.open("a", encoding="utf-8") as notes:  # (from either worker)
+                    notes.write(f"{names['item'].slug} {names['level']}\n")
+            return rendered(**names)
+
+        return card
+
+    monkeypatch.setattr(render, "_rendered_once", noting_cards)
+    config = write_site(tmp_path / "site", ARTICLES)
+    build_site(config, now=NOW, jobs=2, use_cache=False)
+    cards = made.read_text(encoding="utf-8").splitlines()
+    assert len(cards) == len(set(cards)) >= len(ARTICLES)
+
+
 def test_an_unchanged_rebuild_does_no_markdown_work_and_writes_nothing(tmp_path,
                                                                        markdown_calls):
     config = write_site(tmp_path, ARTICLES)
