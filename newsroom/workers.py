@@ -82,11 +82,23 @@ def in_background(work: Callable[..., Result], *args: Any, forked: bool = True
     """`work(*args)` in a forked process, beside what the parent does meanwhile.
 
     Yields a function that waits for the result and returns it (or raises what `work`
-    raised). Without `forked` (or without fork on this system) that function does the work
-    itself when called. A process whose result was not asked for is stopped on leaving.
+    raised), as often as it is called. Without `forked` (or without fork on this system)
+    that function does the work itself, when first called. A process whose result was not
+    asked for is stopped on leaving.
     """
+    outcome: list[tuple[bool, Any]] = []
+
+    def result() -> Result:
+        if not outcome:
+            outcome.append(receive() if process else _outcome(work, args))
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+
+    process = None
     if not forked or "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda: work(*args)
+        yield result
         return
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
@@ -104,17 +116,13 @@ def in_background(work: Callable[..., Result], *args: Any, forked: bool = True
         gc.unfreeze()
     sending.close()
 
-    def result() -> Result:
+    def receive() -> tuple[bool, Any]:
         try:
-            done, value = receiving.recv()
+            received = receiving.recv()
         except EOFError:
-            process.join()
-            raise RuntimeError(f"{work.__name__} ended without a result (exit code "
-                               f"{process.exitcode})") from None
+            received = (False, RuntimeError(f"{work.__name__} ended without a result"))
         process.join()
-        if not done:
-            raise value
-        return value
+        return received
 
     try:
         yield result
@@ -128,10 +136,7 @@ def in_background(work: Callable[..., Result], *args: Any, forked: bool = True
 def _send_outcome(sending: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
     _worker_signals()
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    try:
-        outcome = (True, work(*args))
-    except BaseException as error:  # handed to the parent, which raises it
-        outcome = (False, error)
+    outcome = _outcome(work, args)
     with contextlib.suppress(OSError):  # (the parent is no longer listening)
         try:
             sending.send(outcome)
@@ -139,6 +144,13 @@ def _send_outcome(sending: Any, work: Callable[..., Any], args: tuple[Any, ...])
             raise
         except Exception as error:  # an outcome that cannot be pickled
             sending.send((False, RuntimeError(f"{work.__name__} failed: {error!r}")))
+
+
+def _outcome(work: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
+    try:
+        return True, work(*args)
+    except Exception as error:  # handed to whoever asks for the result, who raises it
+        return False, error
 
 
 def _worker_signals() -> None:

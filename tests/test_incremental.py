@@ -578,10 +578,11 @@ def test_a_preview_rebuild_has_only_the_edited_texts_markdown_to_save(tmp_path):
 @pytest.mark.parametrize("forked", [True, False])
 def test_work_in_background_gives_its_result_or_raises_its_error(forked):
     with workers.in_background(pow, 2, 10, forked=forked) as result:
-        assert result() == 1024
-    with workers.in_background(int, "ten", forked=forked) as result, \
-            pytest.raises(ValueError, match="ten"):
-        result()
+        assert result() == result() == 1024
+    with workers.in_background(int, "ten", forked=forked) as result:
+        for _ in range(2):  # (a build that fails after asking asks again, for the caches)
+            with pytest.raises(ValueError, match="ten"):
+                result()
 
 
 def _note_pid_and_wait(note: Path) -> None:
