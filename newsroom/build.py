@@ -135,11 +135,14 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
             pages = plan_pages(site, caches.pages)
             archive = tuple((year, len(articles)) for year, articles in site.years)
             job = render.prepare(pages, config, urls, archive)
-            keys = render.page_keys(job, jobs, caches.page_keys)
+            # A first build (no output to tell changes by) renders every page: the workers
+            # work out each page's key as they render it, not in a round of their own first.
+            first = not staging.previous
+            keys = [] if first else render.page_keys(job, jobs, caches.page_keys)
             extras = [feeds.sitemap(pages, site, urls, caches.pages), feeds.robots(urls)]
             clock.lap("plan")
             wanted = wanted_files([
-                *zip(job.paths, keys, strict=True),
+                *zip(job.paths, keys or [""] * len(job.paths), strict=True),
                 *((a.url_path, asset_key(a)) for a in site.assets),
                 *((o.path, digest(o.data)) for o in extras),
                 *feed_keys.items(),
@@ -147,9 +150,9 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
             if config.search:
                 # The index is made again only when a page changed (or it was touched).
                 binary = search.pagefind_binary()
-                search_key = search.index_key(binary, keys)
                 kept = staging.previous_files(search.is_index_file) or {}
-                fresh = kept.get(search.ENTRY, "").startswith(f"{search_key}:")
+                fresh = not first and kept.get(search.ENTRY, "").startswith(
+                    f"{search.index_key(binary, keys)}:")
                 make_index = search_index and not fresh
                 if kept and not make_index:
                     wanted = wanted_files([*wanted.items(), *kept.items()])
@@ -162,6 +165,9 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                     staging.record([staging.put(a.url_path, wanted[a.url_path],
                                                 source=a.source) for a in site.assets])
                     rendered = render.render_pages(job, keys, staging, jobs, progress)
+                    if first:
+                        keys = [staging.entries[path][1] for path in job.paths]
+                        render.remember_keys(job, keys, caches.page_keys)
                     made = site_files()
                     clock.lap("render")
                     staging.record([staging.put(o.path, wanted[o.path], o.data)
@@ -173,6 +179,7 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                         staging.record([staging.put(path, key) for path, key in kept.items()])
                     if make_index:
                         index = search.make_index(staging.folder, config, binary)
+                        search_key = search.index_key(binary, keys)
                         staging.record([staging.put_late(
                             path, search.entry_key(search_key, data)
                             if path == search.ENTRY else digest(data), data)

@@ -185,6 +185,14 @@ def page_keys(job: _Job, jobs: int = 1, memo: Memo | None = None) -> list[str]:
     return keys
 
 
+def remember_keys(job: _Job, keys: list[str], memo: Memo) -> None:
+    """Keep the keys the workers worked out as they rendered (see render_pages) in the
+    memo, as page_keys would have."""
+    memo.begin(job.site_key)
+    for page, key in zip(job.pages, keys, strict=True):
+        memo.put((id(page),), (page,), key)
+
+
 def _keys_chunk(indexes: Sequence[int], job: _Job) -> list[str]:
     return [page_key(job.pages[i], job.site_key) for i in indexes]
 
@@ -193,13 +201,16 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
                  progress: Progress | None = None) -> int:
     """Put every page into the staging folder: linked if unchanged, else rendered.
 
-    Return how many were rendered; raise BuildError with every template problem.
+    Without `keys` (none worked out before: an empty list), each page's key is worked out
+    by the worker that renders it. Return how many were rendered; raise BuildError with
+    every template problem.
     """
     # Pages the new output already holds as they are need no worker (most of a preview's).
     entries: list[Entry] = []
     todo = []
-    for index, (path, key) in enumerate(zip(job.paths, keys, strict=True)):
-        kept = staging.reusable(path, key)
+    for index, (path, key) in enumerate(zip(job.paths, keys or [""] * len(job.paths),
+                                            strict=True)):
+        kept = staging.reusable(path, key) if key else None
         if kept is None:
             todo.append((index, key))
         else:
@@ -235,9 +246,10 @@ def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
                   ) -> list[tuple[Entry | Problem, bool]]:
     assert job.staging is not None
     results: list[tuple[Entry | Problem, bool]] = []
-    for index, key in items:
+    for index, known in items:
         page, path = job.pages[index], job.paths[index]
-        if path not in job.staging.stale:
+        key = known or page_key(page, job.site_key)
+        if path not in job.staging.stale or not known and job.staging.reusable(path, key):
             results.append((job.staging.put(path, key), False))
             continue
         try:

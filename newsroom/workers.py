@@ -108,8 +108,8 @@ def in_background(work: Callable[..., Result], *args: Any, forked: bool = True
     # (they would otherwise end it in the middle of starting, with a traceback).
     before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        process = context.Process(target=_send_outcome, args=(sending, work, args),
-                                  daemon=True)
+        process = context.Process(target=_send_outcome,
+                                  args=(receiving, sending, work, args), daemon=True)
         process.start()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
@@ -133,7 +133,11 @@ def in_background(work: Callable[..., Result], *args: Any, forked: bool = True
         receiving.close()
 
 
-def _send_outcome(sending: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _send_outcome(receiving: Any, sending: Any, work: Callable[..., Any],
+                  args: tuple[Any, ...]) -> None:
+    # Only the parent reads: if it is gone (killed), sending fails and this process ends,
+    # rather than wait for ever on a full pipe it could itself read.
+    receiving.close()
     _worker_signals()
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     outcome = _outcome(work, args)

@@ -7,6 +7,8 @@ import marshal
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -597,3 +599,27 @@ def test_work_in_background_not_waited_for_is_stopped_on_leaving(tmp_path):
             time.sleep(0.01)
     with pytest.raises(ProcessLookupError):
         os.kill(int(note.read_text()), 0)
+
+
+def test_work_in_background_ends_when_its_parent_is_killed(tmp_path):
+    # Its result waits in a pipe only the parent reads: with the parent gone, it must end
+    # rather than wait for ever (holding the terminal's output open, among others).
+    note = tmp_path / "pid"
+    code = (
+        "import os, sys, time\n"
+        "from newsroom import workers\n"
+        "def big(note):\n"
+        "    open(note, 'w').write(str(os.getpid()))\n"
+        "    return b'x' * 10_000_000\n"
+        "with workers.in_background(big, sys.argv[1]):\n"
+        "    while not os.path.exists(sys.argv[1]) or not open(sys.argv[1]).read():\n"
+        "        time.sleep(0.01)\n"
+        "    os.kill(os.getpid(), 9)\n")
+    subprocess.run([sys.executable, "-c", code, str(note)], timeout=60)
+    child = Path(f"/proc/{note.read_text()}/stat")
+    for _ in range(600):
+        if not child.exists() or child.read_text().split(") ")[1].startswith("Z"):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the background process outlived its parent")
