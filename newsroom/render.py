@@ -114,6 +114,17 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
+def render_template(env: jinja2.Environment, name: str, names: dict[str, Any]) -> str:
+    """`env.get_template(name).render(names)`, with the globals put beside the names in one
+    step: Jinja looks up each of them through a ChainMap, a tenth of a page's time."""
+    template = env.get_template(name)
+    context = template.new_context({**env.globals, **names}, shared=True)
+    try:
+        return env.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+    except Exception:
+        env.handle_exception()  # raises it again, the template's line in its traceback
+
+
 def _rendered_once(env: jinja2.Environment, template: str) -> Callable[..., Markup]:
     """`template` rendered with the given names, once per process for each set of values
     (told apart by identity; each is kept, so that its identity stays its own)."""
@@ -123,7 +134,7 @@ def _rendered_once(env: jinja2.Environment, template: str) -> Callable[..., Mark
         key = tuple(map(id, names.values()))
         found = made.get(key)
         if found is None:
-            html = Markup(env.get_template(template).render(names))
+            html = Markup(render_template(env, template, names))
             found = made[key] = (tuple(names.values()), html)
         return found[1]
 
@@ -253,7 +264,7 @@ def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
             results.append((job.staging.put(path, key), False))
             continue
         try:
-            html = job.env.get_template(page.template).render(page.context)
+            html = render_template(job.env, page.template, page.context)
         except jinja2.TemplateSyntaxError as error:
             results.append((Problem(_template_path(error.filename, job.config), error.lineno,
                                     f"template syntax error: {error.message}"), False))

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import NOW, TEMPLATES, article, soup, write_site
+from conftest import NOW, REPO, TEMPLATES, article, soup, write_site
 
+from newsroom import render
 from newsroom.build import build_site
+from newsroom.pages import plan_pages, site_urls
 from newsroom.problems import BuildError
 from newsroom.render import make_environment
 
@@ -199,3 +201,17 @@ def test_json_ld_of_the_seed_article(sample_site: Path) -> None:
                            "bright-future-for-life-sciences-in-the-midlands/")
     assert data["datePublished"] == "2020-07-06T00:00:00+01:00"
     assert data["articleSection"] == "People & places"
+
+
+def test_pages_render_as_jinjas_own_render_makes_them(tmp_path: Path) -> None:
+    report = build_site(REPO / "site_config.yaml", now=NOW, output_dir=tmp_path / "out",
+                        use_cache=False)
+    site = report.site
+    urls = site_urls(site)
+    pages = plan_pages(site)
+    job = render.prepare(pages, site.config, urls,
+                         tuple((year, len(articles)) for year, articles in site.years))
+    assert len(pages) > 20
+    for page in pages:
+        assert render.render_template(job.env, page.template, page.context) == \
+            job.env.get_template(page.template).render(page.context), page.url
