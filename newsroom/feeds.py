@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-from xml.sax.saxutils import escape
 
 from newsroom import __version__, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
@@ -352,7 +352,8 @@ def _sitemap_entry(page: Page, urls: Urls) -> str:
     article = page.context.get("article")
     lastmod = f"    <lastmod>{timefmt.iso(article.updated or article.date)}</lastmod>\n" \
         if isinstance(article, Article) else ""
-    return f"  <url><loc>{escape(urls.absolute(page.url))}</loc>\n{lastmod}  </url>\n"
+    location = html.escape(urls.absolute(page.url), quote=False)
+    return f"  <url><loc>{location}</loc>\n{lastmod}  </url>\n"
 
 
 def robots(urls: Urls) -> Output:

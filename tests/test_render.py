@@ -213,5 +213,5 @@ def test_pages_render_as_jinjas_own_render_makes_them(tmp_path: Path) -> None:
                          tuple((year, len(articles)) for year, articles in site.years))
     assert len(pages) > 20
     for page in pages:
-        assert render.render_template(job.env, page.template, page.context) == \
+        assert render.render_template(job.env.get_template(page.template), page.context) == \
             job.env.get_template(page.template).render(page.context), page.url
