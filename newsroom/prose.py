@@ -50,16 +50,17 @@ _HEADING = re.compile(r"(#{1,6}) (?=[^ #])(.*[^ #])\Z")
 _BLANK_LINES = re.compile(r"\n\n+")
 
 # Inline: a strong or emphasised span of plain words, or a link to a web, mail or site
-# address whose text is plain words. Each span starts and ends with a letter or digit, so
-# its stars open and close it under any of Python-Markdown's emphasis rules; no span starts
-# right after a star (three stars in a row, or two spans that touch, read otherwise). Any
-# star or bracket left over means the text is more than prose.
-_SPAN_TEXT = r"[^\W_](?:[^*\[\]\n]*[^\W_])?"
+# address whose text is plain words. Each span starts and ends with a character that is not
+# a space (a star between spaces is only a star to Python-Markdown), a star or a bracket;
+# no span starts right after a star (three stars in a row, or two spans that touch, read
+# otherwise). Any star or bracket left over means the text is more than prose.
+_SPAN_EDGE = r"[^\s*\[\]]"
+_SPAN_TEXT = rf"{_SPAN_EDGE}(?:[^*\[\]\n]*{_SPAN_EDGE})?"
 _SPAN = re.compile(rf"""
     (?<!\*)(?:
       \*\*(?P<strong>{_SPAN_TEXT})\*\*
     | \*(?P<em>{_SPAN_TEXT})\*
-    | \[(?P<label>[^\W_][^*\[\]\n]*)\]
+    | \[(?P<label>{_SPAN_EDGE}[^*\[\]\n]*)\]
       \((?P<url>(?:https?://|mailto:|/(?!/)|\#)[a-zA-Z0-9/.:#?=%@+-]*)\)
     )
 """, re.X)

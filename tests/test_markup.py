@@ -216,7 +216,9 @@ PROSE_WORDS = st.sampled_from([
     "[js](javascript:x)", "[rel](page/)", "[a](/x \"t\")", "[", "]", "(", ")", "!", "![a](/b.png)",
     "[R&D](/r/)", "[*em*](/e/)", " ", "  ", ".", ",", "2020", "3.5", "“quoted”", "— dash",
     ">", "#", "_", "~", "`", "<", "|", "{", "}", "^", "\\", "=", ":", "+", "-", "\xa0",
-    "\u2028", "\t"])
+    "\u2028", "\t", "**£5m in the**", "**words,**", "*(aside)*", "**“quoted”**", "**a.**b",
+    "*.*", "**,**", "*—*", "**&**", "**R&D,**", "[“link”](/x/)", "[£5m,](/x/)", "**a,** b",
+    "*a.*b*", "**!**", "[.](/x/)", "*'s*", "**2020.**", "* a,*", "*a, *", "**)**(", "*#*"])
 PROSE_LINES = st.one_of(
     st.lists(PROSE_WORDS, min_size=1, max_size=6).map(" ".join),
     st.builds(lambda mark, words: mark + " ".join(words), st.sampled_from([
@@ -226,7 +228,8 @@ PROSE_LINES = st.one_of(
 PLAIN_WORDS = st.sampled_from([
     "Plain words", "word", "Ünïcode", "R&D", "M & S", "**bold**", "*em words*", "x**a**y",
     "**a** *b*", "[link](https://e.org/a?b=1#c)", "[site](/about/)", "[top](#top)", "2020",
-    "“quoted”", "— dash", "(aside)", "3.5", "end."])
+    "“quoted”", "— dash", "(aside)", "3.5", "end.", "**£582m in the**", "**the merger,**",
+    "*(in part)*", "[“the plan”](/plan/)"])
 PLAIN_LINES = st.builds(lambda mark, words: mark + " ".join(words), st.sampled_from([
     "", "", "", "## ", "### ", "- ", "- ", "1. ", "3. ", "> ", ">", "> - ", "> ## ",
     "- 1. "]),
