@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -88,7 +89,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                use_cache: bool = True, caches: Caches | None = None,
                save_cache: bool = True, search_index: bool = True,
                private_output: bool = False, throwaway_output: bool = False,
-               changed: Collection[Path] | None = None) -> BuildReport:
+               changed: Collection[Path] | None = None,
+               cancel_index: threading.Event | None = None) -> BuildReport:
     """Build the site of `config_path` into its output folder; raise BuildError on problems.
 
     Only what changed is rendered and written (see output.Staging); the rest is kept.
@@ -99,7 +101,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     `throwaway_output` that it is read once and deleted (check's): no next build will use it.
     `changed`: the paths changed since the last build with `caches` read content/ (failed
     builds too), when the caller knows them (the preview's watcher); then only those are
-    looked at in content/.
+    looked at in content/. `cancel_index` set while the search index is being made gives
+    it up (search.IndexCancelled; the output stays as it was).
     """
     started = time.perf_counter()
     clock = _Stopwatch()
@@ -178,7 +181,8 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                     if config.search and not make_index:
                         staging.record([staging.put(path, key) for path, key in kept.items()])
                     if make_index:
-                        index = search.make_index(staging.folder, config, binary)
+                        index = search.make_index(staging.folder, config, binary,
+                                                  cancel_index)
                         search_key = search.index_key(binary, keys)
                         staging.record([staging.put_late(
                             path, search.entry_key(search_key, data)
@@ -192,6 +196,9 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                 except BuildError:
                     staging.abort()
                     site_files()  # the caches are saved all the same: the Markdown stays done
+                    raise
+                except search.IndexCancelled:
+                    staging.set_aside()
                     raise
                 except BaseException:
                     staging.abort()

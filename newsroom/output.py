@@ -240,6 +240,16 @@ class Staging:
             _in_background("prepare_spare", self.out_dir)  # the first build: none to keep
         return len(self.entries)
 
+    def set_aside(self) -> None:
+        """Leave the new output unswapped but marked with what it holds (every file but the
+        search index was put: the preview gave the index up), for the next build to bring up
+        to date rather than assemble a folder from nothing."""
+        try:
+            write_manifest(self.folder, self.entries, self.manifests)
+            (self.folder / FILLING).unlink(missing_ok=True)
+        except OSError:
+            self.abort()
+
     def abort(self) -> None:
         """Throw the new output away; the current one stays exactly as it was."""
         if self.throwaway:  # (its parent is deleted next: nothing may be working in it)

@@ -8,11 +8,14 @@ footers and lists are not. The index is made again only when a page changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +32,10 @@ _UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
            "pagefind-highlight.js")
 INSTALL_HINT = ("install it with pip install 'pagefind[bin]', or turn search off with "
                 "search: false in site_config.yaml or build --no-search")
+
+
+class IndexCancelled(Exception):
+    """The index was given up before Pagefind finished (the preview: a newer change came)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,17 @@ def pagefind_binary() -> Path | None:
     return Path(found) if found else None
 
 
+def _output_of(process: subprocess.Popen[str], cancel: threading.Event | None
+               ) -> tuple[str, str]:
+    """What Pagefind printed, once it is done; IndexCancelled as soon as `cancel` is set."""
+    while True:
+        try:
+            return process.communicate(timeout=None if cancel is None else 0.05)
+        except subprocess.TimeoutExpired:
+            if cancel is not None and cancel.is_set():
+                raise IndexCancelled from None
+
+
 def index_key(binary: Path | None, page_keys: Iterable[str]) -> str:
     """What the index is made from: every page, and the Pagefind that reads them."""
     try:
@@ -79,8 +97,10 @@ def is_index_file(path: str) -> bool:
     return path.startswith(f"{INDEX_DIR}/")
 
 
-def make_index(site_folder: Path, config: SiteConfig, binary: Path | None) -> SearchIndex:
-    """Index the HTML in site_folder; raise BuildError when Pagefind is missing or fails."""
+def make_index(site_folder: Path, config: SiteConfig, binary: Path | None,
+               cancel: threading.Event | None = None) -> SearchIndex:
+    """Index the HTML in site_folder; raise BuildError when Pagefind is missing or fails, and
+    IndexCancelled (Pagefind stopped) if `cancel` is set before it is done."""
     if binary is None or not binary.is_file():
         where = f" (PAGEFIND_BINARY_PATH names {binary}, which is not there)" if (
             binary and os.environ.get("PAGEFIND_BINARY_PATH")) else ""
@@ -93,14 +113,22 @@ def make_index(site_folder: Path, config: SiteConfig, binary: Path | None) -> Se
         command = [str(binary), "--site", str(site_folder), "--output-path", str(out),
                    "--quiet"]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, errors="replace",
-                                  check=False)
+            # In a session of its own, so that all of it can be stopped at once.
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True, errors="replace", start_new_session=True)
         except OSError as error:
             raise BuildError([Problem(config.source, None,
                                       f"cannot run Pagefind ({binary}): {error.strerror}; "
                                       f"{INSTALL_HINT}")]) from None
-        if done.returncode != 0 or not (out / "pagefind-entry.json").is_file():
-            said = " ".join((done.stderr or done.stdout).split())[-600:] or "no message"
+        try:
+            said_out, said_err = _output_of(process, cancel)
+        except BaseException:  # given up, or Ctrl-C: Pagefind goes too
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        if process.returncode != 0 or not (out / "pagefind-entry.json").is_file():
+            said = " ".join((said_err or said_out).split())[-600:] or "no message"
             raise BuildError([Problem(config.source, None,
                                       f"Pagefind could not index the site: {said}")])
         files: dict[str, bytes] = {}

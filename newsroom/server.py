@@ -24,6 +24,7 @@ from newsroom.build import BuildReport, build_site, content_unchanged
 from newsroom.cache import Caches, save_caches
 from newsroom.config import SiteConfig, load_config
 from newsroom.problems import BuildError, Problem
+from newsroom.search import IndexCancelled
 from newsroom.workers import default_jobs
 
 LIVE_PREFIX = "/__newsroom/"
@@ -102,6 +103,8 @@ class _Memory:
     chores: set[str] = field(default_factory=set)
     built: float = field(default_factory=time.monotonic)  # when the last rebuild ended
     collected: float = field(default_factory=time.monotonic)
+    # The search index being made in the background, and what gives it up.
+    indexing: tuple[threading.Thread, threading.Event] | None = None
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,10 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         # so a rebuild costs what the change costs. After the first build the preview's
         # threads are running, and forking worker processes beside threads is unsafe: one
         # process then. The search index, slow on a large site, is made again only after
-        # the browser has the change. Collecting garbage waits until the watcher is idle
+        # the browser has the change, beside the watcher: a change saved meanwhile gives
+        # it up and is built at once. Collecting garbage waits until the watcher is idle
         # (or half a minute at most), saving caches until the editing pauses (see tidy).
+        stop_indexing()
         gc.disable()
         memory.chores.add("collect")
         try:
@@ -163,13 +168,32 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         publish(report)
         on_event(PreviewEvent("built", report=report, paths=paths))
         if report.search_pending:
+            start_indexing(paths)
+
+    def start_indexing(paths: tuple[str, ...]) -> None:
+        cancel = threading.Event()
+
+        def index() -> None:
             try:
-                report = build(jobs, search_index=True, changed=())
+                report = build(1, search_index=True, changed=(), cancel_index=cancel)
+            except IndexCancelled:
+                return  # for pages a newer build replaced
             except BuildError as error:
                 fail(error, paths, shown=False)
             else:
                 remember(report)  # only the index changed: no page to reload
                 on_event(PreviewEvent("indexed", report=report, paths=paths))
+
+        thread = threading.Thread(target=index, daemon=True)
+        memory.indexing = (thread, cancel)
+        thread.start()
+
+    def stop_indexing() -> None:
+        if memory.indexing is not None:
+            thread, cancel = memory.indexing
+            cancel.set()
+            thread.join()
+            memory.indexing = None
 
     def fail(error: BuildError, paths: tuple[str, ...], shown: bool = True) -> None:
         # A failed build leaves the caches half used: saved now, they would lose what the
@@ -186,6 +210,10 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         memory.collected = time.monotonic()
 
     def tidy(stopping: bool = False) -> None:
+        if stopping:
+            stop_indexing()
+        elif memory.indexing is not None and memory.indexing[0].is_alive():
+            return  # the chores wait: the index's build uses the caches
         due = memory.chores - ({"check"} if stopping else set())
         memory.chores = set()
         if "save" in due:
@@ -203,12 +231,13 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         if "check" in due and not content_unchanged(memory.config, memory.caches):
             rebuild(walk=True)
 
-    def build(jobs: int, search_index: bool, changed: set[Path] | tuple[()] | None
-              ) -> BuildReport:
+    def build(jobs: int, search_index: bool, changed: set[Path] | tuple[()] | None,
+              cancel_index: threading.Event | None = None) -> BuildReport:
         return build_site(config_path, now=now(), drafts=drafts, future=future,
                           output_dir=target, base_url=url, jobs=jobs, search_on=search,
                           caches=memory.caches, save_cache=False,
-                          search_index=search_index, private_output=True, changed=changed)
+                          search_index=search_index, private_output=True, changed=changed,
+                          cancel_index=cancel_index)
 
     def remember(report: BuildReport) -> None:
         if report.caches is not None and report.site is not None:

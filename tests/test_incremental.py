@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import NOW, REPO, TEMPLATES, article, copy_fixture, soup, write_site
 
-from newsroom import cache, content, feeds, markup, render, workers
+from newsroom import cache, content, feeds, markup, output, render, search, workers
 from newsroom.build import build_site
 from newsroom.output import Staging
 from newsroom.problems import BuildError
@@ -623,3 +624,31 @@ def test_work_in_background_ends_when_its_parent_is_killed(tmp_path):
         time.sleep(0.05)
     else:
         pytest.fail("the background process outlived its parent")
+
+
+def test_an_index_given_up_leaves_its_folder_for_the_next_build_to_bring_up_to_date(
+        tmp_path, monkeypatch):
+    # The preview gives the search index up when a newer change comes: every other file of
+    # the new output is in place by then, and the next build starts from that folder rather
+    # than link thousands of files into an empty one.
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    config = write_site(tmp_path / "site", ARTICLES, {"search": True})
+    out = tmp_path / "site/public"
+    report = build_site(config, now=NOW, jobs=1, search_index=False)
+    assert report.search_pending
+    given_up = threading.Event()
+    given_up.set()
+    with pytest.raises(search.IndexCancelled):
+        build_site(config, now=NOW, jobs=1, caches=report.caches, cancel_index=given_up)
+    spare = tmp_path / "site/.newsroom-prev-public"
+    assert set(output.read_manifest(spare)) == set(files_of(out)) == set(files_of(spare))
+    edited = tmp_path / "site/content/news/2024-01-05-story-5.md"
+    edited.write_text(article("Edited", "2024-01-05", body="A new body."))
+    build_site(config, now=NOW, jobs=1, search_index=False)
+    fresh = tmp_path / "fresh"
+    build_site(config, now=NOW, jobs=1, search_index=False, output_dir=fresh,
+               use_cache=False)
+    assert files_of(out) == files_of(fresh)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -52,14 +53,15 @@ def wait_for(condition, seconds: float = 15.0):
 class Preview:
     """A running `python build.py serve` on a copy of tests/sites/basepath."""
 
-    def __init__(self, root: Path, port: int) -> None:
+    def __init__(self, root: Path, port: int, env: dict[str, str] | None = None) -> None:
         self.root = root
         self.url = f"http://127.0.0.1:{port}/"
         self.stdout = root.parent / "serve.out"
         self.stderr = root.parent / "serve.err"
         self.process = subprocess.Popen(
             [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
-            cwd=root, stdout=self.stdout.open("w"), stderr=self.stderr.open("w"))
+            cwd=root, stdout=self.stdout.open("w"), stderr=self.stderr.open("w"),
+            env={**os.environ, **(env or {})})
 
     def state(self) -> dict | None:
         """The preview's build state, or None while it is not answering."""
@@ -170,6 +172,40 @@ def test_the_preview_keeps_its_search_index_current(preview):
         "---\ntitle: Fourth bulletin\ndate: 2025-04-04\n---\nNews of the fourth kind.\n",
         encoding="utf-8")
     wait_for(lambda: indexed() == before + 1)
+
+
+def test_an_edit_saved_while_the_search_index_is_made_is_served_at_once(tmp_path):
+    # This Pagefind takes a minute: the edit must not wait for it, and the index it was
+    # making, for pages the edit replaced, is given up (its Pagefind stopped).
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nsleep 60\nexit 1\n", encoding="utf-8")
+    slow.chmod(0o755)
+    root = tmp_path / "site"
+    copy_fixture("basepath", root)
+    running = Preview(root, free_port(), env={"PAGEFIND_BINARY_PATH": str(slow)})
+
+    def slow_ones_running() -> int:
+        return sum(1 for cmdline in Path("/proc").glob("[0-9]*/cmdline")
+                   if _reads(cmdline).startswith(b"/bin/sh\x00" + str(slow).encode()))
+
+    try:
+        wait_for(running.state)
+        wait_for(lambda: slow_ones_running() == 1)  # indexing the first build
+        before = running.state()["generation"]
+        running.edit(FIRST, "title: First bulletin", "title: First bulletin, at once")
+        wait_for(lambda: running.state()["generation"] > before, seconds=20)
+        assert "First bulletin, at once" in running.page("news/first-bulletin/")
+        wait_for(lambda: slow_ones_running() == 1)  # the first one stopped, the next started
+    finally:
+        running.stop()
+    wait_for(lambda: slow_ones_running() == 0)
+
+
+def _reads(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # (the process ended)
+        return b""
 
 
 def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem_until_fixed(preview):
