@@ -29,6 +29,10 @@ from newsroom.workers import default_jobs
 
 LIVE_PREFIX = "/__newsroom/"
 SAVE_AFTER = 2.0  # seconds without a rebuild before the preview saves its caches
+# Seconds without a rebuild before the preview makes its search index again: Pagefind takes
+# both cores for seconds on a large site, and an editor saving again and again would have it
+# start (and be stopped) after every save.
+INDEX_AFTER = 1.0
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -103,8 +107,10 @@ class _Memory:
     chores: set[str] = field(default_factory=set)
     built: float = field(default_factory=time.monotonic)  # when the last rebuild ended
     collected: float = field(default_factory=time.monotonic)
-    # The search index being made in the background, and what gives it up.
+    # The search index being made in the background, and what gives it up; the changes it
+    # is for, while it waits for a pause ("index" chore).
     indexing: tuple[threading.Thread, threading.Event] | None = None
+    index_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,10 +153,10 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         # The build keeps every file a change does not touch and swaps the folder in whole,
         # so a rebuild costs what the change costs. After the first build the preview's
         # threads are running, and forking worker processes beside threads is unsafe: one
-        # process then. The search index, slow on a large site, is made again only after
-        # the browser has the change, beside the watcher: a change saved meanwhile gives
-        # it up and is built at once. Collecting garbage waits until the watcher is idle
-        # (or half a minute at most), saving caches until the editing pauses (see tidy).
+        # process then. The search index, slow on a large site, is made again when the
+        # editing pauses, beside the watcher: a change saved meanwhile gives it up and is
+        # built at once. Collecting garbage waits until the watcher is idle (or half a
+        # minute at most), saving caches until the editing pauses (see tidy).
         stop_indexing()
         gc.disable()
         memory.chores.add("collect")
@@ -168,7 +174,8 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         publish(report)
         on_event(PreviewEvent("built", report=report, paths=paths))
         if report.search_pending:
-            start_indexing(paths)
+            memory.chores.add("index")
+            memory.index_for = paths
 
     def start_indexing(paths: tuple[str, ...]) -> None:
         cancel = threading.Event()
@@ -230,6 +237,11 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         # or to a file a link points at) is found by a walk, and the site is built again.
         if "check" in due and not content_unchanged(memory.config, memory.caches):
             rebuild(walk=True)
+        if "index" in due and not stopping:
+            if time.monotonic() - memory.built > INDEX_AFTER:
+                start_indexing(memory.index_for)
+            else:
+                memory.chores.add("index")
 
     def build(jobs: int, search_index: bool, changed: set[Path] | tuple[()] | None,
               cancel_index: threading.Event | None = None) -> BuildReport:
