@@ -503,8 +503,9 @@ def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
 
 
 def _split_front_matter(config: SiteConfig, path: Path, problems: list[Problem], kind: str
-                        ) -> tuple[str, YamlDoc, dict[str, Any], str, int] | None:
-    """Return (relative path, doc, front matter mapping, body, body's first line)."""
+                        ) -> tuple[str, YamlDoc, dict[str, Any], str, int, str] | None:
+    """Return (relative path, doc, front matter mapping, body, body's first line, the
+    record's fingerprint)."""
     rel = _rel(config, path)
     source = _read_text(path, rel, problems)
     if source is None:
@@ -534,7 +535,8 @@ def _split_front_matter(config: SiteConfig, path: Path, problems: list[Problem],
         return None
     # The line on which `body` starts (the tail of the closing --- line).
     body_line = source[: len(source) - len(body)].count("\n") + 1
-    return rel, doc, doc.data, body, body_line
+    # The whole text (front matter and body) and where it is say all the record is made of.
+    return rel, doc, doc.data, body, body_line, digest(config.fingerprint, rel, source)
 
 
 def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
@@ -552,7 +554,7 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
     split = _split_front_matter(config, path, problems, "article")
     if split is None:
         return None
-    rel, doc, meta, body, body_line = split
+    rel, doc, meta, body, body_line, fingerprint = split
     checked = f.check_fields(meta, ARTICLE_SCHEMA, doc, (), rel, keep_unknown=True)
     problems.extend(checked.problems)
     if checked.problems:
@@ -584,7 +586,7 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
         body_line=body_line,
         extra=extra,
         lines=_key_lines(doc, (), meta),
-        fingerprint=digest(config.fingerprint, rel, body, repr(sorted(meta.items(), key=str))),
+        fingerprint=fingerprint,
     )
 
 
@@ -592,7 +594,7 @@ def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> Stati
     split = _split_front_matter(config, path, problems, "page")
     if split is None:
         return None
-    rel, doc, meta, body, body_line = split
+    rel, doc, meta, body, body_line, fingerprint = split
     checked = f.check_fields(meta, PAGE_SCHEMA, doc, (), rel, keep_unknown=True)
     problems.extend(checked.problems)
     if checked.problems:
@@ -606,8 +608,7 @@ def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> Stati
     return StaticPage(source=rel, slug=slug, title=v["title"],
                       summary=v.get("summary"), markdown=body, body_line=body_line,
                       extra=checked.extra, lines=_key_lines(doc, (), meta),
-                      fingerprint=digest(config.fingerprint, rel, body,
-                                         repr(sorted(meta.items(), key=str))))
+                      fingerprint=fingerprint)
 
 
 def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> list[Event]:

@@ -553,3 +553,22 @@ def test_problems_show_paths_from_the_site_root_when_inside_it(path, root, shown
     from newsroom.problems import site_path
 
     assert site_path(Path(path), Path(root)) == shown
+
+
+def test_a_records_fingerprint_changes_with_its_text_and_its_place_only(tmp_path):
+    # Pages name the records they show by fingerprint: any change must give another.
+    def fingerprint(text: str, name: str = "2024-05-01-a.md",
+                    config: dict | None = None) -> str:
+        for old in (tmp_path / "content/news").glob("*.md"):
+            old.unlink()
+        content, problems = read(tmp_path, {f"content/news/{name}": text}, config)
+        assert not problems
+        return content.articles[0].fingerprint
+
+    text = article("A", "2024-05-01", body="Body.", tags=["x"])
+    first = fingerprint(text)
+    assert fingerprint(text) == first
+    assert len({first, fingerprint(text.replace("Body.", "Body!")),
+                fingerprint(text.replace("x", "y")),
+                fingerprint(text, name="2024-05-01-b.md"),
+                fingerprint(text, config={"timezone": "Europe/Paris"})}) == 5
