@@ -204,8 +204,8 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
 
     def fail(error: BuildError, paths: tuple[str, ...], shown: bool = True) -> None:
         # A failed build leaves the caches half used: saved now, they would lose what the
-        # next good build needs. The next good build saves them.
-        memory.chores.discard("save")
+        # next good build needs. The next good build saves them (and has the index made).
+        memory.chores -= {"save", "index"}
         if shown:
             with state.changed:
                 state.problems = tuple(str(p) for p in error.problems)
