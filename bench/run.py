@@ -55,6 +55,14 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def quiet_disk(seconds: float = 3.0) -> None:
+    """Write out what earlier builds left in the page cache and let the disk settle, so that
+    no cold build pays for the one before (Pelican's 8,000 files, just written, would be
+    written back to the disk during the next tool's build)."""
+    os.sync()
+    time.sleep(seconds)
+
+
 def count_files(folder: Path) -> int:
     """Files in a built site (newsroom's marker excluded)."""
     return sum(1 for p in folder.rglob("*") if p.is_file() and p.name != ".newsroom-output")
@@ -250,7 +258,8 @@ def main() -> None:
     # inodes one by one. So nothing is deleted until every build is done, every corpus is
     # made before any tool builds, and the cold builds run one after another under the same
     # conditions, after a pause for deletions made before the benchmark started (a
-    # previous run's, say) to stop counting.
+    # previous run's, say) to stop counting; and before each of them, what the build before
+    # wrote is flushed to the disk (quiet_disk).
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as folder:
         work = Path(folder)
         for n in args.articles:
@@ -260,9 +269,12 @@ def main() -> None:
                                               ("pelican", pelican_site(work, n))) if site}
             time.sleep(args.settle)
             if "hugo" in peers:
+                quiet_disk()
                 runs += bench_hugo(peers["hugo"], n)
             if "pelican" in peers:
+                quiet_disk()
                 runs += bench_pelican(peers["pelican"], n)
+            quiet_disk()
             runs += bench_newsroom_cold(ours, n, args.jobs)
             runs += bench_newsroom_again(ours, n, args.jobs)
             print(f"measured {n} articles", file=sys.stderr)
