@@ -15,6 +15,7 @@ from newsroom.cache import (
     Store,
     caches_changed,
     digest,
+    forget_unused,
     open_caches,
     open_store,
     save_caches,
@@ -130,84 +131,96 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                           manifests=caches.manifests, throwaway=throwaway_output)
         outdated = staging.outdated({**feed_keys, **calendar_keys})
         saving = save_cache and caches_changed(caches)
-        # What needs the site but not its pages is made in a process of its own while this
-        # one plans the pages (leaving a core idle) and the workers render them: on a cold
-        # build of 5,000 articles, 0.6 s of calendars, feeds and caches.
-        with in_background(_site_files, site, urls, outdated, caches if saving else None,
-                           forked=jobs > 1 and bool(outdated or saving)) as site_files:
-            pages = plan_pages(site, caches.pages)
-            archive = tuple((year, len(articles)) for year, articles in site.years)
-            job = render.prepare(pages, config, urls, archive)
-            # A first build (no output to tell changes by) renders every page: the workers
-            # work out each page's key as they render it, not in a round of their own first.
-            first = not staging.previous
-            keys = [] if first else render.page_keys(job, jobs, caches.page_keys)
-            extras = [feeds.sitemap(pages, site, urls, caches.pages), feeds.robots(urls)]
-            clock.lap("plan")
-            wanted = wanted_files([
-                *zip(job.paths, keys or [""] * len(job.paths), strict=True),
-                *((a.url_path, asset_key(a)) for a in site.assets),
-                *((o.path, digest(o.data)) for o in extras),
-                *feed_keys.items(),
-                *calendar_keys.items()])
-            if config.search:
-                # The index is made again only when a page changed (or it was touched).
-                binary = search.pagefind_binary()
-                kept = staging.previous_files(search.is_index_file) or {}
-                fresh = not first and kept.get(search.ENTRY, "").startswith(
-                    f"{search.index_key(binary, keys)}:")
-                make_index = search_index and not fresh
-                if kept and not make_index:
-                    wanted = wanted_files([*wanted.items(), *kept.items()])
-                search_pending = not fresh and not make_index
-            else:
-                make_index = False
-            wrote = staging.plan(wanted, force=make_index)
-            if wrote:
-                try:
-                    staging.record([staging.put(a.url_path, wanted[a.url_path],
-                                                source=a.source) for a in site.assets])
-                    rendered = render.render_pages(job, keys, staging, jobs, progress)
-                    if first:
-                        keys = [staging.entries[path][1] for path in job.paths]
-                        render.remember_keys(job, keys, caches.page_keys)
-                    made = site_files()
-                    clock.lap("render")
-                    staging.record([staging.put(o.path, wanted[o.path], o.data)
-                                    for o in extras])
-                    staging.record([staging.put(path, key, made.get(path))
-                                    for path, key in [*feed_keys.items(),
-                                                      *calendar_keys.items()]])
-                    if config.search and not make_index:
-                        staging.record([staging.put(path, key) for path, key in kept.items()])
-                    if make_index:
-                        index = search.make_index(staging.folder, config, binary,
-                                                  cancel_index)
-                        search_key = search.index_key(binary, keys)
-                        staging.record([staging.put_late(
-                            path, search.entry_key(search_key, data)
-                            if path == search.ENTRY else digest(data), data)
-                            for path, data in index.files.items()])
-                        clock.lap("search")
-                    staging.commit()
-                except OSError as error:
-                    staging.abort()
-                    raise write_problem(error, config.output_dir) from None
-                except BuildError:
-                    staging.abort()
-                    site_files()  # the caches are saved all the same: the Markdown stays done
-                    raise
-                except search.IndexCancelled:
-                    staging.set_aside()
-                    raise
-                except BaseException:
-                    staging.abort()
-                    raise
-            else:
-                site_files()
-                clock.lap("render")  # nothing changed: nothing to render or write
+        forked = jobs > 1 and bool(outdated or saving)
+        try:
+            # What needs the site but not its pages is made in a process of its own while
+            # this one plans the pages (leaving a core idle) and the workers render them: on
+            # a cold build of 5,000 articles, 0.6 s of calendars, feeds and caches.
+            with in_background(_site_files, site, urls, outdated, caches if saving else None,
+                               forked=forked) as site_files:
+                pages = plan_pages(site, caches.pages)
+                archive = tuple((year, len(articles)) for year, articles in site.years)
+                job = render.prepare(pages, config, urls, archive)
+                # A first build (no output to tell changes by) renders every page: the
+                # workers work out each page's key as they render it, not in a round of
+                # their own first (until then, the pages are wanted under no key).
+                first = not staging.previous
+                keys = [] if first else render.page_keys(job, jobs, caches.page_keys)
+                extras = [feeds.sitemap(pages, site, urls, caches.pages), feeds.robots(urls)]
+                clock.lap("plan")
+                wanted = wanted_files([
+                    *zip(job.paths, keys or [""] * len(job.paths), strict=True),
+                    *((a.url_path, asset_key(a)) for a in site.assets),
+                    *((o.path, digest(o.data)) for o in extras),
+                    *feed_keys.items(),
+                    *calendar_keys.items()])
+                if config.search:
+                    # The index is made again only when a page changed (or it was touched).
+                    binary = search.pagefind_binary()
+                    kept = staging.previous_files(search.is_index_file) or {}
+                    fresh = not first and kept.get(search.ENTRY, "").startswith(
+                        f"{search.index_key(binary, keys)}:")
+                    make_index = search_index and not fresh
+                    if kept and not make_index:
+                        wanted = wanted_files([*wanted.items(), *kept.items()])
+                    search_pending = not fresh and not make_index
+                else:
+                    make_index = False
+                if cancel_index is not None and cancel_index.is_set():
+                    raise search.IndexCancelled  # (before the folder is touched)
+                wrote = staging.plan(wanted, force=make_index)
+                if wrote:
+                    try:
+                        staging.record([staging.put(a.url_path, wanted[a.url_path],
+                                                    source=a.source) for a in site.assets])
+                        rendered, keys = render.render_pages(job, keys, staging, jobs,
+                                                             progress)
+                        if first:
+                            wanted.update(zip(job.paths, keys, strict=True))
+                            render.remember_keys(job, keys, caches.page_keys)
+                        made = site_files()
+                        # One changed by hand since it was looked at (before the pages were
+                        # planned) is made here.
+                        late = staging.stale & (feed_keys.keys() | calendar_keys.keys())
+                        if late - made.keys():
+                            made.update(_site_files(site, urls, late - made.keys(), None))
+                        clock.lap("render")
+                        staging.record([staging.put(o.path, wanted[o.path], o.data)
+                                        for o in extras])
+                        staging.record([staging.put(path, key, made.get(path))
+                                        for path, key in [*feed_keys.items(),
+                                                          *calendar_keys.items()]])
+                        if config.search and not make_index:
+                            staging.record([staging.put(path, key)
+                                            for path, key in kept.items()])
+                        if make_index:
+                            index = search.make_index(staging.folder, config, binary,
+                                                      cancel_index)
+                            search_key = search.index_key(binary, keys)
+                            staging.record([staging.put_late(
+                                path, search.entry_key(search_key, data)
+                                if path == search.ENTRY else digest(data), data)
+                                for path, data in index.files.items()])
+                            clock.lap("search")
+                        staging.commit()
+                    except OSError as error:
+                        staging.abort()
+                        raise write_problem(error, config.output_dir) from None
+                    except search.IndexCancelled:
+                        staging.set_aside()
+                        raise
+                    except BaseException:
+                        staging.abort()
+                        raise
+                else:
+                    site_files()
+                    clock.lap("render")  # nothing changed: nothing to render or write
+        except BuildError:
+            if saving and not forked:
+                save_caches(caches)  # the Markdown stays done (a process of its own saved
+            raise                    # them as it finished)
         if saving:
-            save_caches(caches, written=True)
+            forget_unused(caches)
     clock.lap("write")
     return BuildReport(pages=len(pages), feeds=len(feed_keys), calendars=len(calendar_keys),
                        files=len(wanted) + len(index.files if index else ()),

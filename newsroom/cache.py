@@ -130,13 +130,17 @@ def caches_changed(caches: Caches) -> bool:
                                                                          caches.records))
 
 
-def save_caches(caches: Caches, written: bool = False) -> None:
+def save_caches(caches: Caches) -> None:
     """Write what changed in the site's caches, and forget what this build did not use (so
-    saving again, before the next build, writes nothing). `written`: a process forked from
-    this one has just written them; only forget."""
-    if not written:
-        save_store(caches.markdown)
-        save_store(caches.records)
+    saving again, before the next build, writes nothing)."""
+    save_store(caches.markdown)
+    save_store(caches.records)
+    forget_unused(caches)
+
+
+def forget_unused(caches: Caches) -> None:
+    """What save_caches does once the caches are written (by a process forked from this
+    one, say): forget what this build did not use, and that anything changed."""
     for store in (caches.markdown, caches.records):
         store.dirty = set()
         for kept in (store.entries, store.objects):

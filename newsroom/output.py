@@ -178,11 +178,13 @@ class Staging:
         if source is not None:
             shutil.copyfile(source, target)
             stat = os.stat(target)
+        elif data is None:  # (a file to make again, with nothing to make it from)
+            raise ValueError(f"{path} is to be written, but no bytes were given")
         else:
             # The bare system calls: this runs for every file of the site.
             handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             try:
-                view = memoryview(data or b"")
+                view = memoryview(data)
                 while view:
                     view = view[os.write(handle, view):]
                 stat = os.fstat(handle)

@@ -209,18 +209,18 @@ def _keys_chunk(indexes: Sequence[int], job: _Job) -> list[str]:
 
 
 def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
-                 progress: Progress | None = None) -> int:
+                 progress: Progress | None = None) -> tuple[int, list[str]]:
     """Put every page into the staging folder: linked if unchanged, else rendered.
 
     Without `keys` (none worked out before: an empty list), each page's key is worked out
-    by the worker that renders it. Return how many were rendered; raise BuildError with
-    every template problem.
+    by the worker that renders it. Return how many were rendered and every page's key;
+    raise BuildError with every template problem.
     """
     # Pages the new output already holds as they are need no worker (most of a preview's).
     entries: list[Entry] = []
     todo = []
-    for index, (path, key) in enumerate(zip(job.paths, keys or [""] * len(job.paths),
-                                            strict=True)):
+    for index, path in enumerate(job.paths):
+        key = keys[index] if keys else ""
         kept = staging.reusable(path, key) if key else None
         if kept is None:
             todo.append((index, key))
@@ -238,19 +238,21 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
                                "render", done, total), lead=lead)
     problems: list[Problem] = []
     fresh = 0
+    all_keys = list(keys) if keys else [""] * len(job.paths)
     # (Problems are reported in the pages' order.)
-    for _, (result, was_rendered) in sorted(zip(todo, results, strict=True),
-                                            key=lambda pair: pair[0][0]):
+    for (index, _), (result, was_rendered) in sorted(zip(todo, results, strict=True),
+                                                     key=lambda pair: pair[0][0]):
         if isinstance(result, Problem):
             if result not in problems:
                 problems.append(result)
         else:
             entries.append(result)
+            all_keys[index] = result[1]
             fresh += was_rendered
     if problems:
         raise BuildError(problems)
     staging.record(entries)
-    return fresh
+    return fresh, all_keys
 
 
 def _render_chunk(items: Sequence[tuple[int, str]], job: _Job

@@ -112,10 +112,15 @@ def make_index(site_folder: Path, config: SiteConfig, binary: Path | None,
         out = Path(scratch) / "index"
         command = [str(binary), "--site", str(site_folder), "--output-path", str(out),
                    "--quiet"]
+        if cancel is not None and cancel.is_set():
+            raise IndexCancelled
         try:
-            # In a session of its own, so that all of it can be stopped at once.
+            # One that may be given up runs in a session of its own, so that all of it can be
+            # stopped at once; else it stays in the build's, which a terminal's Ctrl-C or a
+            # CI job's end stops whole.
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       text=True, errors="replace", start_new_session=True)
+                                       text=True, errors="replace",
+                                       start_new_session=cancel is not None)
         except OSError as error:
             raise BuildError([Problem(config.source, None,
                                       f"cannot run Pagefind ({binary}): {error.strerror}; "
@@ -124,7 +129,10 @@ def make_index(site_folder: Path, config: SiteConfig, binary: Path | None,
             said_out, said_err = _output_of(process, cancel)
         except BaseException:  # given up, or Ctrl-C: Pagefind goes too
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+                if cancel is not None:
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.kill()
             process.communicate()
             raise
         if process.returncode != 0 or not (out / "pagefind-entry.json").is_file():

@@ -7,6 +7,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -84,7 +85,8 @@ def in_background(work: Callable[..., Result], *args: Any, forked: bool = True
     Yields a function that waits for the result and returns it (or raises what `work`
     raised), as often as it is called. Without `forked` (or without fork on this system)
     that function does the work itself, when first called. A process whose result was not
-    asked for is stopped on leaving.
+    asked for is stopped on leaving, but when the parent leaves with an error: then it
+    finishes its work (saving the caches, say), its result dropped.
     """
     outcome: list[tuple[bool, Any]] = []
 
@@ -102,51 +104,60 @@ def in_background(work: Callable[..., Result], *args: Any, forked: bool = True
         return
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    # As for pool workers: the child's collector leaves the parent's objects unwritten.
-    gc.freeze()
-    # Ctrl-C and SIGTERM wait until the child has set them to what a worker does with them
-    # (they would otherwise end it in the middle of starting, with a traceback).
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        process = context.Process(target=_send_outcome,
-                                  args=(receiving, sending, work, args), daemon=True)
-        process.start()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-        gc.unfreeze()
-    sending.close()
+    process = context.Process(target=_send_outcome, args=(receiving, sending, work, args),
+                              daemon=True)
 
     def receive() -> tuple[bool, Any]:
         try:
             received = receiving.recv()
         except EOFError:
             received = (False, RuntimeError(f"{work.__name__} ended without a result"))
+        except Exception as error:  # (an outcome that cannot be unpickled)
+            received = (False, RuntimeError(f"{work.__name__} failed: {error!r}"))
         process.join()
         return received
 
+    stop = True
     try:
-        yield result
+        # As for pool workers: the child's collector leaves the parent's objects unwritten.
+        gc.freeze()
+        # Ctrl-C and SIGTERM wait until the child has set them to what a worker does with
+        # them (they would otherwise end it in the middle of starting, with a traceback).
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            process.start()
+        finally:
+            gc.unfreeze()
+            sending.close()
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)  # (a Ctrl-C raises here)
+        try:
+            yield result
+        except Exception:
+            stop = False
+            raise
     finally:
-        if process.is_alive():
-            process.terminate()
-        process.join()
+        # Without a reader its result cannot be sent: it ends once its work is done.
         receiving.close()
+        if stop and process.is_alive():
+            process.terminate()
+        if process.pid is not None:
+            process.join()
 
 
 def _send_outcome(receiving: Any, sending: Any, work: Callable[..., Any],
                   args: tuple[Any, ...]) -> None:
-    # Only the parent reads: if it is gone (killed), sending fails and this process ends,
-    # rather than wait for ever on a full pipe it could itself read.
+    # Only the parent reads: if it is gone (killed, or no longer listening), sending fails
+    # and this process ends, rather than wait for ever on a full pipe it could itself read.
     receiving.close()
     _worker_signals()
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     outcome = _outcome(work, args)
-    with contextlib.suppress(OSError):  # (the parent is no longer listening)
-        try:
-            sending.send(outcome)
-        except OSError:
-            raise
-        except Exception as error:  # an outcome that cannot be pickled
+    try:
+        sending.send(outcome)
+    except OSError:
+        pass  # the parent is no longer listening
+    except Exception as error:  # an outcome that cannot be pickled
+        with contextlib.suppress(OSError):
             sending.send((False, RuntimeError(f"{work.__name__} failed: {error!r}")))
 
 
@@ -154,6 +165,8 @@ def _outcome(work: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any
     try:
         return True, work(*args)
     except Exception as error:  # handed to whoever asks for the result, who raises it
+        # (From another process the traceback would be lost: it goes along as a note.)
+        error.add_note("".join(traceback.format_exception(error)).rstrip())
         return False, error
 
 

@@ -602,6 +602,20 @@ def test_work_in_background_not_waited_for_is_stopped_on_leaving(tmp_path):
         os.kill(int(note.read_text()), 0)
 
 
+def _wait_and_note(note: Path) -> None:
+    time.sleep(0.5)
+    note.write_text("done")
+
+
+def test_work_in_background_is_finished_when_its_parent_leaves_with_an_error(tmp_path):
+    # (The build's background work saves the caches: a build that fails keeps them.)
+    note = tmp_path / "note"
+    with pytest.raises(ValueError), workers.in_background(_wait_and_note, note):
+        raise ValueError("a template error, say")
+    assert note.read_text() == "done"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="looks for processes in /proc")
 def test_work_in_background_ends_when_its_parent_is_killed(tmp_path):
     # Its result waits in a pipe only the parent reads: with the parent gone, it must end
     # rather than wait for ever (holding the terminal's output open, among others).
@@ -630,9 +644,10 @@ def test_an_index_given_up_leaves_its_folder_for_the_next_build_to_bring_up_to_d
         tmp_path, monkeypatch):
     # The preview gives the search index up when a newer change comes: every other file of
     # the new output is in place by then, and the next build starts from that folder rather
-    # than link thousands of files into an empty one.
+    # than link every file into an empty one.
+    started = tmp_path / "pagefind-started"
     slow = tmp_path / "slow-pagefind"
-    slow.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")
+    slow.write_text(f"#!/bin/sh\ntouch {started}\nsleep 60\n", encoding="utf-8")
     slow.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
     config = write_site(tmp_path / "site", ARTICLES, {"search": True})
@@ -640,15 +655,46 @@ def test_an_index_given_up_leaves_its_folder_for_the_next_build_to_bring_up_to_d
     report = build_site(config, now=NOW, jobs=1, search_index=False)
     assert report.search_pending
     given_up = threading.Event()
-    given_up.set()
+
+    def give_up_once_pagefind_runs() -> None:
+        while not started.exists():
+            time.sleep(0.01)
+        given_up.set()
+
+    threading.Thread(target=give_up_once_pagefind_runs, daemon=True).start()
     with pytest.raises(search.IndexCancelled):
         build_site(config, now=NOW, jobs=1, caches=report.caches, cancel_index=given_up)
     spare = tmp_path / "site/.newsroom-prev-public"
     assert set(output.read_manifest(spare)) == set(files_of(out)) == set(files_of(spare))
     edited = tmp_path / "site/content/news/2024-01-05-story-5.md"
     edited.write_text(article("Edited", "2024-01-05", body="A new body."))
+    links = []
+    real_link = os.link
+    monkeypatch.setattr(output.os, "link", lambda *a: links.append(a) or real_link(*a))
     build_site(config, now=NOW, jobs=1, search_index=False)
+    assert links == []  # (the files the edit changed are written; the rest are there)
     fresh = tmp_path / "fresh"
     build_site(config, now=NOW, jobs=1, search_index=False, output_dir=fresh,
                use_cache=False)
     assert files_of(out) == files_of(fresh)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_feed_removed_while_the_pages_are_planned_is_made_again(tmp_path, monkeypatch,
+                                                                   jobs):
+    # The feeds to make are told before the pages are planned; one removed or changed by
+    # hand in the meantime is found stale when the new output is planned, and made then.
+    config = write_site(tmp_path, ARTICLES)
+    build_site(config, now=NOW, jobs=jobs)
+    feed = tmp_path / "public/feed.xml"
+    made_before = feed.read_bytes()
+    real = Staging.outdated
+
+    def outdated_then_removed(self, files):
+        found = real(self, files)
+        feed.unlink(missing_ok=True)
+        return found
+
+    monkeypatch.setattr(Staging, "outdated", outdated_then_removed)
+    build_site(config, now=NOW, jobs=jobs)
+    assert feed.read_bytes() == made_before

@@ -209,9 +209,14 @@ def test_pages_render_as_jinjas_own_render_makes_them(tmp_path: Path) -> None:
     site = report.site
     urls = site_urls(site)
     pages = plan_pages(site)
-    job = render.prepare(pages, site.config, urls,
-                         tuple((year, len(articles)) for year, articles in site.years))
-    assert len(pages) > 20
+    archive = tuple((year, len(articles)) for year, articles in site.years)
+
+    def prepared() -> render._Job:
+        render._environments.clear()  # (its own environment, and its own shared parts)
+        return render.prepare(pages, site.config, urls, archive)
+
+    ours, jinjas = prepared(), prepared()
+    assert ours.env is not jinjas.env and len(pages) > 20
     for page in pages:
-        assert render.render_template(job.env.get_template(page.template), page.context) == \
-            job.env.get_template(page.template).render(page.context), page.url
+        assert render.render_template(ours.env.get_template(page.template), page.context) == \
+            jinjas.env.get_template(page.template).render(page.context), page.url
