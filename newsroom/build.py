@@ -181,9 +181,10 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
                         made = site_files()
                         # One changed by hand since it was looked at (before the pages were
                         # planned) is made here.
-                        late = staging.stale & (feed_keys.keys() | calendar_keys.keys())
-                        if late - made.keys():
-                            made.update(_site_files(site, urls, late - made.keys(), None))
+                        late = (staging.stale & (feed_keys.keys() | calendar_keys.keys())
+                                ) - made.keys()
+                        if late:
+                            made.update(_site_files(site, urls, late, None))
                         clock.lap("render")
                         staging.record([staging.put(o.path, wanted[o.path], o.data)
                                         for o in extras])

@@ -232,8 +232,7 @@ class Staging:
     def commit(self) -> int:
         """Swap the new output in; return the number of files it holds."""
         try:
-            write_manifest(self.folder, self.entries, self.manifests)
-            (self.folder / FILLING).unlink(missing_ok=True)
+            self._mark_filled()
             _swap(self.folder, self.out_dir)
         except OSError as error:
             self.abort()
@@ -247,10 +246,14 @@ class Staging:
         search index was put: the preview gave the index up), for the next build to bring up
         to date rather than assemble a folder from nothing."""
         try:
-            write_manifest(self.folder, self.entries, self.manifests)
-            (self.folder / FILLING).unlink(missing_ok=True)
+            self._mark_filled()
         except OSError:
             self.abort()
+
+    def _mark_filled(self) -> None:
+        """Record what the new output holds: from then on a build may trust it as a spare."""
+        write_manifest(self.folder, self.entries, self.manifests)
+        (self.folder / FILLING).unlink(missing_ok=True)
 
     def abort(self) -> None:
         """Throw the new output away; the current one stays exactly as it was."""

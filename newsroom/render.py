@@ -263,8 +263,10 @@ def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
     for index, known in items:
         page, path = job.pages[index], job.paths[index]
         key = known or page_key(page, job.site_key)
-        if path not in job.staging.stale or not known and job.staging.reusable(path, key):
-            results.append((job.staging.put(path, key), False))
+        # (A key worked out here may name a page the new output already holds.)
+        kept = None if known else job.staging.reusable(path, key)
+        if kept is not None or path not in job.staging.stale:
+            results.append((kept or job.staging.put(path, key), False))
             continue
         try:
             template = templates.get(page.template)

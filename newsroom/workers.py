@@ -152,6 +152,8 @@ def _send_outcome(receiving: Any, sending: Any, work: Callable[..., Any],
     _worker_signals()
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     outcome = _outcome(work, args)
+    if not outcome[0]:  # (the traceback would stay in this process: it goes as a note)
+        outcome[1].add_note("".join(traceback.format_exception(outcome[1])).rstrip())
     try:
         sending.send(outcome)
     except OSError:
@@ -165,8 +167,6 @@ def _outcome(work: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any
     try:
         return True, work(*args)
     except Exception as error:  # handed to whoever asks for the result, who raises it
-        # (From another process the traceback would be lost: it goes along as a note.)
-        error.add_note("".join(traceback.format_exception(error)).rstrip())
         return False, error
 
 
