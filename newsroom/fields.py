@@ -125,8 +125,9 @@ _ALLOWED_BYTES = bytes(b for b in range(256) if not FORBIDDEN_CHARACTERS.match(c
 def has_forbidden_bytes(raw: bytes) -> bool:
     """Whether UTF-8 `raw` holds a character FORBIDDEN_CHARACTERS names: a file's bytes are
     looked through several times faster than its text."""
-    return bool(raw.translate(None, _ALLOWED_BYTES)) or b"\xef\xbf\xbe" in raw or \
-        b"\xef\xbf\xbf" in raw
+    # (EF, which starts both, is rare: a search for one byte is many times quicker.)
+    return bool(raw.translate(None, _ALLOWED_BYTES)) or b"\xef" in raw and (
+        b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw)
 
 
 def forbidden_character(text: str) -> str | None:

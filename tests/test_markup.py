@@ -323,6 +323,17 @@ def test_prose_refuses_every_other_kind_of_whitespace():
                           for space in spaces)
 
 
+def test_prose_looks_for_exactly_the_characters_it_refuses():
+    # It looks for them in the UTF-8 bytes: every character of the Basic Multilingual Plane,
+    # and a few beyond, between two letters, is refused if it is one of them (or a ">" not
+    # at the start of a line, a quote's marker), and only then.
+    from newsroom.prose import NOT_PROSE_CHARACTERS, _not_prose
+
+    characters = [chr(c) for c in [*range(0xD800), *range(0xE000, 0x10000), 0x1F600, 0x10FFFF]]
+    refused = {c for c in characters if _not_prose(f"a{c}b")}
+    assert refused == set(NOT_PROSE_CHARACTERS) | {">"}
+
+
 def test_prose_is_left_to_python_markdown_where_headings_are_named_otherwise(monkeypatch):
     from markdown.extensions import toc
 
