@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -289,7 +289,7 @@ def _day(day: date) -> str:
     return f"{day.year:04}{day.month:02}{day.day:02}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _zone_form(zone: Any) -> tuple[str, str, str | None]:
     """How icalendar writes a time in `zone`: the parameters, the suffix ("Z" for UTC)
     and the zone's TZID (None for UTC). Asked of icalendar once a zone: which zones it

@@ -4,6 +4,7 @@ blindly, and rebuilds that rewrite only what changed."""
 from __future__ import annotations
 
 import marshal
+import multiprocessing
 import os
 import re
 import shutil
@@ -638,6 +639,90 @@ def test_work_in_background_ends_when_its_parent_is_killed(tmp_path):
         time.sleep(0.05)
     else:
         pytest.fail("the background process outlived its parent")
+
+
+def _squares_noting_each(chunk: list[int], notes: Path) -> list[int]:
+    for item in chunk:
+        (notes / str(item)).open("x").write(str(os.getpid()))  # (twice: FileExistsError)
+    time.sleep(0.005)
+    return [item * item for item in chunk]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_work_over_processes_comes_back_in_order_each_chunk_done_once(tmp_path, monkeypatch,
+                                                                      jobs):
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
+    items = list(range(300))
+    assert workers.parallel_map(_squares_noting_each, items, jobs, tmp_path, chunk=7) == [
+        item * item for item in items]
+    done_by = {int(note.name): int(note.read_text()) for note in tmp_path.iterdir()}
+    assert sorted(done_by) == items
+    # This process works through chunks too, beside its helpers.
+    assert os.getpid() in done_by.values()
+    assert len(set(done_by.values())) == (1 if jobs == 1 else jobs)
+    assert not multiprocessing.active_children()
+
+
+def _failing_in_a_helper(chunk: list[int], parent: int) -> list[int]:
+    time.sleep(0.005)
+    if os.getpid() != parent and 150 <= chunk[0]:
+        raise ValueError(f"chunk from {chunk[0]}")
+    return chunk
+
+
+def _failing_here(chunk: list[int], parent: int) -> list[int]:
+    if os.getpid() == parent:
+        raise ValueError("a chunk of this process")
+    time.sleep(0.005)
+    return chunk
+
+
+def _unpicklable_in_a_helper(chunk: list[int], parent: int) -> list[object]:
+    time.sleep(0.005)
+    return chunk if os.getpid() == parent else [threading.Lock()]  # (no pickle takes a lock)
+
+
+def test_an_error_in_a_helper_is_raised_here_with_its_traceback(monkeypatch):
+    with pytest.raises(ValueError, match="chunk from") as raised:
+        workers.parallel_map(_failing_in_a_helper, list(range(300)), 2, os.getpid(), chunk=5)
+    assert any("_failing_in_a_helper" in note for note in raised.value.__notes__)
+    assert not multiprocessing.active_children()
+    with pytest.raises(ValueError, match="a chunk of this process"):
+        workers.parallel_map(_failing_here, list(range(300)), 2, os.getpid(), chunk=5)
+    assert not multiprocessing.active_children()
+    with pytest.raises(RuntimeError, match="_unpicklable_in_a_helper failed"):
+        workers.parallel_map(_unpicklable_in_a_helper, list(range(300)), 2, os.getpid(),
+                             chunk=5)
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="looks for processes in /proc")
+def test_helpers_end_when_their_parent_is_killed(tmp_path):
+    # A minute of chunks is there for the taking: with the parent gone, a helper must stop
+    # after the chunk it is on, not work through them all.
+    code = (
+        "import os, signal, sys, time\n"
+        "from pathlib import Path\n"
+        "from newsroom import workers\n"
+        "PARENT = os.getpid()\n"
+        "def slow(chunk, notes):\n"
+        "    (notes / str(os.getpid())).touch()\n"
+        "    if os.getpid() == PARENT and len(list(notes.iterdir())) == 3:\n"
+        "        os.kill(PARENT, signal.SIGKILL)  # (once both helpers work)\n"
+        "    time.sleep(0.05)\n"
+        "    return chunk\n"
+        "workers.parallel_map(slow, list(range(2400)), 3, Path(sys.argv[1]), chunk=1)\n")
+    parent = subprocess.run([sys.executable, "-c", code, str(tmp_path)], timeout=60)
+    assert parent.returncode == -9
+    # (The parent's pid among them: gone, as it should.)
+    helpers = [Path(f"/proc/{note.name}/stat") for note in tmp_path.iterdir()]
+    for _ in range(100):
+        if all(not stat.exists() or stat.read_text().split(") ")[1].startswith("Z")
+               for stat in helpers):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("a helper outlived its parent")
 
 
 def test_an_index_given_up_leaves_its_folder_for_the_next_build_to_bring_up_to_date(
