@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -357,16 +357,16 @@ def _cache_key(cache: Store, config: SiteConfig, path: Path) -> str | None:
 
 def _encode(record: Any) -> dict[str, Any]:
     """A record as plain data for the cache: datetimes with their zone, zones by name."""
-    data: dict[str, Any] = {"kind": type(record).__name__}
-    for item in fields(record):
-        value = getattr(record, item.name)
-        if item.name == "html":
-            continue
-        if isinstance(value, datetime):
-            value = [value.isoformat(), getattr(value.tzinfo, "key", None)]
-        elif isinstance(value, ZoneInfo):
-            value = value.key
-        data[item.name] = value
+    # (Its fields as they are, by name: a look at each of them, for 5,000 articles, was a
+    # tenth of a second of a first build.)
+    data: dict[str, Any] = {"kind": type(record).__name__, **vars(record)}
+    del data["html"]
+    for name in DATETIME_FIELDS:
+        value = data.get(name)
+        if value is not None:
+            data[name] = [value.isoformat(), getattr(value.tzinfo, "key", None)]
+    if "timezone" in data:
+        data["timezone"] = data["timezone"].key
     return data
 
 

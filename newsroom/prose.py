@@ -29,7 +29,7 @@ NOT_PROSE_CHARACTERS = ("<\\`_~|{}^" + "".join(map(chr, [*range(0x0a), *range(0x
 # expression over the text: the ASCII ones are each a byte of their own, the others byte
 # sequences that start with one of the rarely seen bytes C2, E1, E2 and E3.
 _PROSE_BYTES = bytes(b for b in range(256) if b >= 0x80 or chr(b) not in NOT_PROSE_CHARACTERS)
-_WIDE_NOT_PROSE = [re.compile(pattern) for pattern in (
+_WIDE_SPACES = [re.compile(pattern) for pattern in (
     rb"\xc2[\x85\xa0]", rb"\xe1\x9a\x80", rb"\xe2(?:\x80[\x80-\x8a\xa8\xa9\xaf]|\x81\x9f)",
     rb"\xe3\x80\x80")]
 # Then: entities, images, spaces that start or end a line (indented blocks, hard line
@@ -40,10 +40,16 @@ _NOT_PROSE_TEXT = [re.compile(pattern) for pattern in (
     r"&#", r"&[a-zA-Z0-9]+;", r"!\[", r"\n(?<= \n)", r"\n ", r">(?<=[^\n>]>)")]
 
 
+def has_wide_space(data: bytes) -> bool:
+    """Whether UTF-8 `data` holds whitespace other than ASCII's (which str.split() splits
+    on too)."""
+    return any(wide.search(data) for wide in _WIDE_SPACES)
+
+
 def _not_prose(text: str) -> bool:
     data = text.encode("utf-8", "surrogatepass")
     return (bool(data.translate(None, _PROSE_BYTES))
-            or not text.isascii() and any(wide.search(data) for wide in _WIDE_NOT_PROSE)
+            or not text.isascii() and has_wide_space(data)
             or any(pattern.search(text) for pattern in _NOT_PROSE_TEXT)
             or text.startswith(" ") or text.endswith(" "))
 

@@ -40,7 +40,8 @@ def parallel_map(work: Callable[..., list[Result]], items: Sequence[Item], jobs:
     identical with one or many. The first `lead` items are one chunk, the first taken: what
     they have in common is then worked out once, in one process.
     """
-    chunk = chunk or max(8, min(256, len(items) // (jobs * 8) or 1))
+    # Small chunks: whoever takes the last one is the last to finish, the others wait.
+    chunk = chunk or max(8, min(64, len(items) // (jobs * 16) or 1))
     chunks = [items[:lead]] if lead else []
     chunks += [items[i:i + chunk] for i in range(lead, len(items), chunk)]
     if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in \
