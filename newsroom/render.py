@@ -152,11 +152,13 @@ def _shared_parts(env: jinja2.Environment, config: SiteConfig, urls: Urls,
     `masthead(canonical)`: the site's name, menu and search box, on every page, the same
     but for the menu item (if any) whose page it is on.
     `site_footer()`: the same on every page.
+    `site_head()`: the stylesheet, icon, script and site-wide social tags of every <head>.
     """
     card = _rendered_once(env, "partials/article_card.html")
     nav = _rendered_once(env, "partials/archive_nav.html")
     header = _rendered_once(env, "partials/masthead.html")
     footer = _rendered_once(env, "partials/footer.html")
+    head = _rendered_once(env, "partials/site_head.html")
     year_of = {urls.absolute(urls.year(year)): year for year, _ in archive}
     menu_of: dict[str, str] = {}
     for item in config.menu:
@@ -175,8 +177,11 @@ def _shared_parts(env: jinja2.Environment, config: SiteConfig, urls: Urls,
     def site_footer() -> Markup:
         return footer()
 
+    def site_head() -> Markup:
+        return head()
+
     return {"article_card": article_card, "archive_nav": archive_nav, "masthead": masthead,
-            "site_footer": site_footer}
+            "site_footer": site_footer, "site_head": site_head}
 
 
 def page_keys(job: _Job, jobs: int = 1, memo: Memo | None = None) -> list[str]:

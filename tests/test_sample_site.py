@@ -173,8 +173,12 @@ def test_every_html_page_has_canonical_social_feed_and_structured_metadata(site,
         for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
             assert head.find("meta", property=prop)["content"], (path, prop)
         assert head.find("meta", property="og:url")["content"] == canonical
-        for name in ("twitter:card", "twitter:title", "twitter:description"):
-            assert head.find("meta", attrs={"name": name})["content"], (path, name)
+        # (X reads the Open Graph title and description where it finds no twitter: ones.)
+        assert head.find("meta", attrs={"name": "twitter:card"})["content"], path
+        for prop in ("og:locale",):
+            assert head.find("meta", property=prop)["content"] == "en_GB", (path, prop)
+        assert head.find("link", rel="stylesheet")["href"].endswith("static/style.css")
+        assert head.find("script", src=True)["src"].endswith("static/events.js")
         types = {link["type"] for link in head.find_all("link", rel="alternate")}
         assert {"application/rss+xml", "application/atom+xml"} <= types, path
         assert jsonld(page)["@context"] == "https://schema.org", path
