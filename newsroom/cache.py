@@ -28,7 +28,7 @@ from typing import Any
 from newsroom import __version__
 
 CACHE_DIR = ".newsroom-cache"
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"newsroom-cache"  # the first word of every store
 
 
@@ -227,11 +227,13 @@ def save_store(store: Store) -> None:
 
 
 def _write_signed(path: Path, settings: str, entries: dict[str, Any]) -> None:
-    body = _header(settings) + b"\n" + marshal.dumps(entries)
+    # (Written and signed piece by piece: one body of them all is a copy of megabytes.)
+    pieces = [_header(settings) + b"\n", marshal.dumps(entries)]
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(handle, "wb") as stream:
-        stream.write(body)
-        stream.write(b"\nsignature " + _sign(body))
+        for piece in pieces:
+            stream.write(piece)
+        stream.write(b"\nsignature " + _sign(*pieces))
     os.replace(temporary, path)
 
 
@@ -241,10 +243,13 @@ def _header(settings: str) -> bytes:
     return _MAGIC + f" {FORMAT} {marshal.version} {__version__} {settings}".encode()
 
 
-def _sign(body: bytes) -> bytes:
-    # BLAKE2's keyed mode is a MAC in itself (no HMAC construction needed), at the speed
-    # of the hash.
-    return hashlib.blake2b(body, key=_secret()[:64]).hexdigest().encode()
+def _sign(*pieces: bytes) -> bytes:
+    # HMAC-SHA-256: most processors compute SHA-256 in hardware, twice as fast as BLAKE2
+    # (the caches of 5,000 articles are some 50 MB).
+    signer = hmac.new(_secret()[:64], digestmod=hashlib.sha256)
+    for piece in pieces:
+        signer.update(piece)
+    return signer.hexdigest().encode()
 
 
 @lru_cache(maxsize=1)
