@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Below this many items a pool costs more than it saves.
+# Below this many items, helpers cost more than they save.
 MIN_PARALLEL = 64
 
 def default_jobs() -> int:
@@ -111,7 +111,6 @@ class _Helper:
         self.process = process
         self.receiving = receiving
         self.received: list[bytes] = []
-        self.ended = False
         self.thread = threading.Thread(target=self._read, daemon=True)
 
     def listen(self) -> None:
@@ -122,7 +121,7 @@ class _Helper:
             while True:
                 self.received.append(self.receiving.recv_bytes())
         except (EOFError, OSError):
-            self.ended = True  # (its end of the pipe closed: it is done, or it died)
+            pass  # its end of the pipe closed: it is done, or it died
 
     def take_in(self, parts: list[Any]) -> int:
         """Put the chunks received so far in their places; return how many items they hold
