@@ -26,8 +26,9 @@ NOT_PROSE_CHARACTERS = ("<\\`_~|{}^" + "".join(map(chr, [*range(0x0a), *range(0x
                         + "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200b)))
                         + "\u2028\u2029\u202f\u205f\u3000")
 # They are looked for in the text's UTF-8 bytes, several times faster than with a regular
-# expression over the text: the ASCII ones are each a byte of their own, the others byte
-# sequences that start with one of the rarely seen bytes C2, E1, E2 and E3.
+# expression over the text: the ASCII ones are each a byte of their own (one translate),
+# the others (all whitespace) byte sequences starting C2, E1, E2 or E3, which each search
+# skips to.
 _PROSE_BYTES = bytes(b for b in range(256) if b >= 0x80 or chr(b) not in NOT_PROSE_CHARACTERS)
 _WIDE_SPACES = [re.compile(pattern) for pattern in (
     rb"\xc2[\x85\xa0]", rb"\xe1\x9a\x80", rb"\xe2(?:\x80[\x80-\x8a\xa8\xa9\xaf]|\x81\x9f)",
