@@ -255,17 +255,22 @@ def _vevent_piece(event: Event, urls: Urls, stamp: datetime) -> tuple[bytes, fro
     if names:
         lines.append("CATEGORIES:" + ",".join(_text(name) for name in names))
     page = urls.absolute(urls.event(event))
+    lines.append("DESCRIPTION:" + _text(event_details(event, page)))
+    if event.location or event.online_url:
+        lines.append("LOCATION:" + _text(event.location or event.online_url or ""))
+    lines += ["STATUS:" + ICS_STATUS[event.status], "URL:" + page, "END:VEVENT"]
+    return _lines(lines), frozenset(zones)
+
+
+def event_details(event: Event, page: str) -> str:
+    """An event's DESCRIPTION in calendars: its summary, organiser, addresses and page."""
     details = [event_summary(event), f"Organiser: {event.organiser}"]
     if event.online_url:
         details.append(f"Join online: {event.online_url}")
     if event.booking_url:
         details.append(f"Book: {event.booking_url}")
     details.append(f"Details: {page}")
-    lines.append("DESCRIPTION:" + _text("\n\n".join(details)))
-    if event.location or event.online_url:
-        lines.append("LOCATION:" + _text(event.location or event.online_url or ""))
-    lines += ["STATUS:" + ICS_STATUS[event.status], "URL:" + page, "END:VEVENT"]
-    return _lines(lines), frozenset(zones)
+    return "\n\n".join(details)
 
 
 def _text(value: str) -> str:

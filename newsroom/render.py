@@ -61,7 +61,7 @@ def escaped(value: Any) -> str:
 class _PageCode(jinja2.compiler.CodeGenerator):
     """Jinja2's code for a template, but for what it outputs: each `{{ ... }}` escaped into
     a plain string (`escaped`) where markupsafe's escape makes a Markup of it, in Python,
-    only for it to be joined to the page at once: a sixth of a page's rendering. Markup that
+    only for it to be joined to the page at once: a fifth of a page's rendering. Markup that
     is kept as a value (a macro's, a call's, a `{% set %}` block's) is made as Jinja2 makes
     it, of text already escaped. (tests/test_render.py renders every page both ways.)"""
 

@@ -347,8 +347,7 @@ def icalendar_vevent(event, urls, stamp: datetime) -> bytes:
     from icalendar import Event as CalendarEvent
     from icalendar import vRecur
 
-    from newsroom.feeds import ICS_STATUS
-    from newsroom.pages import event_summary
+    from newsroom.feeds import ICS_STATUS, event_details
 
     item = CalendarEvent()
     item.add("uid", event.uid)
@@ -363,13 +362,7 @@ def icalendar_vevent(event, urls, stamp: datetime) -> bytes:
     item.add("summary", event.title)
     page = urls.absolute(urls.event(event))
     item.add("url", page)
-    details = [event_summary(event), f"Organiser: {event.organiser}"]
-    if event.online_url:
-        details.append(f"Join online: {event.online_url}")
-    if event.booking_url:
-        details.append(f"Book: {event.booking_url}")
-    details.append(f"Details: {page}")
-    item.add("description", "\n\n".join(details))
+    item.add("description", event_details(event, page))
     if event.location or event.online_url:
         item.add("location", event.location or event.online_url)
     item.add("status", ICS_STATUS[event.status])
