@@ -135,7 +135,8 @@ def _block(block: str, out: list[str], heading_id: HeadingId, used: set[str],
             return ""
         inner: list[str] = []
         quoted = "\n".join(line[2:] if line.startswith("> ") else line[1:] for line in lines)
-        if not quoted.strip("\n") or _not_prose(quoted) or \
+        # (Python-Markdown keeps a quote's leading or trailing empty line in its paragraph.)
+        if not quoted.strip("\n") or quoted != quoted.strip("\n") or _not_prose(quoted) or \
                 not _blocks(quoted, inner, heading_id, used):
             return ""
         out.append("<blockquote>\n" + "\n".join(inner) + "\n</blockquote>")

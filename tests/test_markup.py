@@ -273,6 +273,7 @@ def test_prose_is_written_as_python_markdown_writes_it(text):
     "-  two spaces", "1.  two spaces", "2020. A year", "10) ten", "* star item",
     "+ plus item", "***", "* * *", "- - -", ": colon", "Text\n\n\n\nMore", "\n\nText\n\n",
     "_em_ x", "__strong__", "snake_case_name", "Text  ", "> a  ", "- a  ", "## H  ",
+    "## Plain words\n> word\n>", ">\n> word",
     # Python-Markdown nests these links, and the sanitiser takes them apart: so must we.
     "[**bold** [link](/a/)link](/b/)", "[a [b](/b/) c](/a/)",
 ])
