@@ -11,12 +11,10 @@ compares the two on generated documents.
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable
 
-# A heading's id from its inner HTML and the ids used so far (which it adds to): the
-# converter's own function, so that ids are named exactly as its heading-id pass names them.
-HeadingId = Callable[[str, set[str]], str]
+from markdown.extensions import toc
 
 # What Python-Markdown may read as more than prose: raw HTML, escapes, code, tables,
 # attribute lists, footnotes, underscores (emphasis), tildes (fences), control characters and
@@ -81,25 +79,32 @@ _SPAN = re.compile(rf"""
 """, re.X)
 
 
-def prose_html(text: str, heading_id: HeadingId) -> str | None:
+def prose_html(text: str) -> str | None:
     """The HTML of `text` if it is plain prose, else None (leave it to Python-Markdown)."""
     if _not_prose(text):
         return None
     if not text.strip("\n"):
         return ""
     out: list[str] = []
-    if not _blocks(text, out, heading_id, set()):
+    if not _blocks(text, out, set()):
         return None
     return "\n".join(out)
 
 
-def _blocks(text: str, out: list[str], heading_id: HeadingId, used: set[str]) -> bool:
+def heading_id(inner_html: str, used: set[str]) -> str:
+    """The id Python-Markdown's toc extension gives a heading with this inner HTML, with its
+    default slugify and separator (markup.EXTENSION_CONFIGS sets neither); added to `used`."""
+    name = html.unescape(toc.strip_tags(inner_html))
+    return toc.unique(toc.slugify(name, "-"), used)
+
+
+def _blocks(text: str, out: list[str], used: set[str]) -> bool:
     """Append the HTML of each block of `text` to `out`; False if one is not plain."""
     # The kind of the block before: a quote, or a list, right after one of its kind joins it.
     last = ""
     for block in _BLANK_LINES.split(text.strip("\n")):
         if not block.startswith("#") and "\n#" not in block:
-            last = _block(block, out, heading_id, used, last)
+            last = _block(block, out, used, last)
             if not last:
                 return False
             continue
@@ -110,7 +115,7 @@ def _blocks(text: str, out: list[str], heading_id: HeadingId, used: set[str]) ->
                 piece.append(line)
                 continue
             if piece:
-                last = _block("\n".join(piece), out, heading_id, used, last)
+                last = _block("\n".join(piece), out, used, last)
                 if not last:
                     return False
                 piece = []
@@ -126,8 +131,7 @@ def _blocks(text: str, out: list[str], heading_id: HeadingId, used: set[str]) ->
     return True
 
 
-def _block(block: str, out: list[str], heading_id: HeadingId, used: set[str],
-           last: str) -> str:
+def _block(block: str, out: list[str], used: set[str], last: str) -> str:
     """Append the HTML of a block without headings; its kind, or "" if it is not plain."""
     if block.startswith(">"):
         lines = block.split("\n")
@@ -137,7 +141,7 @@ def _block(block: str, out: list[str], heading_id: HeadingId, used: set[str],
         quoted = "\n".join(line[2:] if line.startswith("> ") else line[1:] for line in lines)
         # (Python-Markdown keeps a quote's leading or trailing empty line in its paragraph.)
         if not quoted.strip("\n") or quoted != quoted.strip("\n") or _not_prose(quoted) or \
-                not _blocks(quoted, inner, heading_id, used):
+                not _blocks(quoted, inner, used):
             return ""
         out.append("<blockquote>\n" + "\n".join(inner) + "\n</blockquote>")
         return "quote"

@@ -9,18 +9,13 @@ from bs4 import BeautifulSoup
 from conftest import article, write_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown.inlinepatterns import LinkInlineProcessor
 
 from newsroom.cache import Store
 from newsroom.config import load_config
 from newsroom.content import read_content
 from newsroom.markup import (
-    _SANITARY,
-    _BracketEnds,
-    _converter,
-    _ListedOnce,
-    _prose_heading_id,
     first_paragraph_text,
+    markdown_html,
     reading_minutes,
     render_content,
     render_markdown,
@@ -64,7 +59,7 @@ def test_javascript_links_lose_their_href():
     "[click](javascript:alert(1))", "[data](data:text/html,x)", "[vb](vbscript:x)",
     "## [Heading](javascript:alert(1))", "- [item](JavaScript:alert(1))"])
 def test_markdown_alone_cannot_make_a_script_link(text):
-    # No raw HTML: the sanitiser may be skipped, but only for HTML it would keep as it is.
+    # No raw HTML, yet Markdown's own links go through the sanitiser too.
     assert [a.get("href") for a in parse(render_markdown(text)).find_all("a")] == [None]
 
 
@@ -121,8 +116,8 @@ def test_headings_get_ids_for_links_to_them():
     assert [h["id"] for h in parse(html).find_all("h2")] == ["getting-there", "getting-there_1"]
 
 
-# The converter skips work that cannot change its HTML (an inline pattern on text without
-# its trigger, block tests on prose): the HTML must be the stock HTML.
+# Prose next to every other kind of Markdown: whatever writes it, the HTML is Python-Markdown's,
+# sanitised.
 
 MARKDOWN_PIECES = st.sampled_from([
     "plain words", "Word", " ", "  ", "\n", "\n\n", "  \n", "\t", "*", "**", "_", "__", "`",
@@ -133,22 +128,8 @@ MARKDOWN_PIECES = st.sampled_from([
     '"', "é", "Ünï", "\x02", "\x03", "\r", "\r\n", "   \n", "[TOC]", "{", "}", "```py\n"])
 
 
-def _convert(text: str, shortcuts: bool) -> str:
-    converter = _converter(shortcuts)
-    converter.reset()
-    return converter.convert(text)
-
-
-@settings(max_examples=600, deadline=None)
-@given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
-def test_the_shortcuts_give_the_stock_html(text):
-    assert _convert(text, True) == _convert(text, False)
-
-
 def _sanitised_by_nh3(text: str) -> str:
-    converter = _converter()
-    converter.reset()
-    return sanitize(converter.convert(text))
+    return sanitize(markdown_html(text))
 
 
 SAFE_AND_UNSAFE_LINKS = st.sampled_from([
@@ -160,7 +141,7 @@ SAFE_AND_UNSAFE_LINKS = st.sampled_from([
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(MARKDOWN_PIECES, SAFE_AND_UNSAFE_LINKS), max_size=40).map("".join))
-def test_html_is_what_the_sanitiser_makes_of_it_whether_or_not_it_runs(text):
+def test_html_is_python_markdowns_sanitised(text):
     assert render_markdown(text) == _sanitised_by_nh3(text)
 
 
@@ -170,24 +151,17 @@ def test_html_is_what_the_sanitiser_makes_of_it_whether_or_not_it_runs(text):
     "[^1]: note", "Prose\n[ref]: /x", "Prose\n    code", "Prose\n***", "Prose\n___",
     "Ünïcode prose\nand more", "- item\n\n    Indented prose", "- item\nlazy prose",
     "1. item\n\n    Prose in the item", "> quote\nlazy prose", "Prose\n\n\n\nMore prose",
-    # The raw-HTML pass is skipped only on text without "<" and "&".
     "&copy 2020 Fish &chips", "a < b", "<div>\nraw\n</div>\n\nProse",
-    # Each pass that is skipped on text without its trigger, with the trigger.
     "Prose\n\n```\ncode\n```", "~~~\ncode\n~~~", "## Heading {#own-id}", "Prose\n{: .lead }",
     "An \\*escaped\\* star", "Before\n\n[TOC]\n\n## One\n\n## Two", "Prose\r\nmore\r\n",
     "\tTabbed code", "Prose\n   \nmore", "Prose\n   ", "Pro\x02se\x03",
-    # Tables are looked for only in blocks with a "|".
     "| One |\n| --- |\n| x |", "- a | b\n- c", "a|b\n-|-\nc|d", "## A | B",
+    "See [the [nested] report](/r/) and ![a [chart]](/c.png) [unclosed [x](/y/)",
 ])
-def test_the_shortcuts_give_the_stock_html_for_blocks_next_to_prose(text):
-    converter = _converter(True)
-    assert "prose" in converter.parser.blockprocessors
-    assert type(converter.parser.blockprocessors["table"]).__name__ == "_TableIfPipe"
-    assert {type(converter.preprocessors[name]).__name__ for name in (
-        "html_block", "fenced_code_block")} == {"_PassIfAny"}
-    assert {type(converter.treeprocessors[name]).__name__ for name in (
-        "attr_list", "unescape", "toc")} == {"_PassIfAny", "_HeadingIds"}
-    assert _convert(text, True) == _convert(text, False)
+def test_prose_next_to_other_blocks_renders_as_python_markdown_renders_it(text):
+    written = prose_html(text)
+    assert written is None or written == markdown_html(text)
+    assert render_markdown(text) == _sanitised_by_nh3(text)
 
 
 HEADING_WORDS = st.sampled_from([
@@ -202,8 +176,9 @@ HEADING_LINES = st.builds(lambda level, words: "#" * level + " " + " ".join(word
 @given(st.lists(st.one_of(HEADING_LINES, st.sampled_from([
     "Prose.", "Prose[^1].", "[^1]: Note.", "<div id=\"plan\">raw</div>", "Plan\n====",
     "[TOC]", "- ## Plan"])), max_size=8).map("\n\n".join))
-def test_headings_get_the_stock_ids(text):
-    assert _convert(text, True) == _convert(text, False)
+def test_prose_names_headings_as_python_markdown_names_them(text):
+    written = prose_html(text)
+    assert written is None or written == markdown_html(text)
 
 
 # Plain prose is written without Python-Markdown (newsroom/prose.py): when it takes a
@@ -255,10 +230,9 @@ PROSE_DOCUMENTS = st.one_of(
 @settings(max_examples=1500, deadline=None)
 @given(PROSE_DOCUMENTS)
 def test_prose_is_written_as_python_markdown_writes_it(text):
-    written = prose_html(text, _prose_heading_id())
+    written = prose_html(text)
     if written is not None:
-        assert written == _convert(text, False)
-        assert _SANITARY.fullmatch(written)  # (so the sanitiser need not look at it)
+        assert written == markdown_html(text)
     assert render_markdown(text) == _sanitised_by_nh3(text)
 
 
@@ -278,8 +252,8 @@ def test_prose_is_written_as_python_markdown_writes_it(text):
     "[**bold** [link](/a/)link](/b/)", "[a [b](/b/) c](/a/)",
 ])
 def test_prose_near_misses_render_as_python_markdown_renders_them(text):
-    written = prose_html(text, _prose_heading_id())
-    assert written is None or written == _convert(text, False)
+    written = prose_html(text)
+    assert written is None or written == markdown_html(text)
     assert render_markdown(text) == _sanitised_by_nh3(text)
 
 
@@ -306,10 +280,10 @@ A second line of the same paragraph.
 
 
 def test_plain_prose_is_written_without_python_markdown():
-    # The shortcut is on, and takes a typical article (else a build is twice as slow).
-    written = prose_html(SAMPLE_PROSE.replace("(\n", "("), _prose_heading_id())
+    # It takes a typical article (else a cold build is twice as slow).
+    written = prose_html(SAMPLE_PROSE.replace("(\n", "("))
     assert written is not None
-    assert written == _convert(SAMPLE_PROSE.replace("(\n", "("), False)
+    assert written == markdown_html(SAMPLE_PROSE.replace("(\n", "("))
     document = parse(written)
     assert [h["id"] for h in document.find_all(["h2", "h3"])] == [
         "what-the-merger-means", "what-the-merger-means_1"]
@@ -321,7 +295,7 @@ def test_plain_prose_is_written_without_python_markdown():
 def test_prose_refuses_every_other_kind_of_whitespace():
     # Python-Markdown reads some of them as spaces (and its patterns look for \s).
     spaces = [chr(c) for c in range(0x3001) if chr(c).isspace() and chr(c) not in " \n"]
-    assert spaces and all(prose_html(f"Text{space}here", _prose_heading_id()) is None
+    assert spaces and all(prose_html(f"Text{space}here") is None
                           for space in spaces)
 
 
@@ -334,81 +308,6 @@ def test_prose_looks_for_exactly_the_characters_it_refuses():
     characters = [chr(c) for c in [*range(0xD800), *range(0xE000, 0x10000), 0x1F600, 0x10FFFF]]
     refused = {c for c in characters if _not_prose(f"a{c}b")}
     assert refused == set(NOT_PROSE_CHARACTERS) | {">"}
-
-
-def test_prose_is_left_to_python_markdown_where_headings_are_named_otherwise(monkeypatch):
-    from markdown.extensions import toc
-
-    monkeypatch.delattr(toc, "strip_tags")
-    _converter.cache_clear()
-    _prose_heading_id.cache_clear()
-    try:
-        assert _prose_heading_id() is None
-    finally:
-        _converter.cache_clear()
-        _prose_heading_id.cache_clear()
-
-
-def test_heading_ids_are_left_to_the_stock_pass_where_its_helpers_differ(monkeypatch):
-    # Python-Markdown before 3.6 names headings otherwise (no strip_tags and friends): there
-    # the stock pass makes every id.
-    from markdown.extensions import toc
-
-    converter = _converter(True)
-    heading_ids = converter.treeprocessors["toc"]
-    assert heading_ids.ids_only
-    monkeypatch.delattr(toc, "strip_tags")
-    assert not type(heading_ids)(converter, heading_ids.stock, heading_ids.source).ids_only
-
-
-def test_skipping_plain_text_is_on_and_still_renders_every_inline_form():
-    text = ("Plain prose.\n\n*em* **strong** `code` [link](/a/) ![alt](/b.png) <https://x.org>"
-            " &amp; a\\*b line  \nbreak[^n]\n\n[^n]: Note.")
-    assert type(_converter(True).treeprocessors["inline"]).__name__ == "_TriggeredInline"
-    assert _convert(text, True) == _convert(text, False)
-    html = parse(render_markdown(text))
-    assert [t.name for t in html.p.find_all(True)] == []
-    assert {"em", "strong", "code", "a", "img", "br", "sup"} <= {
-        t.name for t in html.find_all(True)}
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="[]x(", max_size=60))
-def test_each_link_finds_the_closing_bracket_the_stock_pattern_finds(text):
-    stock = getattr(LinkInlineProcessor, "_findBracketEnds", None)
-    if stock is None:
-        pytest.skip("this Python-Markdown scans for brackets its own way (no shortcut)")
-    ends = _BracketEnds(text)
-    assert [ends[index] for index in range(len(text) + 1)] == stock(text)
-
-
-def test_links_use_the_bracket_shortcut_and_render_as_stock():
-    converter = _converter(True)
-    if not hasattr(LinkInlineProcessor, "_findBracketEnds"):
-        pytest.skip("this Python-Markdown scans for brackets its own way (no shortcut)")
-    assert converter.inlinePatterns["link"]._findBracketEnds is _BracketEnds
-    text = "See [the [nested] report](/r/) and ![a [chart]](/c.png) [unclosed [x](/y/)"
-    assert _convert(text, True) == _convert(text, False)
-    assert [a["href"] for a in parse(render_markdown(text)).find_all("a")] == ["/r/", "/y/"]
-
-
-def test_a_registry_listed_once_still_sees_every_change():
-    from markdown.util import Registry
-
-    stock, ours = Registry(), _ListedOnce()
-    steps = [("register", "b", 20), ("register", "a", 30), ("list",), ("register", "c", 25),
-             ("list",), ("deregister", "a"), ("list",), ("register", "b", 40), ("list",)]
-    for step in steps:
-        if step[0] == "list":
-            assert list(ours) == list(stock)
-        elif step[0] == "register":
-            for registry in (stock, ours):
-                registry.register(step[1], step[1], step[2])
-        else:
-            for registry in (stock, ours):
-                registry.deregister(step[1])
-    assert list(ours) == ["b", "c"]
-    assert type(_converter(True).parser.blockprocessors) is _ListedOnce
 
 
 def test_each_render_starts_afresh():
