@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,29 +75,39 @@ def _key_value(node: yaml.Node) -> Any:
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse YAML text safely; on failure return no document and the problems with lines."""
-    plain = plain_mapping(text, line_offset)
-    if plain is not None:
-        return plain, []
-    return parse_with_yaml(text, path, line_offset)
+    """Parse YAML text safely; on failure return no document and the problems with lines.
+
+    `line_offset` is added to every line (front matter starts a line into its file).
+    """
+    node, problems = _composed(text, path, line_offset)
+    if problems:
+        return None, problems
+    if node is None:
+        return YamlDoc(None, {}), []
+    lines, problems = _key_lines(node, path, line_offset)
+    if problems:
+        return None, problems
+    data, problems = _constructed(text, node, path, line_offset)
+    if problems:
+        return None, problems
+    return YamlDoc(data, lines), []
 
 
-def parse_with_yaml(text: str, path: str, line_offset: int = 0
-                    ) -> tuple[YamlDoc | None, list[Problem]]:
-    """parse_yaml, with YAML's parser whatever the text."""
+def _composed(text: str, path: str, line_offset: int) -> tuple[yaml.Node | None, list[Problem]]:
+    """The document's node tree, or the problem that stops YAML reading it."""
     try:
         try:
-            node = _compose(text, _Loader)
+            return _compose(text, _Loader), []
         except yaml.YAMLError:
             # Read it again with the pure-Python parser: its messages are the clearer ones,
             # and the same whether or not this PyYAML has libyaml.
-            node = _compose(text, _PyLoader)
+            return _compose(text, _PyLoader), []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + line_offset if mark else None
         what = error.problem or error.context or "invalid YAML"
-        hint = _syntax_hint(text, mark)
-        return None, [Problem(path, line, f"YAML syntax error: {what}{hint}")]
+        return None, [Problem(path, line, f"YAML syntax error: {what}"
+                                          f"{_syntax_hint(text, mark)}")]
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1 + line_offset
         return None, [Problem(path, line, f"contains the character U+{error.character:04X}, "
@@ -107,8 +116,12 @@ def parse_with_yaml(text: str, path: str, line_offset: int = 0
         return None, [Problem(path, None, f"YAML error: {error}")]
     except RecursionError:
         return None, [Problem(path, None, "YAML is nested too deeply; write it out plainly")]
-    if node is None:
-        return YamlDoc(None, {}), []
+
+
+def _key_lines(node: yaml.Node, path: str, line_offset: int
+               ) -> tuple[dict[Key, int], list[Problem]]:
+    """The line of every key and list item; problems for repeated keys and for documents
+    too deep or too large once their aliases are expanded."""
     problems: list[Problem] = []
     lines: dict[Key, int] = {(): node.start_mark.line + 1 + line_offset}
     try:
@@ -116,14 +129,18 @@ def parse_with_yaml(text: str, path: str, line_offset: int = 0
         if _expanded_size(node, {}) > MAX_NODES:
             raise _TooBig
     except _TooDeep:
-        return None, [Problem(path, None, "YAML is nested too deeply; write it out plainly")]
+        return {}, [Problem(path, None, "YAML is nested too deeply; write it out plainly")]
     except _TooBig:
-        return None, [Problem(path, None, "YAML document is too large or too deeply aliased; "
-                                         "write the values out plainly")]
-    if problems:
-        return None, problems
+        return {}, [Problem(path, None, "YAML document is too large or too deeply aliased; "
+                                        "write the values out plainly")]
+    return lines, problems
+
+
+def _constructed(text: str, node: yaml.Node, path: str, line_offset: int
+                 ) -> tuple[Any, list[Problem]]:
+    """The document's values (timestamps kept as text), or the problem with one."""
     try:
-        data = _Loader(text).construct_document(node)
+        return _Loader(text).construct_document(node), []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -132,104 +149,6 @@ def parse_with_yaml(text: str, path: str, line_offset: int = 0
         return None, [Problem(path, None, f"YAML error: {error}")]
     except RecursionError:
         return None, [Problem(path, None, "YAML document is nested too deeply")]
-    return YamlDoc(data, lines), []
-
-
-# Front matter is mostly "key: value" lines, which this reads at once (YAML's parser and
-# constructor took a third of the time of reading an article). A value is a quoted string,
-# a plain one that YAML reads as a string (or as a timestamp, which is kept as text), a
-# boolean, or a list of strings in brackets. Anything else (nesting, comments after values,
-# anchors, block strings, numbers, nulls, repeated keys, odd characters) gives None, and the text
-# goes to YAML (tests/test_yamlsource.py compares the two on generated front matter).
-_PLAIN_CHARACTERS = re.compile(
-    r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
-_KEY_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*): +(.*[^ ])\Z")
-# A double-quoted string without escapes, or a single-quoted one ('' is a quote).
-_QUOTED_TEXT = r"\"([^\"\\]*)\"|'((?:[^']|'')*)'"
-_QUOTED = re.compile(_QUOTED_TEXT)
-# A plain value YAML reads as a string starts with none of YAML's indicators and none of the
-# characters its numbers, nulls and merge keys start with (a word that YAML reads as a
-# boolean or null is told apart below); or with a date (a timestamp, kept as text, or else a
-# string: no number holds a "-" after its first digit). It holds no ": " or " #" and does
-# not end with ":".
-_PLAIN_START = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s0-9+.~<=]|[0-9]{4}-[0-9]")
-_BOOLEANS = {word: value for words, value in (("yes true on", True), ("no false off", False))
-             for lower in words.split() for word in (lower, lower.title(), lower.upper())}
-_FLOW_ITEM = re.compile(rf" *(?:{_QUOTED_TEXT}|"
-                        r"((?:[A-Za-z]|[0-9]{4}-[0-9])[^,\[\]{}#:]*?)) *(,|\]\Z)")
-# Plain words YAML reads as booleans or nulls (as keys too).
-_NOT_STRINGS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
-
-
-def plain_mapping(text: str, line_offset: int = 0) -> YamlDoc | None:
-    """The document of front matter made of plain "key: value" lines, else None."""
-    if _PLAIN_CHARACTERS.fullmatch(text) is None:
-        return None
-    data: dict[str, Any] = {}
-    lines: dict[Key, int] = {}
-    for number, line in enumerate(text.split("\n"), start=1 + line_offset):
-        if not line or line.startswith("#"):  # (a comment)
-            continue
-        found = _KEY_LINE.match(line)
-        if found is None:
-            return None
-        key, value = found.groups()
-        if key in data or key.lower() in _NOT_STRINGS:
-            return None
-        lines.setdefault((), number)
-        lines[(key,)] = number
-        if value.startswith("["):
-            items = _flow_items(value)
-            if items is None:
-                return None
-            data[key] = items
-            for index in range(len(items)):
-                lines[(key, index)] = number
-        else:
-            scalar = _scalar(value)
-            if scalar is None:
-                return None
-            data[key] = scalar
-    if not data:
-        return None
-    return YamlDoc(data, lines)
-
-
-def _scalar(value: str) -> str | bool | None:
-    quoted = _QUOTED.fullmatch(value)
-    if quoted is not None:
-        return _unquoted(*quoted.groups())
-    if _PLAIN_START.match(value) is None or ": " in value or " #" in value or \
-            value.endswith(":"):
-        return None
-    if value.lower() in _NOT_STRINGS:
-        return _BOOLEANS.get(value)
-    return value
-
-
-def _unquoted(double: str | None, single: str | None) -> str:
-    """The text of a quoted string, from _QUOTED_TEXT's groups."""
-    return double if double is not None else (single or "").replace("''", "'")
-
-
-def _flow_items(value: str) -> list[str] | None:
-    """The items of "[a, "b", 'c']", or None if it is more than a list of strings."""
-    if value == "[]":
-        return []
-    items, at = [], 1
-    while at < len(value):
-        found = _FLOW_ITEM.match(value, at)
-        if found is None:
-            return None
-        double, single, plain, _ = found.groups()
-        if plain is None:
-            items.append(_unquoted(double, single))
-        elif plain.lower() in _NOT_STRINGS:
-            return None
-        else:
-            items.append(plain)
-        at = found.end()
-    return items if value.endswith("]") and at == len(value) else None
 
 
 def _syntax_hint(text: str, mark: yaml.Mark | None) -> str:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from newsroom import yamlsource
 from newsroom.problems import Problem
 from newsroom.yamlsource import YamlDoc, parse_yaml
@@ -212,82 +208,15 @@ def test_unsafe_tags_are_refused():
     assert problems[0].message.startswith("YAML error: ")
 
 
-# Plain "key: value" front matter is read without YAML's parser (plain_mapping): whatever it
-# takes, it must read as YAML reads it, to the type and the line.
-
-YAML_KEYS = st.sampled_from(["title", "date", "tags", "Title", "a-b", "a_b", "on", "Yes",
-                             "null", "n", "1a", "ü", "title "])
-ODD_YAML_VALUES = [
-    "Plain words", "Hello, world", "People & places", "a: b", "a:b", "a #b", "a#b", "#x",
-    "'single'", "'it''s'", "'a", '"double"', '"a\\"b"', '"a', '"a" b', "[a, b]",
-    '["a", "b"]', "[a,b]", "['a', 'b''s']", "[]", "[ ]", "[a, ]", "[a: b]", "[a, [b]]",
-    "[true, x]", "[2020-07-07-event]", "[a #b]", "[{a}]", "2020-07-06", "2020-07-06 09:30",
-    "2020-07-06T10:02:30+00:00", "2020-7-6", "2020", "3.5", "1_000", "0x1F", "1:20", "~",
-    "null", "Null", "true", "True", "TRUE", "tRue", "yes", "on", "Off", "No", "y", "n",
-    ".inf", "-x", "- x", "*alias", "&anchor x", "!tag x", "!!str 1", "|", ">", "%x", "@x",
-    "`x", "?x", "/media/x.svg", "Über", "é", "x:", "=", "<<", "{a: b}", "x\t", "\xa0x",
-    "x\x85y", "x\u2028y", "x\ufeffy", "'a''", ""]
-YAML_VALUES = st.sampled_from(ODD_YAML_VALUES)
-YAML_LINES = st.one_of(
-    st.builds(lambda key, sep, value: key + sep + value, YAML_KEYS,
-              st.sampled_from([": ", ": ", ": ", ":", ":  ", " : "]), YAML_VALUES),
-    st.sampled_from(["", "# a comment", "  indented", "- item", "---", "...", "title: x  ",
-                     "title: x # comment", "\t"]))
-
-
-PLAIN_YAML_VALUES = st.sampled_from([
-    "Plain words", "Hello, world", "People & places", "a#b", "'it''s'", '"double"',
-    "[a, b]", '["a", "b"]', "[]", "[2020-07-07-event]", "2020-07-06", "2020-07-06 09:30",
-    "2020-07-06T10:02:30+00:00", "true", "Off", "/media/x.svg", "Über", "a:b"])
-
-
-def _front_matter(values: st.SearchStrategy[str], most: int) -> st.SearchStrategy[str]:
-    keys = st.sampled_from(["title", "date", "tags", "author", "draft", "image", "a-b", "n"])
-    return st.lists(st.tuples(keys, values), unique_by=lambda pair: pair[0], max_size=most).map(
-        lambda pairs: "\n".join(f"{key}: {value}" for key, value in pairs))
-
-
-PLAIN_YAML = _front_matter(PLAIN_YAML_VALUES, 7)
-# Front matter it mostly takes; short front matter with any value; the first with one odd
-# line anywhere; any lines at all.
-YAML_TEXTS = st.one_of(
-    PLAIN_YAML,
-    _front_matter(st.one_of(PLAIN_YAML_VALUES, YAML_VALUES), 3),
-    st.builds(lambda text, line, where: "\n".join(
-        [*text.split("\n")[:where], line, *text.split("\n")[where:]]), PLAIN_YAML, YAML_LINES,
-        st.integers(0, 8)),
-    st.lists(YAML_LINES, max_size=8).map("\n".join))
-
-
-@settings(max_examples=1500, deadline=None)
-@given(YAML_TEXTS, st.integers(0, 3))
-def test_plain_front_matter_reads_as_yaml_reads_it(text, offset):
-    plain = yamlsource.plain_mapping(text, offset)
-    if plain is not None:
-        by_yaml, problems = yamlsource.parse_with_yaml(text, "a.md", offset)
-        assert problems == []
-        assert repr(plain.data) == repr(by_yaml.data)  # (True is not 1, nor "True")
-        assert plain.lines == by_yaml.lines
-
-
-@pytest.mark.parametrize("value", ODD_YAML_VALUES)
-def test_each_odd_value_reads_as_yaml_reads_it_or_is_left_to_yaml(value):
-    for text in (f"title: {value}", f"tags: [{value}]", f"tags: [a, {value}]"):
-        plain = yamlsource.plain_mapping(text)
-        if plain is not None:
-            assert repr(plain) == repr(yamlsource.parse_with_yaml(text, "a.md")[0])
-
-
-def test_plain_front_matter_is_read_without_yaml():
+def test_typical_front_matter_reads_with_the_line_of_every_key_and_item():
     text = ('\ntitle: "Granta and Vireo agree £2.5bn merger"\ndate: 2015-01-03T10:02:30+00:00\n'
             "author: Editor\ncategory: People & places\n# kept for the archive\n"
             "tags: [life sciences, \"exports\", 'it''s']\nimage: /media/a.svg\ndraft: false\n")
-    plain = yamlsource.plain_mapping(text, 2)
-    assert plain is not None
-    assert plain.data == {"title": "Granta and Vireo agree £2.5bn merger",
-                          "date": "2015-01-03T10:02:30+00:00", "author": "Editor",
-                          "category": "People & places",
-                          "tags": ["life sciences", "exports", "it's"],
-                          "image": "/media/a.svg", "draft": False}
-    assert plain.lines[("tags", 2)] == 9 and plain.lines[()] == 4
-    assert parse_yaml(text, "a.md", 2) == (plain, [])
+    doc, problems = parse_yaml(text, "a.md", 2)
+    assert problems == []
+    assert doc.data == {"title": "Granta and Vireo agree £2.5bn merger",
+                        "date": "2015-01-03T10:02:30+00:00", "author": "Editor",
+                        "category": "People & places",
+                        "tags": ["life sciences", "exports", "it's"],
+                        "image": "/media/a.svg", "draft": False}
+    assert doc.lines[("tags", 2)] == 9 and doc.lines[("title",)] == 4
