@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -187,22 +187,24 @@ def calendar_keys(site: Site, urls: Urls) -> dict[str, str]:
 
 def calendars(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str, bytes]:
     """events/calendar.ics with every event, one per category, and one .ics per event (or
-    those in `only`).
+    those in `only`), written by icalendar.
 
-    An event sits in up to three calendars (its own, its categories', all events): each is
-    written out once, and calendars are put together from those pieces. (A build makes
-    them while its workers render pages, so this stays in one process.)
+    An event sits in up to three calendars (its own, its categories', all events): its
+    VEVENT is made once and put in each.
     """
     contents = _calendar_contents(site, urls)
     wanted = [path for path in contents if only is None or path in only]
-    if not wanted:
-        return {}
-    needed = list({id(event): event for path in wanted
-                   for event in contents[path][0]}.values())
     stamp = site.now.astimezone(UTC).replace(microsecond=0)
-    pieces = {id(event): _vevent_piece(event, urls, stamp) for event in needed}
-    zones: dict[tuple[str, date, date], bytes] = {}
-    return {path: _calendar(site, *contents[path], pieces, zones) for path in wanted}
+    vevents: dict[int, Any] = {}
+    zones: dict[tuple[str, date, date], Any] = {}
+    made = {}
+    for path in wanted:
+        events, name = contents[path]
+        for event in events:
+            if id(event) not in vevents:
+                vevents[id(event)] = _vevent(event, urls, stamp)
+        made[path] = _calendar(site, events, name, [vevents[id(e)] for e in events], zones)
+    return made
 
 
 def _calendar_contents(site: Site, urls: Urls) -> dict[str, tuple[tuple[Event, ...], str]]:
@@ -218,48 +220,40 @@ def _calendar_contents(site: Site, urls: Urls) -> dict[str, tuple[tuple[Event, .
     return contents
 
 
-def _vevent_piece(event: Event, urls: Urls, stamp: datetime) -> tuple[bytes, frozenset[str]]:
-    """The event as a VEVENT in iCalendar text, and the time zones it names.
+def _vevent(event: Event, urls: Urls, stamp: datetime) -> Any:
+    """The event as an icalendar VEVENT."""
+    from icalendar import Event as CalendarEvent
+    from icalendar import vRecur
 
-    Written here, as icalendar writes it (tests/test_calendars.py checks the bytes are the
-    same): icalendar takes 0.7 ms to put an event together, most of a cold build's calendar
-    time, for some fifteen lines of text.
-    """
-    zones: set[str] = set()
-    # Properties in icalendar's order: its canonical ones first, then the rest by name.
-    lines = ["BEGIN:VEVENT", "SUMMARY:" + _text(event.title)]
+    item = CalendarEvent()
+    item.add("summary", event.title)
     if event.all_day:
-        lines += [f"DTSTART;VALUE=DATE:{_day(event.start)}",
-                  f"DTEND;VALUE=DATE:{_day(event.ends)}"]
+        item.add("dtstart", event.start.date())
+        item.add("dtend", event.ends.date())
     else:
-        lines.append("DTSTART" + _moment(event.start, zones))
+        item.add("dtstart", event.start)
         if event.end is not None:  # without one, RFC 5545 reads the event as a moment
-            lines.append("DTEND" + _moment(event.end, zones))
-    lines += ["DTSTAMP" + _moment(stamp, zones), "UID:" + _text(event.uid),
-              # Calendar apps update an event they hold only when this is higher than theirs.
-              f"SEQUENCE:{event.sequence}"]
+            item.add("dtend", event.end)
+    item.add("dtstamp", stamp)
+    item.add("uid", event.uid)
+    # Calendar apps update an event they hold only when this is higher than theirs.
+    item.add("sequence", event.sequence)
     if event.rrule:
-        from icalendar import vRecur  # (its own order of the rule's parts)
-
-        lines.append("RRULE:" + vRecur.from_ical(event.rrule).to_ical().decode("utf-8"))
+        item.add("rrule", vRecur.from_ical(event.rrule))
         if event.skipped:
             days = [date.fromisoformat(day) for day in event.skipped]
-            if event.all_day:
-                lines.append("EXDATE;VALUE=DATE:" + ",".join(_day(day) for day in days))
-            else:
-                moments = [_moment(datetime.combine(day, event.start.timetz()), zones)
-                           for day in days]
-                lines.append("EXDATE" + moments[0] + "".join(
-                    "," + moment.rpartition(":")[2] for moment in moments[1:]))
+            item.add("exdate", days if event.all_day else [
+                datetime.combine(day, event.start.timetz()) for day in days])
     names = ((event.category,) if event.category else ()) + event.tags
     if names:
-        lines.append("CATEGORIES:" + ",".join(_text(name) for name in names))
+        item.add("categories", list(names))
     page = urls.absolute(urls.event(event))
-    lines.append("DESCRIPTION:" + _text(event_details(event, page)))
+    item.add("description", event_details(event, page))
     if event.location or event.online_url:
-        lines.append("LOCATION:" + _text(event.location or event.online_url or ""))
-    lines += ["STATUS:" + ICS_STATUS[event.status], "URL:" + page, "END:VEVENT"]
-    return _lines(lines), frozenset(zones)
+        item.add("location", event.location or event.online_url)
+    item.add("status", ICS_STATUS[event.status])
+    item.add("url", page)
+    return item
 
 
 def event_details(event: Event, page: str) -> str:
@@ -273,102 +267,44 @@ def event_details(event: Event, page: str) -> str:
     return "\n\n".join(details)
 
 
-def _text(value: str) -> str:
-    """A TEXT value escaped as RFC 5545 (and icalendar) escapes it."""
-    return (value.replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;")
-            .replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-            .replace("\r", "\\n"))
+def _calendar(site: Site, events: Sequence[Event], name: str, vevents: list[Any],
+              zones: dict[tuple[str, date, date], Any]) -> bytes:
+    from icalendar import Calendar
 
-
-def _moment(moment: datetime, zones: set[str]) -> str:
-    """A date-time property's parameters and value (";TZID=Europe/London:20270301T100000",
-    ":20270301T090000Z"), its zone added to `zones`."""
-    parameters, suffix, zone = _zone_form(moment.tzinfo)
-    if zone:
-        zones.add(zone)
-    return (f"{parameters}:{_day(moment)}T{moment.hour:02}{moment.minute:02}"
-            f"{moment.second:02}{suffix}")
-
-
-def _day(day: date) -> str:
-    return f"{day.year:04}{day.month:02}{day.day:02}"
-
-
-@cache
-def _zone_form(zone: Any) -> tuple[str, str, str | None]:
-    """How icalendar writes a time in `zone`: the parameters, the suffix ("Z" for UTC)
-    and the zone's TZID (None for UTC). Asked of icalendar once a zone: which zones it
-    takes for UTC, and how it names the others, is its own."""
-    from icalendar import vDDDTypes
-
-    value = vDDDTypes(datetime(2000, 1, 1, tzinfo=zone))
-    parameters = value.params.to_ical().decode("utf-8")
-    return (f";{parameters}" if parameters else "", "Z" if value.to_ical().endswith(b"Z")
-            else "", value.params.get("TZID"))
-
-
-def _lines(lines: list[str]) -> bytes:
-    """Content lines as iCalendar text: folded, each ended by CRLF."""
-    return "".join(fold_line(line) + "\r\n" for line in lines).encode("utf-8")
-
-
-def _ical(component: Any) -> bytes:
-    """component.to_ical(), its long lines folded here: icalendar folds each line one
-    character at a time in Python (tests/test_calendars.py checks the bytes are the same)."""
-    return _lines([line for line in component.content_lines() if line])
-
-
-def fold_line(line: str, limit: int = 75) -> str:
-    """RFC 5545 folding: lines of fewer than `limit` octets, a UTF-8 character never split,
-    and a backslash or caret (which may start an escape) carried to the next line."""
-    pieces, start = [], 0
-    if line.isascii():  # (one octet a character: the cuts are every limit - 1 characters)
-        end = limit - 1
-        while end < len(line):
-            cut = end - 1 if end - start > 1 and line[end - 1] in "\\^" else end
-            pieces.append(line[start:cut])
-            start, end = cut, cut + limit - 1
-    else:
-        sizes, count = [len(char.encode("utf-8")) for char in line], 0
-        for index, size in enumerate(sizes):
-            if index > start and count + size >= limit:
-                cut = index - 1 if index - start > 1 and line[index - 1] in "\\^" else index
-                pieces.append(line[start:cut])
-                start, count = cut, sum(sizes[cut:index])
-            count += size
-    pieces.append(line[start:])
-    return "\r\n ".join(pieces)
-
-
-_END = b"END:VCALENDAR\r\n"
-
-
-def _calendar(site: Site, events: Sequence[Event], name: str,
-              pieces: dict[int, tuple[bytes, frozenset[str]]],
-              zones: dict[tuple[str, date, date], bytes]) -> bytes:
-    # The name as calendar apps show it: a line of its own, as it is (read as written by
-    # icalendar and the apps, which take no escapes in it); a title's line breaks are spaces.
-    head = _lines(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + PRODID, "CALSCALE:GREGORIAN",
-                   "METHOD:PUBLISH", "X-WR-CALNAME:" + " ".join(name.splitlines()),
-                   "X-WR-TIMEZONE:" + site.config.timezone.key])
-    # RFC 5545: a VTIMEZONE for every zone the events name (UTC needs none), before them,
-    # in one order whatever the process (not a set's, which changes from run to run).
-    timezones = []
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # The name as calendar apps show it, on one line: a title's line breaks are spaces.
+    calendar.add("x-wr-calname", " ".join(name.splitlines()))
+    calendar.add("x-wr-timezone", site.config.timezone.key)
+    for vevent in vevents:
+        calendar.add_component(vevent)
     if events:
-        # Bounded to the years the events span: a small, stable file.
+        # RFC 5545: a VTIMEZONE for every zone the events name (UTC needs none), before them,
+        # in one order whatever the process; bounded to the years the events span.
         first = date(min(e.start.year for e in events) - 1, 1, 1)
         last = date(max(d.ends.year for e in events for d in dates_of(site, e)) + 2, 1, 1)
-        for tzid in sorted(set().union(*(pieces[id(e)][1] for e in events)) - {"UTC"}):
-            if (tzid, first, last) not in zones:
-                from icalendar import Timezone
+        calendar.subcomponents[0:0] = [
+            zone for tzid in sorted(calendar.get_missing_tzids())
+            if (zone := _timezone(tzid, first, last, zones)) is not None]
+    return calendar.to_ical()
 
-                try:
-                    zone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
-                    zones[tzid, first, last] = _ical(zone)
-                except ValueError:  # a zone icalendar cannot describe is left out
-                    zones[tzid, first, last] = b""
-            timezones.append(zones[tzid, first, last])
-    return b"".join([head, *timezones, *(pieces[id(e)][0] for e in events), _END])
+
+def _timezone(tzid: str, first: date, last: date,
+              made: dict[tuple[str, date, date], Any]) -> Any:
+    """The VTIMEZONE of `tzid` over those years (None for a zone icalendar cannot describe),
+    made once a build."""
+    from icalendar import Timezone
+
+    if (tzid, first, last) not in made:
+        try:
+            made[tzid, first, last] = Timezone.from_tzid(tzid, first_date=first,
+                                                         last_date=last)
+        except ValueError:
+            made[tzid, first, last] = None
+    return made[tzid, first, last]
 
 
 def sitemap(pages: list[Page], site: Site, urls: Urls, memo: Memo | None = None) -> Output:
