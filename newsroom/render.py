@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.compiler
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from newsroom import timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
@@ -41,43 +40,6 @@ from newsroom.workers import parallel_map
 Progress = Callable[[str, int, int], None]
 
 
-try:  # markupsafe 3's escaping of a str, without making a Markup of it
-    from markupsafe import _escape_inner as _escape_text
-except ImportError:  # (another markupsafe: the same text, through a Markup)
-    def _escape_text(text: str) -> str:
-        return str.__str__(escape(text))
-
-
-def escaped(value: Any) -> str:
-    """What a page shows of `{{ value }}`: the text markupsafe's escape makes of it, as a
-    plain string."""
-    if type(value) is str:
-        return _escape_text(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return _escape_text(str(value))
-
-
-class _PageCode(jinja2.compiler.CodeGenerator):
-    """Jinja2's code for a template, but for what it outputs: each `{{ ... }}` escaped into
-    a plain string (`escaped`) where markupsafe's escape makes a Markup of it, in Python,
-    only for it to be joined to the page at once: a fifth of a page's rendering. Markup that
-    is kept as a value (a macro's, a call's, a `{% set %}` block's) is made as Jinja2 makes
-    it, of text already escaped. (tests/test_render.py renders every page both ways.)"""
-
-    def visit_Template(self, node: Any, frame: Any = None) -> None:
-        self.writeline("from newsroom.render import escaped")
-        super().visit_Template(node, frame)
-
-    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
-        if not frame.eval_ctx.autoescape or frame.eval_ctx.volatile:
-            super()._output_child_pre(node, frame, finalize)
-            return
-        self.write("escaped(")
-        if finalize.src is not None:
-            self.write(finalize.src)
-
-
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """A Jinja2 environment that escapes HTML and XML and refuses undefined names."""
     env = jinja2.Environment(
@@ -91,7 +53,6 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         # another fingerprint, and so a new environment (see prepare).
         auto_reload=False,
     )
-    env.code_generator_class = _PageCode
     env.filters.update(
         long_date=timefmt.long_date,
         full_day=timefmt.full_day,
@@ -153,17 +114,6 @@ def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
-def render_template(template: jinja2.Template, names: dict[str, Any]) -> str:
-    """`template.render(names)`, with the globals put beside the names in one step: Jinja
-    looks up each of them through a ChainMap, a tenth of a page's time."""
-    env = template.environment
-    context = template.new_context({**env.globals, **names}, shared=True)
-    try:
-        return env.concat(template.root_render_func(context))  # type: ignore[attr-defined]
-    except Exception:
-        env.handle_exception()  # raises it again, the template's line in its traceback
-
-
 def _rendered_once(env: jinja2.Environment, template: str) -> Callable[..., Markup]:
     """`template` rendered with the given names, once per process for each set of values
     (told apart by identity; each is kept, so that its identity stays its own)."""
@@ -173,7 +123,7 @@ def _rendered_once(env: jinja2.Environment, template: str) -> Callable[..., Mark
         key = tuple(map(id, names.values()))
         found = made.get(key)
         if found is None:
-            html = Markup(render_template(env.get_template(template), names))
+            html = Markup(env.get_template(template).render(names))
             found = made[key] = (tuple(names.values()), html)
         return found[1]
 
@@ -317,7 +267,7 @@ def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
             template = templates.get(page.template)
             if template is None:
                 template = templates[page.template] = job.env.get_template(page.template)
-            html = render_template(template, page.context)
+            html = template.render(page.context)
         except jinja2.TemplateSyntaxError as error:
             results.append((Problem(_template_path(error.filename, job.config), error.lineno,
                                     f"template syntax error: {error.message}"), False))

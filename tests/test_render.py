@@ -9,11 +9,9 @@ from pathlib import Path
 import jinja2
 import jinja2.compiler
 import pytest
-from conftest import NOW, REPO, TEMPLATES, article, soup, write_site
+from conftest import NOW, TEMPLATES, article, soup, write_site
 
-from newsroom import render
 from newsroom.build import build_site
-from newsroom.pages import plan_pages, site_urls
 from newsroom.problems import BuildError
 from newsroom.render import make_environment
 
@@ -202,24 +200,3 @@ def test_json_ld_of_the_seed_article(sample_site: Path) -> None:
                            "bright-future-for-life-sciences-in-the-midlands/")
     assert data["datePublished"] == "2020-07-06T00:00:00+01:00"
     assert data["articleSection"] == "People & places"
-
-
-def test_pages_render_as_jinjas_own_render_makes_them(tmp_path: Path) -> None:
-    report = build_site(REPO / "site_config.yaml", now=NOW, output_dir=tmp_path / "out",
-                        use_cache=False)
-    site = report.site
-    urls = site_urls(site)
-    pages = plan_pages(site)
-    archive = tuple((year, len(articles)) for year, articles in site.years)
-
-    def prepared() -> render._Job:
-        render._environments.clear()  # (its own environment, and its own shared parts)
-        return render.prepare(pages, site.config, urls, archive)
-
-    ours, jinjas = prepared(), prepared()
-    # Jinja2's own code, escaping into Markup (newsroom's escapes into plain strings).
-    jinjas.env.code_generator_class = jinja2.compiler.CodeGenerator
-    assert ours.env is not jinjas.env and len(pages) > 20
-    for page in pages:
-        assert render.render_template(ours.env.get_template(page.template), page.context) == \
-            jinjas.env.get_template(page.template).render(page.context), page.url
