@@ -1,7 +1,8 @@
-"""The code follows the house style: ruff's B, E, F, I, UP and W rules pass."""
+"""The house style: ruff passes, and the code uses only published APIs of its libraries."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -15,3 +16,39 @@ def test_ruff_finds_nothing():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "newsroom", "tests",
                              "build.py"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+DEPENDENCIES = ("markdown", "jinja2", "markupsafe", "nh3", "icalendar", "feedgen", "yaml",
+                "frontmatter", "watchfiles", "dateutil")
+
+
+def _private_uses(source: str) -> list[str]:
+    """Each use of an underscore-named attribute of anything but `self` and `cls`, import of
+    an underscore-named name from a dependency, and assignment to `__class__`."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute):
+            dunder = node.attr.startswith("__") and node.attr.endswith("__")
+            if node.attr == "__class__" and isinstance(node.ctx, ast.Store):
+                found.append((node.lineno, "assigns __class__"))
+            elif node.attr.startswith("_") and not dunder and not (
+                    isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                found.append((node.lineno, f".{node.attr}"))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in \
+                DEPENDENCIES and any(alias.name.startswith("_") for alias in node.names):
+            found.append((node.lineno, f"imports a private name from {node.module}"))
+    return [f"{line}: {what}" for line, what in sorted(found)]
+
+
+def test_the_code_uses_only_the_published_apis_of_what_it_depends_on():
+    uses = {path.name: found for path in sorted((REPO / "newsroom").glob("*.py"))
+            if (found := _private_uses(path.read_text(encoding="utf-8")))}
+    assert uses == {}
+
+
+def test_the_private_api_check_finds_what_it_looks_for():
+    source = ("from markupsafe import _escape_inner\nx._InlineProcessor__handleInline()\n"
+              "registry.__class__ = Other\nself._mine = 1\nprint(x.__doc__)\n")
+    assert _private_uses(source) == ["1: imports a private name from markupsafe",
+                                     "2: ._InlineProcessor__handleInline",
+                                     "3: assigns __class__"]
