@@ -1,4 +1,23 @@
-"""The whole pipeline, top to bottom: config, content, markup, site, pages, render, output."""
+"""The pipeline, top to bottom. Each stage is a function that hands the next what it made;
+none reaches back.
+
+    load_config    site_config.yaml, checked                             config.py
+    read_site      content/ read and checked, its Markdown rendered,     content.py, markup.py,
+                   the site assembled                                    site.py
+    plan_outputs   every file of the site with a key of what it is       pages.py, render.py,
+                   made from: pages, feeds and calendars, sitemap and    feeds.py
+                   robots.txt, media and static files
+    Staging.plan   the new output folder beside the current one, which   output.py
+                   keeps every file whose key is unchanged
+    write_outputs  what changed made: pages rendered over the workers,   render.py, feeds.py
+                   feeds and calendars beside them
+    index_search   the search index, when a page changed                 search.py
+    Staging.commit the new output swapped in whole                       output.py
+
+Where a new output plugs in: a page (an author's page, say) is planned in pages.plan_pages
+and rendered from a template; a feed made from the whole site (a JSON feed, say) is an entry
+of feeds.all_feeds, with what it is made from and how to make it. Neither changes this file.
+"""
 
 from __future__ import annotations
 
@@ -10,31 +29,15 @@ from datetime import datetime
 from pathlib import Path
 
 from newsroom import feeds, markup, render, search
-from newsroom.cache import (
-    Caches,
-    Store,
-    caches_changed,
-    digest,
-    forget_unused,
-    open_caches,
-    open_store,
-    save_caches,
-)
+from newsroom.cache import Caches, digest, open_caches, open_store, save_caches
 from newsroom.config import SiteConfig, load_config
-from newsroom.content import listing_current, read_content
-from newsroom.output import (
-    Staging,
-    asset_key,
-    check_output_dir,
-    locked,
-    wanted_files,
-    write_problem,
-)
-from newsroom.pages import Page, Urls, plan_pages, site_urls
+from newsroom.content import Asset, listing_current, read_content
+from newsroom.output import Output, Staging, asset_key, check_output_dir, locked, wanted_files
+from newsroom.pages import Page, plan_pages, site_urls
 from newsroom.problems import BuildError
 from newsroom.render import Progress
 from newsroom.site import Change, Site, assemble_site, next_change
-from newsroom.workers import default_jobs, in_background
+from newsroom.workers import default_jobs
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,100 @@ class BuildReport:
     caches: Caches | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build, besides what the config says."""
+
+    now: datetime
+    drafts: bool = False  # publish articles marked draft: true
+    future: bool = False  # publish articles dated after `now`
+    jobs: int = 1  # worker processes
+    progress: Progress | None = None
+    save_cache: bool = True  # off: the caller saves report.caches when it suits it
+    search_index: bool = True  # off: a search index made before is kept as it is
+    # Nobody else writes to the output folder (the preview's own).
+    private_output: bool = False
+    # The paths changed since the last build with these caches read content/, when the
+    # caller knows them (the preview's watcher): only those are looked at in content/.
+    changed: Collection[Path] | None = None
+    # Set while the search index is being made: it is given up (search.IndexCancelled).
+    cancel_index: threading.Event | None = None
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """Every file of the new output with the key of what it is made from, and how the files
+    that change are made."""
+
+    job: render.RenderJob  # the pages, to render
+    page_keys: list[str]  # [] on a first build: the workers work them out as they render
+    assets: tuple[Asset, ...]  # copied as they are
+    made: tuple[Output, ...]  # made already: the sitemap and robots.txt
+    feeds: dict[str, str]  # by path, with their keys: made only when their key changed
+    calendars: dict[str, str]  # likewise
+    index: search.IndexPlan | None  # None: search is off
+    wanted: dict[str, str]  # every file of the output but the search index's new one
+
+
+@dataclass(frozen=True)
+class Written:
+    """What write_outputs and index_search did."""
+
+    wrote: bool  # False: the output was already what the build would make
+    rendered: int
+    page_keys: list[str]
+    index: search.SearchIndex | None = None
+
+
+def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future: bool = False,
+               output_dir: Path | None = None, base_url: str | None = None,
+               jobs: int | None = None, progress: Progress | None = None,
+               search_on: bool | None = None, use_cache: bool = True,
+               caches: Caches | None = None, save_cache: bool = True,
+               search_index: bool = True, private_output: bool = False,
+               changed: Collection[Path] | None = None,
+               cancel_index: threading.Event | None = None) -> BuildReport:
+    """Build the site of `config_path` into its output folder; raise BuildError on problems.
+
+    `output_dir`, `base_url` and `search_on` override the config; `caches` are the ones a
+    preview keeps between builds. The rest are BuildOptions.
+    """
+    options = BuildOptions(now, drafts, future, jobs or default_jobs(), progress, save_cache,
+                           search_index, private_output, changed, cancel_index)
+    started, clock = time.perf_counter(), _Stopwatch()
+    config = load_config(config_path, base_url=base_url, output_dir=output_dir,
+                         search=search_on)
+    caches = _caches_for(config, caches, use_cache)
+    site = read_site(config, now=now, drafts=drafts, future=future, caches=caches,
+                     jobs=options.jobs, changed=changed)
+    clock.lap("read")
+    with locked(config.output_dir, config.output_dir_from):
+        staging = Staging(config.output_dir, config.root, config.templates_dir,
+                          config.output_dir_from, private=private_output,
+                          manifests=caches.manifests)
+        try:
+            plan = plan_outputs(site, caches, staging, options)
+            clock.lap("plan")
+            written = _write(plan, site, caches, staging, options, clock)
+        except BuildError:
+            if save_cache:  # (what was read and rendered stays done)
+                save_caches(caches)
+            raise
+    return BuildReport(
+        pages=len(plan.job.pages), feeds=len(plan.feeds), calendars=len(plan.calendars),
+        files=len(plan.wanted) + len(written.index.files if written.index else ()),
+        rendered=written.rendered, seconds=time.perf_counter() - started,
+        output_dir=config.output_dir, next_change=next_change(site),
+        timings=tuple(clock.laps), search=written.index,
+        search_pending=bool(plan.index and plan.index.pending), wrote=written.wrote,
+        site=site, planned=plan.job.pages, caches=caches)
+
+
 def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
-              future: bool = False, cache: Store | None = None,
-              records: Store | None = None, jobs: int = 1,
+              future: bool = False, caches: Caches | None = None, jobs: int = 1,
               render_markdown: bool = True, changed: Collection[Path] | None = None) -> Site:
     """Read, check and assemble the site (its Markdown rendered); raise BuildError."""
+    records = caches.records if caches else None
     content, problems = read_content(config, jobs, records, changed,
                                      markup.with_html(config) if render_markdown else None)
     problems += check_output_dir(config.output_dir, config.root, config.templates_dir,
@@ -72,9 +164,99 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
     if problems:
         raise BuildError(problems)
     if render_markdown:
-        cache = cache or open_store(None, "markdown", markup.renderer_settings(config))
-        content = markup.render_content(content, config, cache, jobs)
+        store = caches.markdown if caches else open_store(None, "markdown",
+                                                          markup.renderer_settings(config))
+        content = markup.render_content(content, config, store, jobs)
     return assemble_site(config, content, now=now, drafts=drafts, future=future)
+
+
+def plan_outputs(site: Site, caches: Caches, staging: Staging,
+                 options: BuildOptions) -> OutputPlan:
+    """Every file of the site, with its key: a file whose key is unchanged is kept as it is."""
+    urls = site_urls(site)
+    pages = plan_pages(site, caches.pages)
+    archive = tuple((year, len(articles)) for year, articles in site.years)
+    job = render.prepare(pages, site.config, urls, archive)
+    # A first build (no output to tell changes by) renders every page: the workers work out
+    # each page's key as they render it, not in a round of their own first.
+    keys = render.page_keys(job, options.jobs, caches.page_keys) if staging.previous else []
+    made = (feeds.sitemap(pages, site, urls, caches.pages), feeds.robots(urls))
+    # Feeds and calendars are slow to make, so their keys come from what they are made of.
+    feed_keys, calendar_keys = feeds.feed_keys(site, urls), feeds.calendar_keys(site, urls)
+    wanted = wanted_files([*zip(job.paths, keys or [""] * len(job.paths), strict=True),
+                           *((a.url_path, asset_key(a)) for a in site.assets),
+                           *((o.path, digest(o.data)) for o in made),
+                           *feed_keys.items(), *calendar_keys.items()])
+    index = search.plan_index(site.config, staging.previous_files(search.is_index_file),
+                              keys, options.search_index)
+    if index and index.kept:
+        wanted = wanted_files([*wanted.items(), *index.kept.items()])
+    return OutputPlan(job, keys, site.assets, made, feed_keys, calendar_keys, index, wanted)
+
+
+def _write(plan: OutputPlan, site: Site, caches: Caches, staging: Staging,
+           options: BuildOptions, clock: _Stopwatch) -> Written:
+    """Write what changed into the staging folder, index it, swap it in."""
+    if options.cancel_index is not None and options.cancel_index.is_set():
+        raise search.IndexCancelled  # (before the folder is touched)
+    if not staging.plan(plan.wanted, force=bool(plan.index and plan.index.make)):
+        if options.save_cache:
+            save_caches(caches)
+        clock.lap("render")  # nothing changed: nothing to render or write
+        clock.lap("write")
+        return _UNCHANGED
+    with staging.filling(keep_on=search.IndexCancelled):
+        written = write_outputs(plan, site, caches, staging, options)
+        clock.lap("render")
+        if plan.index and plan.index.make:
+            written = index_search(plan, written, site.config, staging, options.cancel_index)
+            clock.lap("search")
+        staging.commit()
+    clock.lap("write")
+    return written
+
+
+_UNCHANGED = Written(False, 0, [])
+
+
+def write_outputs(plan: OutputPlan, site: Site, caches: Caches, staging: Staging,
+                  options: BuildOptions) -> Written:
+    """Put every file into the staging folder: kept or linked if unchanged, else made. The
+    feeds and calendars that changed are made (and the caches saved) while the workers
+    render the pages."""
+    urls = plan.job.urls
+
+    def beside_the_pages() -> dict[str, bytes]:
+        if options.save_cache:
+            save_caches(caches)
+        return {**feeds.feeds(site, urls, only=staging.stale & plan.feeds.keys()),
+                **feeds.calendars(site, urls, only=staging.stale & plan.calendars.keys())}
+
+    staging.record([staging.put(a.url_path, plan.wanted[a.url_path], source=a.source)
+                    for a in plan.assets])
+    rendered, keys, made = render.render_pages(plan.job, plan.page_keys, staging,
+                                               options.jobs, options.progress,
+                                               beside_the_pages)
+    if not plan.page_keys:
+        render.remember_keys(plan.job, keys, caches.page_keys)
+    staging.record([staging.put(o.path, plan.wanted[o.path], o.data) for o in plan.made])
+    staging.record([staging.put(path, key, made.get(path))
+                    for path, key in [*plan.feeds.items(), *plan.calendars.items()]])
+    if plan.index and not plan.index.make:
+        staging.record([staging.put(path, key) for path, key in plan.index.kept.items()])
+    return Written(True, rendered, keys)
+
+
+def index_search(plan: OutputPlan, written: Written, config: SiteConfig, staging: Staging,
+                 cancel: threading.Event | None) -> Written:
+    """Index the staged pages and put the index beside them."""
+    assert plan.index is not None
+    index = search.make_index(staging.folder, config, plan.index.binary, cancel)
+    key = search.index_key(plan.index.binary, written.page_keys)
+    staging.record([staging.put_late(path, search.entry_key(key, data) if path == search.ENTRY
+                                     else digest(data), data)
+                    for path, data in index.files.items()])
+    return Written(True, written.rendered, written.page_keys, index)
 
 
 def content_unchanged(config: SiteConfig, caches: Caches) -> bool:
@@ -83,163 +265,14 @@ def content_unchanged(config: SiteConfig, caches: Caches) -> bool:
     return listing_current(config, caches.records)
 
 
-def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future: bool = False,
-               output_dir: Path | None = None, base_url: str | None = None,
-               jobs: int | None = None, progress: Progress | None = None,
-               search_on: bool | None = None,
-               use_cache: bool = True, caches: Caches | None = None,
-               save_cache: bool = True, search_index: bool = True,
-               private_output: bool = False, throwaway_output: bool = False,
-               changed: Collection[Path] | None = None,
-               cancel_index: threading.Event | None = None) -> BuildReport:
-    """Build the site of `config_path` into its output folder; raise BuildError on problems.
-
-    Only what changed is rendered and written (see output.Staging); the rest is kept.
-    With `save_cache` off the caller saves `report.caches` when it suits it (the preview
-    does so when the editing pauses). With `search_index` off a search index made before
-    is kept as it is, even if pages changed since (the preview indexes after reloading).
-    `private_output` says nobody else writes to the output folder (the preview's own);
-    `throwaway_output` that it is read once and deleted (check's): no next build will use it.
-    `changed`: the paths changed since the last build with `caches` read content/ (failed
-    builds too), when the caller knows them (the preview's watcher); then only those are
-    looked at in content/. `cancel_index` set while the search index is being made gives
-    it up (search.IndexCancelled; the output stays as it was).
-    """
-    started = time.perf_counter()
-    clock = _Stopwatch()
-    jobs = jobs or default_jobs()
-    config = load_config(config_path, base_url=base_url, output_dir=output_dir,
-                         search=search_on)
+def _caches_for(config: SiteConfig, caches: Caches | None, use_cache: bool) -> Caches:
+    """The caches given (a preview's), unless the Markdown is rendered otherwise now; else
+    the site's own (empty and never saved without `use_cache`)."""
     settings = markup.renderer_settings(config)
     if caches is None or caches.markdown.settings != settings:
         caches = open_caches(config.root if use_cache else None, settings)
     caches.begin()
-    site = read_site(config, now=now, drafts=drafts, future=future, cache=caches.markdown,
-                     records=caches.records, jobs=jobs, changed=changed)
-    clock.lap("read")
-    urls = site_urls(site)
-    # Feeds and calendars are slow to make, so their keys come from what they are made of,
-    # and they are made only when that changed.
-    feed_keys = feeds.feed_keys(site, urls)
-    calendar_keys = feeds.calendar_keys(site, urls)
-    rendered = 0
-    index: search.SearchIndex | None = None
-    search_pending = False
-    with locked(config.output_dir, config.output_dir_from):
-        staging = Staging(config.output_dir, config.root, config.templates_dir,
-                          config.output_dir_from, private=private_output,
-                          manifests=caches.manifests, throwaway=throwaway_output)
-        outdated = staging.outdated({**feed_keys, **calendar_keys})
-        saving = save_cache and caches_changed(caches)
-        forked = jobs > 1 and bool(outdated or saving)
-        try:
-            # What needs the site but not its pages is made in a process of its own while
-            # this one plans the pages (leaving a core idle) and the workers render them: on
-            # a cold build of 5,000 articles, 0.6 s of calendars, feeds and caches.
-            with in_background(_site_files, site, urls, outdated, caches if saving else None,
-                               forked=forked) as site_files:
-                pages = plan_pages(site, caches.pages)
-                archive = tuple((year, len(articles)) for year, articles in site.years)
-                job = render.prepare(pages, config, urls, archive)
-                # A first build (no output to tell changes by) renders every page: the
-                # workers work out each page's key as they render it, not in a round of
-                # their own first (until then, the pages are wanted under no key).
-                first = not staging.previous
-                keys = [] if first else render.page_keys(job, jobs, caches.page_keys)
-                extras = [feeds.sitemap(pages, site, urls, caches.pages), feeds.robots(urls)]
-                clock.lap("plan")
-                wanted = wanted_files([
-                    *zip(job.paths, keys or [""] * len(job.paths), strict=True),
-                    *((a.url_path, asset_key(a)) for a in site.assets),
-                    *((o.path, digest(o.data)) for o in extras),
-                    *feed_keys.items(),
-                    *calendar_keys.items()])
-                if config.search:
-                    # The index is made again only when a page changed (or it was touched).
-                    binary = search.pagefind_binary()
-                    kept = staging.previous_files(search.is_index_file) or {}
-                    fresh = not first and kept.get(search.ENTRY, "").startswith(
-                        f"{search.index_key(binary, keys)}:")
-                    make_index = search_index and not fresh
-                    if kept and not make_index:
-                        wanted = wanted_files([*wanted.items(), *kept.items()])
-                    search_pending = not fresh and not make_index
-                else:
-                    make_index = False
-                if cancel_index is not None and cancel_index.is_set():
-                    raise search.IndexCancelled  # (before the folder is touched)
-                wrote = staging.plan(wanted, force=make_index)
-                if wrote:
-                    try:
-                        staging.record([staging.put(a.url_path, wanted[a.url_path],
-                                                    source=a.source) for a in site.assets])
-                        rendered, keys = render.render_pages(job, keys, staging, jobs,
-                                                             progress)
-                        if first:
-                            wanted.update(zip(job.paths, keys, strict=True))
-                            render.remember_keys(job, keys, caches.page_keys)
-                        made = site_files()
-                        # One changed by hand since it was looked at (before the pages were
-                        # planned) is made here.
-                        late = (staging.stale & (feed_keys.keys() | calendar_keys.keys())
-                                ) - made.keys()
-                        if late:
-                            made.update(_site_files(site, urls, late, None))
-                        clock.lap("render")
-                        staging.record([staging.put(o.path, wanted[o.path], o.data)
-                                        for o in extras])
-                        staging.record([staging.put(path, key, made.get(path))
-                                        for path, key in [*feed_keys.items(),
-                                                          *calendar_keys.items()]])
-                        if config.search and not make_index:
-                            staging.record([staging.put(path, key)
-                                            for path, key in kept.items()])
-                        if make_index:
-                            index = search.make_index(staging.folder, config, binary,
-                                                      cancel_index)
-                            search_key = search.index_key(binary, keys)
-                            staging.record([staging.put_late(
-                                path, search.entry_key(search_key, data)
-                                if path == search.ENTRY else digest(data), data)
-                                for path, data in index.files.items()])
-                            clock.lap("search")
-                        staging.commit()
-                    except OSError as error:
-                        staging.abort()
-                        raise write_problem(error, config.output_dir) from None
-                    except search.IndexCancelled:
-                        staging.set_aside()
-                        raise
-                    except BaseException:
-                        staging.abort()
-                        raise
-                else:
-                    site_files()
-                    clock.lap("render")  # nothing changed: nothing to render or write
-        except BuildError:
-            if saving and not forked:
-                save_caches(caches)  # the Markdown stays done (a process of its own saved
-            raise                    # them as it finished)
-        if saving:
-            forget_unused(caches)
-    clock.lap("write")
-    return BuildReport(pages=len(pages), feeds=len(feed_keys), calendars=len(calendar_keys),
-                       files=len(wanted) + len(index.files if index else ()),
-                       rendered=rendered, wrote=wrote,
-                       seconds=time.perf_counter() - started, output_dir=config.output_dir,
-                       next_change=next_change(site), timings=tuple(clock.laps),
-                       search=index, search_pending=search_pending, site=site,
-                       planned=tuple(pages), caches=caches)
-
-
-def _site_files(site: Site, urls: Urls, outdated: set[str], caches: Caches | None
-                ) -> dict[str, bytes]:
-    """The caches saved (they are complete once the site is read), and the outdated
-    calendars and feeds made."""
-    if caches is not None:
-        save_caches(caches)
-    return {**feeds.calendars(site, urls, only=outdated),
-            **feeds.feeds(site, urls, only=outdated)}
+    return caches
 
 
 class _Stopwatch:
@@ -253,3 +286,5 @@ class _Stopwatch:
         now = time.perf_counter()
         self.laps.append((stage, now - self.last))
         self.last = now
+
+

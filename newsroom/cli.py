@@ -350,8 +350,7 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
     with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
         report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
                             output_dir=Path(folder) / "site", progress=terminal.progress,
-                            jobs=args.jobs, search_index=False,  # links only: no index
-                            throwaway_output=True)
+                            jobs=args.jobs, search_index=False)  # links only: no index
         terminal.clear_progress()
         problems, checked = check_links(report)
     warnings = weekday_problems(report.site) if report.site else []

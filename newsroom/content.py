@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -241,8 +241,8 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
             to_parse.append((kind, path, key))
         else:
             found[path] = records
-    for (_kind, path, key), (records, file_problems) in zip(
-            to_parse, parallel_map(_parse_files, to_parse, jobs, config, finish), strict=True):
+    parsed = parallel_map(_parse_files, to_parse, jobs, (config, finish))[0]
+    for (_kind, path, key), (records, file_problems) in zip(to_parse, parsed, strict=True):
         problems.extend(file_problems)
         found[path] = records
         if cache and key and not file_problems:
@@ -329,8 +329,10 @@ def _relisted_paths(listing: _Listing, changed: Collection[Path], config: SiteCo
     return _Listing(keys, listing.assets)
 
 
-def _parse_files(items: list[tuple[str, Path, str | None]], config: SiteConfig,
-                 finish: Callable[[Any], Any] | None) -> list[tuple[list[Any], list[Problem]]]:
+def _parse_files(items: Sequence[tuple[str, Path, str | None]],
+                 shared: tuple[SiteConfig, Callable[[Any], Any] | None]
+                 ) -> list[tuple[list[Any], list[Problem]]]:
+    config, finish = shared
     results = []
     for kind, path, _ in items:
         found: list[Problem] = []

@@ -42,7 +42,7 @@ def feed_keys(site: Site, urls: Urls) -> dict[str, str]:
     """The path of every feed and a key of what it is made from: a feed is made only when
     its key changed (an edit to an old article leaves the feeds as they are)."""
     common = _common_key(site)
-    return {path: digest(common, *parts) for path, (parts, _) in _feeds(site, urls).items()}
+    return {path: digest(common, *parts) for path, (parts, _) in all_feeds(site, urls).items()}
 
 
 def _common_key(site: Site) -> str:
@@ -60,12 +60,12 @@ def _library_versions() -> str:
 def feeds(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str, bytes]:
     """RSS 2.0 and Atom of the latest articles, an RSS feed per category and the events
     feed (or those in `only`)."""
-    return {path: make() for path, (_, make) in _feeds(site, urls).items()
+    return {path: make() for path, (_, make) in all_feeds(site, urls).items()
             if only is None or path in only}
 
 
-def _feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
-                                                     Callable[[], bytes]]]:
+def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
+                                                        Callable[[], bytes]]]:
     """Every feed by its path: what it is made from, and how to make it."""
     config = site.config
     latest = site.articles[:config.feed_limit]

@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from html.parser import HTMLParser
 from typing import Any
 
@@ -228,8 +228,8 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
     if missing:
         texts = [text for _, text in missing]
         # Workers are handed places in the list, not the texts: forked, they have the list.
-        rendered = parallel_map(_render_for_worker, range(len(texts)), jobs, texts,
-                                config.base_path, config.sanitize_html)
+        rendered = parallel_map(_render_for_worker, range(len(texts)), jobs,
+                                (texts, config.base_path, config.sanitize_html))[0]
         for (key, _), html_text in zip(missing, rendered, strict=True):
             cache.put(key, html_text)
     grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
@@ -253,12 +253,12 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
 def with_html(config: SiteConfig) -> Callable[[Any], Any]:
     """What read_content may apply to each record as it is read, in the same worker: the
     record with its Markdown rendered, as render_content would render it."""
+    return partial(_with_html, base_path=config.base_path, safe=config.sanitize_html)
 
-    def finish(record: Any) -> Any:
-        return replace(record, html=render_markdown(
-            _source(record), base_path=config.base_path, safe=config.sanitize_html))
 
-    return finish
+def _with_html(record: Any, base_path: str, safe: bool) -> Any:
+    return replace(record, html=render_markdown(_source(record), base_path=base_path,
+                                                safe=safe))
 
 
 def _source(record: Any) -> str:
@@ -266,6 +266,7 @@ def _source(record: Any) -> str:
     return record.description if isinstance(record, Event) else record.markdown
 
 
-def _render_for_worker(indexes: Sequence[int], texts: list[str], base_path: str,
-                       safe: bool) -> list[str]:
+def _render_for_worker(indexes: Sequence[int], shared: tuple[list[str], str, bool]
+                       ) -> list[str]:
+    texts, base_path, safe = shared
     return [render_markdown(texts[i], base_path=base_path, safe=safe) for i in indexes]

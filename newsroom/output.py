@@ -8,8 +8,6 @@ import json
 import os
 import posixpath
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,9 +28,6 @@ class Output:
 
 MARKER = ".newsroom-output"
 TRASH = ".newsroom-trash"
-# Kept in a folder a build fills from nothing, until it is swapped in: the folder is never
-# empty, so a first build's background copy (prepare_spare) cannot be renamed over it.
-FILLING = ".newsroom-filling"
 MANIFEST_FORMAT = 1
 
 
@@ -87,7 +82,7 @@ class Staging:
 
     def __init__(self, out_dir: Path, root: Path, templates_dir: Path,
                  source: str = "site_config.yaml", private: bool = False,
-                 manifests: Manifests | None = None, throwaway: bool = False) -> None:
+                 manifests: Manifests | None = None) -> None:
         problems = check_output_dir(out_dir, root, templates_dir, source)
         if problems:
             raise BuildError(problems)
@@ -99,12 +94,9 @@ class Staging:
         self.entries: dict[str, Entry] = {}
         self.stale: set[str] = set()
         self.spare: dict[str, tuple[str, int, int]] = {}
-        self._made_dirs: set[str] = set()
+        self.made_folders: set[str] = set()
         # A folder only this process writes to (the preview's) holds no strangers to look for.
         self.private = private
-        # A folder read once and deleted (check's) is built into only once: no spare for a
-        # next build, and nothing left working in it when it goes.
-        self.throwaway = throwaway
 
     def plan(self, wanted: dict[str, str], force: bool = False) -> bool:
         """Decide what to make: every wanted file the current output does not hold, made from
@@ -117,33 +109,40 @@ class Staging:
                 self.out_dir.is_dir():
             self.entries = {path: (path, *self.previous[path]) for path in wanted}
             return False
-        # The swap replaces the whole folder: files someone put there by hand would go.
-        strangers = [path for path in _files_in(self.out_dir) if path not in self.previous
-                     and path != MARKER] if self.previous and not self.private else []
+        self._refuse_strangers()
+        try:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            empty_trash(self.out_dir.parent)  # (what a build killed while deleting left)
+            self.spare = self._ready_spare(wanted)
+        except OSError as error:
+            raise write_problem(error, self.out_dir) from None
+        return True
+
+    def _refuse_strangers(self) -> None:
+        """The swap replaces the whole folder: files someone put there by hand would go."""
+        if not self.previous or self.private:
+            return
+        strangers = [path for path in _files_in(self.out_dir)
+                     if path not in self.previous and path != MARKER]
         if strangers:
             shown = site_path(self.out_dir, self.out_dir.parent)
             raise BuildError([Problem(f"{shown}/{path}", None, "was not made by newsroom and "
                                       "would be lost; move it to content/media/ or delete it")
                               for path in sorted(strangers)[:20]])
-        try:
-            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-            # The spare folder is trusted only with its marker; it goes while we work in it.
-            # (A first build's background copy may land at any moment: try again then.)
-            for _ in range(3):
-                self.spare = read_manifest(self.folder, self.manifests) \
-                    if self.folder.is_dir() else {}
-                if self.spare:
-                    (self.folder / MARKER).unlink()
-                    for path in set(self.spare) - set(wanted):
-                        (self.folder / path).unlink(missing_ok=True)
-                        _remove_empty_parents(self.folder, path)
-                    break
-                _throw_away(self.folder)
-                if _made_to_fill(self.folder):
-                    break
-        except OSError as error:
-            raise write_problem(error, self.out_dir) from None
-        return True
+
+    def _ready_spare(self, wanted: dict[str, str]) -> dict[str, tuple[str, int, int]]:
+        """The spare folder, ready to fill: what it holds, less what is no longer wanted,
+        when its marker says; else a new empty folder."""
+        spare = read_manifest(self.folder, self.manifests) if self.folder.is_dir() else {}
+        if not spare:
+            _throw_away(self.folder)
+            self.folder.mkdir()
+            return {}
+        (self.folder / MARKER).unlink()  # not to be trusted while we work in it
+        for path in set(spare) - set(wanted):
+            (self.folder / path).unlink(missing_ok=True)
+            _remove_empty_parents(self.folder, path)
+        return spare
 
     def outdated(self, files: dict[str, str]) -> set[str]:
         """The paths of `files` (path: key) that the current output does not hold as made
@@ -165,31 +164,21 @@ class Staging:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
         parent = os.path.dirname(target)
-        if parent not in self._made_dirs:
-            try:  # (most pages are a folder of their own in a folder already made)
-                os.mkdir(parent)
-            except OSError:
-                os.makedirs(parent, exist_ok=True)
-            self._made_dirs.add(parent)
+        if parent not in self.made_folders:
+            os.makedirs(parent, exist_ok=True)
+            self.made_folders.add(parent)
         if path not in self.stale:
             os.link(f"{self.out_dir}/{path}", target)
             old = self.previous[path]
             return (path, key, old[1], old[2])
         if source is not None:
             shutil.copyfile(source, target)
-            stat = os.stat(target)
         elif data is None:  # (a file to make again, with nothing to make it from)
             raise ValueError(f"{path} is to be written, but no bytes were given")
         else:
-            # The bare system calls: this runs for every file of the site.
-            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(handle, view):]
-                stat = os.fstat(handle)
-            finally:
-                os.close(handle)
+            with open(target, "wb") as handle:
+                handle.write(data)
+        stat = os.stat(target)
         return (path, key, stat.st_size, stat.st_mtime_ns)
 
     def reusable(self, path: str, key: str) -> Entry | None:
@@ -229,39 +218,44 @@ class Staging:
         for entry in entries:
             self.entries[entry[0]] = entry
 
+    @contextlib.contextmanager
+    def filling(self, keep_on: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+        """Fill the new output. Leaving with an error, it is thrown away (the current output
+        stays exactly as it was); but for a `keep_on` error, it is set aside, whole but for
+        what was given up, for the next build to bring up to date."""
+        try:
+            yield
+        except OSError as error:
+            self.abort()
+            raise write_problem(error, self.out_dir) from None
+        except keep_on:
+            self.set_aside()
+            raise
+        except BaseException:
+            self.abort()
+            raise
+
     def commit(self) -> int:
         """Swap the new output in; return the number of files it holds."""
         try:
-            self._mark_filled()
+            write_manifest(self.folder, self.entries, self.manifests)
             _swap(self.folder, self.out_dir)
         except OSError as error:
             self.abort()
             raise write_problem(error, self.out_dir) from None
-        if not self.folder.exists() and not self.throwaway:
-            _in_background("prepare_spare", self.out_dir)  # the first build: none to keep
         return len(self.entries)
 
     def set_aside(self) -> None:
-        """Leave the new output unswapped but marked with what it holds (every file but the
-        search index was put: the preview gave the index up), for the next build to bring up
-        to date rather than assemble a folder from nothing."""
+        """Leave the new output unswapped but marked with what it holds, for the next build to
+        bring up to date rather than assemble a folder from nothing."""
         try:
-            self._mark_filled()
+            write_manifest(self.folder, self.entries, self.manifests)
         except OSError:
             self.abort()
 
-    def _mark_filled(self) -> None:
-        """Record what the new output holds: from then on a build may trust it as a spare."""
-        write_manifest(self.folder, self.entries, self.manifests)
-        (self.folder / FILLING).unlink(missing_ok=True)
-
     def abort(self) -> None:
         """Throw the new output away; the current one stays exactly as it was."""
-        if self.throwaway:  # (its parent is deleted next: nothing may be working in it)
-            shutil.rmtree(self.folder, ignore_errors=True)
-        else:
-            _throw_away(self.folder)
-
+        _throw_away(self.folder)
 
 
 def wanted_files(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -273,36 +267,6 @@ def wanted_files(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
                                                   "of them")])
         wanted[path] = key
     return wanted
-
-
-def _made_to_fill(folder: Path) -> bool:
-    """Make `folder` for a build to fill from nothing; False if a spare landed there first."""
-    making = _beside(folder)
-    shutil.rmtree(making, ignore_errors=True)  # (left by a build killed just here)
-    making.mkdir()
-    (making / FILLING).touch()
-    return _renamed_into_place(making, folder)
-
-
-def _beside(place: Path) -> Path:
-    """A folder of this process's own beside `place`, to fill before it takes the place."""
-    return place.with_name(f"{place.name}-{os.getpid()}")
-
-
-def _renamed_into_place(making: Path, place: Path) -> bool:
-    """Rename the folder `making` to `place`, unless another took the place first (then
-    `making` is deleted and the answer is False).
-
-    Both folders that take the spare's place (a build's new output, a first build's
-    background copy) are filled beside it and never empty: a directory renamed over an
-    empty one replaces it, over a full one it fails, so whichever comes second gives up.
-    """
-    try:
-        os.rename(making, place)
-    except OSError:
-        shutil.rmtree(making, ignore_errors=True)
-        return False
-    return True
 
 
 def _spare_of(out_dir: Path) -> Path:
@@ -341,37 +305,6 @@ def _intact(folder: str, path: str, key: str, manifest: dict[str, tuple[str, int
     except OSError:
         return False
     return (stat.st_size, stat.st_mtime_ns) == (old[1], old[2])
-
-
-def prepare_spare(out_dir: Path) -> None:
-    """Make the spare folder a linked copy of the output, so the next build starts warm.
-
-    Run in the background after a first build. The marker is linked last: until then the
-    folder is not trusted, so a next build that comes too soon just starts it afresh.
-    """
-    spare = _spare_of(out_dir)
-    if spare.exists():
-        return
-    building = _beside(spare)
-    try:
-        for path in _files_in(out_dir):
-            if path != MARKER:
-                (building / path).parent.mkdir(parents=True, exist_ok=True)
-                os.link(out_dir / path, building / path)
-        os.link(out_dir / MARKER, building / MARKER)
-    except OSError:
-        shutil.rmtree(building, ignore_errors=True)
-        return
-    _renamed_into_place(building, spare)
-
-
-def _in_background(task: str, folder: Path) -> None:
-    """Run one of this module's folder chores in a detached process; the build goes on."""
-    subprocess.Popen(
-        [sys.executable, "-c", f"import sys; from pathlib import Path; import newsroom.output "
-                               f"as o; o.{task}(Path(sys.argv[1]))", str(folder)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, close_fds=True)
 
 
 def _remove_empty_parents(folder: Path, path: str) -> None:
@@ -449,34 +382,19 @@ def _check_path(path: str) -> None:
 
 
 def _throw_away(folder: Path) -> None:
-    """Delete a folder without making the build wait: move it aside, delete in the background.
-
-    Deleting thousands of files takes the better part of a second; the build is done
-    before that. Whatever a background deletion leaves (it was killed, say) the next build
-    deletes.
-    """
-    if not folder.exists():
-        return
-    trash = folder.parent / TRASH
-    try:
-        trash.mkdir(exist_ok=True)
-        aside = trash / f"{folder.name}-{time.time_ns()}"
-        folder.rename(aside)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    empty_trash(folder.parent, wait=False)
+    """Delete a folder. It is first moved into the trash beside it, whole (a rename), so that
+    what a build killed while deleting leaves is never taken for that folder."""
+    if folder.exists():
+        with contextlib.suppress(OSError):
+            (folder.parent / TRASH).mkdir(exist_ok=True)
+            folder.rename(folder.parent / TRASH / f"{folder.name}-{time.time_ns()}")
+        shutil.rmtree(folder, ignore_errors=True)  # (if it could not be moved)
+    empty_trash(folder.parent)
 
 
-def empty_trash(parent: Path, wait: bool = True) -> None:
-    """Delete what earlier builds put aside beside an output folder."""
-    trash = parent / TRASH
-    if not trash.is_dir():
-        return
-    if wait:
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        _in_background("empty_trash", parent)
+def empty_trash(parent: Path) -> None:
+    """Delete what builds put aside beside an output folder."""
+    shutil.rmtree(parent / TRASH, ignore_errors=True)
 
 
 Manifests = dict[tuple[int, ...], dict[str, tuple[str, int, int]]]
@@ -570,17 +488,11 @@ def publish(outputs: Sequence[Output], assets: Sequence[Asset], out_dir: Path, r
                            *((o.path, digest(o.data)) for o in outputs)])
     if not staging.plan(wanted):
         return len(wanted)
-    try:
+    with staging.filling():
         staging.record([staging.put(a.url_path, wanted[a.url_path], source=a.source)
                         for a in assets])
         staging.record([staging.put(o.path, wanted[o.path], o.data) for o in outputs])
         return staging.commit()
-    except OSError as error:
-        staging.abort()
-        raise write_problem(error, out_dir) from None
-    except BaseException:
-        staging.abort()
-        raise
 
 
 def asset_key(asset: Asset) -> str:

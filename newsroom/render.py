@@ -75,43 +75,55 @@ def _jsonld(data: Any) -> Markup:
 
 
 @dataclass(frozen=True)
-class _Job:
-    """What the processes that render share (forked helpers inherit it, never pickled: see
-    workers.parallel_map)."""
+class RenderJob:
+    """What the processes that render pages share; each loads the templates itself (see
+    environment), so that a job can be sent to a worker started by spawn."""
 
-    pages: list[Page]
-    paths: list[str]  # each page's file in the output folder
-    env: jinja2.Environment
-    urls: Urls
+    pages: tuple[Page, ...]
+    paths: tuple[str, ...]  # each page's file in the output folder
     config: SiteConfig
-    site_key: str
+    urls: Urls
+    archive: tuple[tuple[int, int], ...]  # (year, articles) of the archive
+    templates: str  # a hash of the templates folder
+    site_key: str  # a hash of what every page is made from besides its own context
     staging: Staging | None = None
 
 
-
-def prepare(pages: list[Page], config: SiteConfig, urls: Urls, archive: tuple) -> _Job:
-    """The templates loaded and the key of everything all pages share."""
+def prepare(pages: Sequence[Page], config: SiteConfig, urls: Urls,
+            archive: tuple[tuple[int, int], ...]) -> RenderJob:
+    """The job of rendering `pages`, with the key of everything all pages share."""
     if not config.templates_dir.is_dir():
         raise BuildError([Problem(site_path(config.templates_dir, config.root), None,
                                   "no templates folder here (copy templates/ from newsroom or "
                                   "set templates_dir: in site_config.yaml)")])
     templates = _templates_fingerprint(config.templates_dir)
-    # A preview builds again and again: keep the compiled templates while they are the same.
-    env = _environments.get((str(config.templates_dir), templates))
-    if env is None:
-        env = make_environment(config.templates_dir)
-        _environments.clear()
-        _environments[(str(config.templates_dir), templates)] = env
-    env.globals.update(config=config, url=urls, archive=archive)
-    env.globals.update(_shared_parts(env, config, urls, archive))
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
                       renderer_settings(config))
-    return _Job(pages, [urls.output_path(page.url) for page in pages], env, urls, config,
-                site_key)
+    return RenderJob(tuple(pages), tuple(urls.output_path(page.url) for page in pages),
+                     config, urls, archive, templates, site_key)
 
 
+# This process's templates, by folder and fingerprint (a preview builds again and again: it
+# keeps them compiled while they are the same), and the job they were last set up for.
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
+_set_up_for: list[RenderJob] = []
+
+
+def environment(job: RenderJob) -> jinja2.Environment:
+    """The job's templates, with the site's globals and shared parts: loaded once per
+    process, set up once per job."""
+    folder = (str(job.config.templates_dir), job.templates)
+    env = _environments.get(folder)
+    if env is None:
+        env = make_environment(job.config.templates_dir)
+        _environments.clear()
+        _environments[folder] = env
+    if not _set_up_for or _set_up_for[0] is not job:
+        env.globals.update(config=job.config, url=job.urls, archive=job.archive)
+        env.globals.update(_shared_parts(env, job.config, job.urls, job.archive))
+        _set_up_for[:] = [job]
+    return env
 
 
 def _rendered_once(env: jinja2.Environment, template: str) -> Callable[..., Markup]:
@@ -173,24 +185,24 @@ def _shared_parts(env: jinja2.Environment, config: SiteConfig, urls: Urls,
             "site_footer": site_footer, "site_head": site_head}
 
 
-def page_keys(job: _Job, jobs: int = 1, memo: Memo | None = None) -> list[str]:
+def page_keys(job: RenderJob, jobs: int = 1, memo: Memo | None = None) -> list[str]:
     """The key of every page, computed over `jobs` processes.
 
     With a memo (the preview's), a page planned last time (the very same object, see
     pages.plan_pages) keeps the key it had, as long as what all pages share is the same.
     """
     if memo is None:
-        return parallel_map(_keys_chunk, range(len(job.pages)), jobs, job)
+        return parallel_map(_keys_chunk, range(len(job.pages)), jobs, job)[0]
     memo.begin(job.site_key)
     keys = [memo.known((id(page),)) for page in job.pages]
     missing = [i for i, key in enumerate(keys) if key is None]
-    for i, key in zip(missing, parallel_map(_keys_chunk, missing, jobs, job), strict=True):
+    for i, key in zip(missing, parallel_map(_keys_chunk, missing, jobs, job)[0], strict=True):
         memo.put((id(job.pages[i]),), (job.pages[i],), key)
         keys[i] = key
     return keys
 
 
-def remember_keys(job: _Job, keys: list[str], memo: Memo) -> None:
+def remember_keys(job: RenderJob, keys: list[str], memo: Memo) -> None:
     """Keep the keys the workers worked out as they rendered (see render_pages) in the
     memo, as page_keys would have."""
     memo.begin(job.site_key)
@@ -198,16 +210,18 @@ def remember_keys(job: _Job, keys: list[str], memo: Memo) -> None:
         memo.put((id(page),), (page,), key)
 
 
-def _keys_chunk(indexes: Sequence[int], job: _Job) -> list[str]:
+def _keys_chunk(indexes: Sequence[int], job: RenderJob) -> list[str]:
     return [page_key(job.pages[i], job.site_key) for i in indexes]
 
 
-def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
-                 progress: Progress | None = None) -> tuple[int, list[str]]:
+def render_pages(job: RenderJob, keys: list[str], staging: Staging, jobs: int = 1,
+                 progress: Progress | None = None,
+                 meanwhile: Callable[[], Any] | None = None) -> tuple[int, list[str], Any]:
     """Put every page into the staging folder: linked if unchanged, else rendered.
 
     Without `keys` (none worked out before: an empty list), each page's key is worked out
-    by the worker that renders it. Return how many were rendered and every page's key;
+    by the worker that renders it. `meanwhile()` runs in this process while the workers
+    render. Return how many were rendered, every page's key and what `meanwhile` gave;
     raise BuildError with every template problem.
     """
     # Pages the new output already holds as they are need no worker (most of a preview's).
@@ -221,16 +235,17 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
         else:
             entries.append(kept)
     # Lists (the pages made from no file of their own) show cards of articles, rendered once
-    # per process: given to one process together (the first batch, which the build's own
-    # process takes), each card is rendered once, not once in every process. Unless they
-    # are so many that that process would be last to finish.
+    # per process: given to one process together (the first chunk), each card is rendered
+    # once, not once in every process. Unless they are so many that that process would be
+    # last to finish.
     lists = [item for item in todo if job.pages[item[0]].source is None]
     lead = len(lists) if len(lists) * jobs <= len(todo) else 0
     if lead:
         todo = lists + [item for item in todo if job.pages[item[0]].source is not None]
-    results = parallel_map(_render_chunk, todo, jobs, dataclasses.replace(job, staging=staging),
-                           progress=lambda done, total: progress and progress(
-                               "render", done, total), lead=lead)
+    results, aside = parallel_map(
+        _render_chunk, todo, jobs, dataclasses.replace(job, staging=staging),
+        progress=lambda done, total: progress and progress("render", done, total), lead=lead,
+        meanwhile=meanwhile)
     problems: list[Problem] = []
     fresh = 0
     all_keys = list(keys) if keys else [""] * len(job.paths)
@@ -247,14 +262,15 @@ def render_pages(job: _Job, keys: list[str], staging: Staging, jobs: int = 1,
     if problems:
         raise BuildError(problems)
     staging.record(entries)
-    return fresh, all_keys
+    return fresh, all_keys, aside
 
 
-def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
+def _render_chunk(items: Sequence[tuple[int, str]], job: RenderJob
                   ) -> list[tuple[Entry | Problem, bool]]:
+    """Each page put into the staging folder (True: rendered), or its template problem."""
     assert job.staging is not None
+    env = environment(job)
     results: list[tuple[Entry | Problem, bool]] = []
-    templates: dict[str, jinja2.Template] = {}  # (Jinja's own cache takes a lock each time)
     for index, known in items:
         page, path = job.pages[index], job.paths[index]
         key = known or page_key(page, job.site_key)
@@ -263,24 +279,26 @@ def _render_chunk(items: Sequence[tuple[int, str]], job: _Job
         if kept is not None or path not in job.staging.stale:
             results.append((kept or job.staging.put(path, key), False))
             continue
-        try:
-            template = templates.get(page.template)
-            if template is None:
-                template = templates[page.template] = job.env.get_template(page.template)
-            html = template.render(page.context)
-        except jinja2.TemplateSyntaxError as error:
-            results.append((Problem(_template_path(error.filename, job.config), error.lineno,
-                                    f"template syntax error: {error.message}"), False))
-            continue
-        except jinja2.TemplateNotFound as error:
-            results.append((Problem(site_path(job.config.templates_dir, job.config.root), None,
-                                    f"template '{error.name}' is missing; add it"), False))
-            continue
-        except Exception as error:  # a template's runtime error, reported with its place
-            results.append((_runtime_problem(error, page, job.config), False))
-            continue
-        results.append((job.staging.put(path, key, html.encode("utf-8")), True))
+        html = _rendered(env, page, job.config)
+        if isinstance(html, Problem):
+            results.append((html, False))
+        else:
+            results.append((job.staging.put(path, key, html.encode("utf-8")), True))
     return results
+
+
+def _rendered(env: jinja2.Environment, page: Page, config: SiteConfig) -> str | Problem:
+    """The page's HTML, or the problem with its template, at the template's line."""
+    try:
+        return env.get_template(page.template).render(page.context)
+    except jinja2.TemplateSyntaxError as error:
+        return Problem(_template_path(error.filename, config), error.lineno,
+                       f"template syntax error: {error.message}")
+    except jinja2.TemplateNotFound as error:
+        return Problem(site_path(config.templates_dir, config.root), None,
+                       f"template '{error.name}' is missing; add it")
+    except Exception as error:  # a template's runtime error, reported with its place
+        return _runtime_problem(error, page, config)
 
 
 _RECORDS = (Article, Event, StaticPage)

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +49,32 @@ class SearchIndex:
     @property
     def size(self) -> int:
         return sum(len(data) for data in self.files.values())
+
+
+@dataclass(frozen=True)
+class IndexPlan:
+    """What a build does about the search index: make it again, or carry it over."""
+
+    binary: Path | None  # the Pagefind to run
+    kept: dict[str, str]  # the current index's files and keys, to carry over as they are
+    make: bool  # made again by this build
+    pending: bool  # out of date, and left so (search_index off: the preview indexes later)
+
+
+def plan_index(config: SiteConfig, kept: dict[str, str] | None, page_keys: Sequence[str],
+               wanted: bool) -> IndexPlan | None:
+    """Whether the index is made again: only when a page changed since it was made (or the
+    index itself was touched: `kept` is None), and `wanted`. None: search is off.
+
+    Without page keys (a first build, which works them out as it renders), it is made."""
+    if not config.search:
+        return None
+    binary = pagefind_binary()
+    kept = kept or {}
+    fresh = bool(page_keys) and kept.get(ENTRY, "").startswith(
+        f"{index_key(binary, page_keys)}:")
+    return IndexPlan(binary, {} if (wanted and not fresh) else kept, wanted and not fresh,
+                     not fresh and not wanted)
 
 
 def pagefind_binary() -> Path | None:

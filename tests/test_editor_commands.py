@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import shutil
@@ -13,6 +14,7 @@ import pytest
 import yaml
 from conftest import REPO, TEMPLATES, article, soup, write_site
 
+from newsroom import workers
 from newsroom.cli import github_annotation, main
 from newsroom.problems import Problem
 
@@ -167,27 +169,45 @@ def test_check_reports_content_problems_too_without_touching_the_output(tmp_path
     assert after == before
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="looks for processes in /proc")
 @pytest.mark.parametrize("template_breaks", [False, True])
-def test_check_leaves_nothing_working_in_the_folder_it_deletes(tmp_path, monkeypatch,
-                                                               template_breaks):
-    # A first build starts a background copy of its output for the next build; check's
-    # folder has no next build and is deleted at once, and deleting it under the copy
-    # once crashed check ("Directory not empty"). A failed build's folder goes at once too.
+def test_a_build_or_check_that_returns_has_finished(tmp_path, monkeypatch, template_breaks):
+    # Builds once left a detached process deleting the folder they swapped out, or copying
+    # the new one for the next build: a site folder copied at once met files vanishing, and
+    # check's temporary folder could not be deleted under the copy.
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)  # (the workers too)
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     if template_breaks:
         (templates / "article.html").write_text("{{ article.no_such_field }}")
-    write_site(tmp_path / "site", {"content/news/2024-01-01-a.md": article("A", "2024-01-01")},
-               {"templates_dir": str(templates)})
-    started = []
-    monkeypatch.setattr("newsroom.output._in_background",
-                        lambda task, folder: started.append(task))
-    monkeypatch.chdir(tmp_path / "site")
-    assert main(["check"]) == (1 if template_breaks else 0)
-    assert started == []
-    assert main(["build"]) == (1 if template_breaks else 0)
-    # A real build leaves its chores to the background.
-    assert started == (["empty_trash"] if template_breaks else ["prepare_spare"])
+    site = tmp_path / "site"
+    write_site(site, {f"content/news/2024-01-{day:02d}-a{day}.md": article(
+        f"A{day}", f"2024-01-{day:02d}") for day in range(1, 5)},
+        {"templates_dir": str(templates)})
+    monkeypatch.chdir(site)
+    running = processes_started_by(os.getpid())  # (a browser other tests keep, say)
+    for command in (["check", "-j", "2"], ["build", "-j", "2"], ["build", "-j", "2"]):
+        assert main(command) == (1 if template_breaks else 0)
+        # (Under spawn, multiprocessing keeps a resource tracker until this process ends.)
+        assert [found for found in processes_started_by(os.getpid()) if found not in running
+                and "multiprocessing.resource_tracker" not in found] == []
+        assert not (site / ".newsroom-trash").exists()
+        shutil.copytree(site, tmp_path / "copy")  # (nothing vanishes meanwhile)
+        shutil.rmtree(tmp_path / "copy")
+        (site / "content/news/2024-01-01-a1.md").write_text(article("A1 again", "2024-01-01"))
+    assert (site / "public").is_dir() != template_breaks
+
+
+def processes_started_by(parent: int) -> list[str]:
+    """The processes whose parent is `parent` (from /proc), each its id and command line."""
+    found = []
+    for stat in sorted(Path("/proc").glob("[0-9]*/stat")):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[1]) == parent:
+                command = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
+                found.append(f"{stat.parent.name} {command}")
+    return found
 
 
 def test_check_can_speak_github_annotations(tmp_path):
