@@ -117,19 +117,6 @@ FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff"
                                   "\ufffe\uffff]")
 
 
-# Every byte but those characters': in UTF-8 each of them is a byte of its own, but for
-# U+FFFE and U+FFFF (and a lone surrogate is no UTF-8 at all).
-_ALLOWED_BYTES = bytes(b for b in range(256) if not FORBIDDEN_CHARACTERS.match(chr(b)))
-
-
-def has_forbidden_bytes(raw: bytes) -> bool:
-    """Whether UTF-8 `raw` holds a character FORBIDDEN_CHARACTERS names: a file's bytes are
-    looked through several times faster than its text."""
-    # (EF, which starts both, is rare: a search for one byte is many times quicker.)
-    return bool(raw.translate(None, _ALLOWED_BYTES)) or b"\xef" in raw and (
-        b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw)
-
-
 def forbidden_character(text: str) -> str | None:
     """A message naming the first character feeds and pages cannot carry, if any."""
     found = FORBIDDEN_CHARACTERS.search(text)

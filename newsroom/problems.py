@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +30,4 @@ class BuildError(Exception):
 
 def site_path(path: Path, root: Path) -> str:
     """A path as problems show it: relative to the site root when it is inside it."""
-    # (By its text first: every file read asks, and Path's own test parses both paths.)
-    text, prefix = str(path), os.path.join(str(root), "")
-    if text.startswith(prefix) and os.sep == "/":
-        return text[len(prefix):]
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

@@ -23,33 +23,14 @@ from markdown.extensions import toc
 NOT_PROSE_CHARACTERS = ("<\\`_~|{}^" + "".join(map(chr, [*range(0x0a), *range(0x0b, 0x20), 0x7f]))
                         + "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200b)))
                         + "\u2028\u2029\u202f\u205f\u3000")
-# They are looked for in the text's UTF-8 bytes, several times faster than with a regular
-# expression over the text: the ASCII ones are each a byte of their own (one translate),
-# the others (all whitespace) byte sequences starting C2, E1, E2 or E3, which each search
-# skips to.
-_PROSE_BYTES = bytes(b for b in range(256) if b >= 0x80 or chr(b) not in NOT_PROSE_CHARACTERS)
-_WIDE_SPACES = [re.compile(pattern) for pattern in (
-    rb"\xc2[\x85\xa0]", rb"\xe1\x9a\x80", rb"\xe2(?:\x80[\x80-\x8a\xa8\xa9\xaf]|\x81\x9f)",
-    rb"\xe3\x80\x80")]
-# Then: entities, images, spaces that start or end a line (indented blocks, hard line
-# breaks), and ">" but at the start of a line (a quote). Each expression starts with a
-# character of its own, which the search skips to: one expression for them all would be
-# tried at every character.
-_NOT_PROSE_TEXT = [re.compile(pattern) for pattern in (
-    r"&#", r"&[a-zA-Z0-9]+;", r"!\[", r"\n(?<= \n)", r"\n ", r">(?<=[^\n>]>)")]
-
-
-def has_wide_space(data: bytes) -> bool:
-    """Whether UTF-8 `data` holds whitespace other than ASCII's (which str.split() splits
-    on too)."""
-    return any(wide.search(data) for wide in _WIDE_SPACES)
+# Those characters; entities; images; spaces that start or end a line (indented blocks,
+# hard line breaks); and ">" but at the start of a line (a quote).
+_NOT_PROSE = re.compile("[" + re.escape(NOT_PROSE_CHARACTERS) + "]"
+                        r"|&#|&[a-zA-Z0-9]+;|!\[|\n(?<= \n)|\n |>(?<=[^\n>]>)")
 
 
 def _not_prose(text: str) -> bool:
-    data = text.encode("utf-8", "surrogatepass")
-    return (bool(data.translate(None, _PROSE_BYTES))
-            or not text.isascii() and has_wide_space(data)
-            or any(pattern.search(text) for pattern in _NOT_PROSE_TEXT)
+    return (_NOT_PROSE.search(text) is not None
             or text.startswith(" ") or text.endswith(" "))
 
 
@@ -178,7 +159,6 @@ def _inline(text: str) -> str | None:
     """The HTML of a line's or paragraph's text, or None if it holds more than plain spans."""
     if "&" in text:
         text = text.replace("&", "&amp;")
-    # (Three searches for a character are quicker than one for any of three.)
     if "*" not in text and "[" not in text and "]" not in text:
         return text
     html = _SPAN.sub(_span_html, text)

@@ -6,8 +6,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from newsroom import fields as f
 from newsroom.config import CONFIG_SCHEMA
@@ -391,12 +389,3 @@ def test_mapping_list_takes_a_list_only():
     assert f.mapping_list([{"a": 1}]) == [{"a": 1}]
     assert failure(f.mapping_list, {"a": 1}) == ("{'a': 1} is not a list (write one '- ' line "
                                                  "per item)")
-
-
-@settings(max_examples=1500, deadline=None)
-@given(st.text(alphabet=st.one_of(st.sampled_from(
-    "a é€\t\n\r\x00\x08\x0b\x0c\x1f\x7f\x80\x9f\ufffd\ufffe\uffff\U0001f600"),
-    st.characters(exclude_categories=["Cs"])), max_size=40))
-def test_forbidden_characters_are_found_in_a_files_bytes_as_in_its_text(text):
-    assert f.has_forbidden_bytes(text.encode("utf-8")) == \
-        (f.FORBIDDEN_CHARACTERS.search(text) is not None)

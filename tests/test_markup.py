@@ -23,7 +23,6 @@ from newsroom.markup import (
     rewrite_urls,
     sanitize,
     under_base,
-    word_count,
 )
 from newsroom.prose import prose_html
 
@@ -456,17 +455,6 @@ def test_reading_minutes_at_200_words_a_minute_and_at_least_one():
     assert reading_minutes("word " * 201) == 2
     assert reading_minutes("word " * 1000) == 5
 
-
-
-# Every kind of whitespace str.split() knows, ASCII and not, and words of letters beyond ASCII.
-_SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace()]
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(_SPACES) | st.sampled_from(["word", "é", "’", "€", "𝄞"]),
-                max_size=60).map("".join))
-def test_words_are_counted_as_str_split_counts_them(text):
-    assert word_count(text) == len(text.split())
 
 
 # Records
