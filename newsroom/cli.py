@@ -266,7 +266,8 @@ def _build(args: argparse.Namespace, terminal: Terminal) -> int:
 
 
 def _serve(args: argparse.Namespace, terminal: Terminal) -> int:
-    from newsroom.server import PreviewEvent, serve
+    from newsroom.preview import PreviewEvent
+    from newsroom.server import serve
 
     zone = load_config(args.config).timezone
 
@@ -285,6 +286,8 @@ def _serve(args: argparse.Namespace, terminal: Terminal) -> int:
                   "site.", file=sys.stderr, flush=True)
         elif event.kind == "serving":
             terminal.say(f"Serving {event.url} (Ctrl-C to stop); watching for changes.")
+        elif event.kind == "idle":
+            terminal.detail("Up to date: waiting for changes.")
 
     # Ctrl-C (and a polite kill) stop the preview cleanly, even when started from a script
     # that ignores SIGINT for its background jobs.

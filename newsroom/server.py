@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import mimetypes
 import shutil
 import tempfile
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from newsroom.build import BuildReport, build_site, content_unchanged
-from newsroom.cache import Caches, save_caches
-from newsroom.config import SiteConfig, load_config
-from newsroom.problems import BuildError, Problem
-from newsroom.search import IndexCancelled
+from newsroom.build import BuildReport, build_site
+from newsroom.config import load_config
+from newsroom.preview import LiveState, Preview, PreviewEvent
 from newsroom.workers import default_jobs
 
 LIVE_PREFIX = "/__newsroom/"
-SAVE_AFTER = 2.0  # seconds without a rebuild before the preview saves its caches
-# Seconds without a rebuild before the preview makes its search index again: Pagefind takes
-# both cores for seconds on a large site, and an editor saving again and again would have it
-# start (and be stopped) after every save.
-INDEX_AFTER = 1.0
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -82,48 +73,6 @@ LIVE_SCRIPT = """<script>
 """
 
 
-@dataclass
-class LiveState:
-    """What the preview serves now: the folder of the last good build and current problems."""
-
-    root: Path | None = None
-    generation: int = 0
-    problems: tuple[str, ...] = ()
-    stopping: bool = False
-    changed: threading.Condition = field(default_factory=threading.Condition)
-
-    def snapshot(self) -> dict:
-        """The state as the browser script reads it."""
-        return {"generation": self.generation, "problems": list(self.problems)}
-
-
-@dataclass
-class _Memory:
-    """What the preview keeps between rebuilds, and the chores left for a quiet moment."""
-
-    caches: Caches | None = None  # of the last good build
-    config: SiteConfig | None = None  # the config it was built with
-    # "save" the caches, "collect" garbage, "check" that the watcher missed no change.
-    chores: set[str] = field(default_factory=set)
-    built: float = field(default_factory=time.monotonic)  # when the last rebuild ended
-    collected: float = field(default_factory=time.monotonic)
-    # The search index being made in the background, and what gives it up; the changes it
-    # is for, while it waits for a pause ("index" chore).
-    indexing: tuple[threading.Thread, threading.Event] | None = None
-    index_for: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PreviewEvent:
-    """Something the CLI may tell the editor about: a build, a failure, the address."""
-
-    kind: str  # "serving", "built", "indexed" (the search index caught up), "failed"
-    report: BuildReport | None = None
-    problems: tuple[Problem, ...] = ()
-    paths: tuple[str, ...] = ()
-    url: str = ""
-
-
 def local_url(host: str, port: int) -> str:
     """The address the preview is reached at, used for the site's own absolute links."""
     shown = "127.0.0.1" if host in ("", "0.0.0.0") else ("[::1]" if host == "::" else host)
@@ -145,134 +94,21 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
     state = LiveState()
     workspace = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
     url = local_url(host, port)
-
     target = workspace / "site"
-    memory = _Memory()
 
-    def rebuild(paths: tuple[str, ...] = (), jobs: int = 1, walk: bool = False) -> None:
-        # The build keeps every file a change does not touch and swaps the folder in whole,
-        # so a rebuild costs what the change costs. After the first build the preview's
-        # threads are running, and forking worker processes beside threads is unsafe: one
-        # process then. The search index, slow on a large site, is made again when the
-        # editing pauses, beside the watcher: a change saved meanwhile gives it up and is
-        # built at once. Collecting garbage waits until the watcher is idle (or half a
-        # minute at most), saving caches until the editing pauses (see tidy).
-        stop_indexing()
-        gc.disable()
-        memory.chores.add("collect")
-        try:
-            # The watcher says what changed since the last build read content/.
-            report = build(jobs, search_index=False, changed=None if walk or not memory.caches
-                           else {Path(p) for p in paths})
-        except BuildError as error:
-            fail(error, paths)
-            return
-        finally:
-            memory.built = time.monotonic()
-            if memory.built - memory.collected > 30:
-                collect()
-        publish(report)
-        on_event(PreviewEvent("built", report=report, paths=paths))
-        if report.search_pending:
-            memory.chores.add("index")
-            memory.index_for = paths
-
-    def start_indexing(paths: tuple[str, ...]) -> None:
-        cancel = threading.Event()
-
-        def index() -> None:
-            try:
-                report = build(1, search_index=True, changed=(), cancel_index=cancel)
-            except IndexCancelled:
-                return  # for pages a newer build replaced
-            except BuildError as error:
-                fail(error, paths, shown=False)
-            else:
-                remember(report)  # only the index changed: no page to reload
-                on_event(PreviewEvent("indexed", report=report, paths=paths))
-
-        thread = threading.Thread(target=index, daemon=True)
-        memory.indexing = (thread, cancel)
-        thread.start()
-
-    def stop_indexing() -> None:
-        if memory.indexing is not None:
-            thread, cancel = memory.indexing
-            cancel.set()
-            thread.join()
-            memory.indexing = None
-
-    def fail(error: BuildError, paths: tuple[str, ...], shown: bool = True) -> None:
-        # A failed build leaves the caches half used: saved now, they would lose what the
-        # next good build needs. The next good build saves them (and has the index made).
-        memory.chores -= {"save", "index"}
-        if shown:
-            with state.changed:
-                state.problems = tuple(str(p) for p in error.problems)
-                state.changed.notify_all()
-        on_event(PreviewEvent("failed", problems=error.problems, paths=paths))
-
-    def collect() -> None:
-        gc.collect()
-        memory.collected = time.monotonic()
-
-    def tidy(stopping: bool = False) -> None:
-        if stopping:
-            stop_indexing()
-        elif memory.indexing is not None and memory.indexing[0].is_alive():
-            return  # the chores wait: the index's build uses the caches
-        due = memory.chores - ({"check"} if stopping else set())
-        memory.chores = set()
-        if "save" in due:
-            # For the next `build`. Saving costs a large site a third of a second: it waits
-            # for a pause in the editing, not just for the gap between two saves.
-            if stopping or time.monotonic() - memory.built > SAVE_AFTER:
-                save_caches(memory.caches)
-            else:
-                memory.chores.add("save")
-        if "collect" in due:
-            collect()
-            gc.enable()
-        # A change the watcher did not report (made before it started, lost in an overflow,
-        # or to a file a link points at) is found by a walk, and the site is built again.
-        if "check" in due and not content_unchanged(memory.config, memory.caches):
-            rebuild(walk=True)
-        if "index" in due and not stopping:
-            if time.monotonic() - memory.built > INDEX_AFTER:
-                start_indexing(memory.index_for)
-            else:
-                memory.chores.add("index")
-
-    def build(jobs: int, search_index: bool, changed: set[Path] | tuple[()] | None,
-              cancel_index: threading.Event | None = None) -> BuildReport:
+    def build(**options: Any) -> BuildReport:
         return build_site(config_path, now=now(), drafts=drafts, future=future,
-                          output_dir=target, base_url=url, jobs=jobs, search_on=search,
-                          caches=memory.caches, save_cache=False,
-                          search_index=search_index, private_output=True, changed=changed,
-                          cancel_index=cancel_index)
+                          output_dir=target, base_url=url, search_on=search,
+                          save_cache=False, private_output=True, **options)
 
-    def remember(report: BuildReport) -> None:
-        if report.caches is not None and report.site is not None:
-            memory.caches, memory.config = report.caches, report.site.config
-            memory.chores |= {"save", "check"}
-
-    def publish(report: BuildReport) -> None:
-        remember(report)
-        with state.changed:
-            # A save that changes nothing in the site (or undoes a broken edit) clears the
-            # problems shown but does not reload the page.
-            if report.wrote or state.root is None:
-                state.root, state.generation = target, state.generation + 1
-            state.problems = ()
-            state.changed.notify_all()
-
+    preview = Preview(build, target, state, on_event)
     server = ThreadingHTTPServer((host, port), _handler_for(state))
     server.daemon_threads = True
     watching = threading.Event()
     watcher = threading.Thread(target=_watch, daemon=True,
-                               args=(watched, stop, watching, rebuild, tidy))
+                               args=(watched, stop, watching, preview.rebuild, preview.tidy))
     try:
-        rebuild(jobs=default_jobs())
+        preview.rebuild(jobs=default_jobs())
         watcher.start()
         watching.wait(timeout=10)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -291,7 +127,7 @@ def serve(config_path: Path, *, host: str = "127.0.0.1", port: int = 8000,
         if watcher.is_alive():
             watcher.join(timeout=5)
         if not watcher.is_alive():
-            tidy(stopping=True)
+            preview.tidy(stopping=True)
         shutil.rmtree(workspace, ignore_errors=True)
 
 

@@ -51,7 +51,7 @@ def wait_for(condition, seconds: float = 15.0):
 
 
 class Preview:
-    """A running `python build.py serve` on a copy of tests/sites/basepath."""
+    """A running `python build.py serve -v` on a copy of tests/sites/basepath."""
 
     def __init__(self, root: Path, port: int, env: dict[str, str] | None = None) -> None:
         self.root = root
@@ -59,7 +59,7 @@ class Preview:
         self.stdout = root.parent / "serve.out"
         self.stderr = root.parent / "serve.err"
         self.process = subprocess.Popen(
-            [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+            [sys.executable, str(REPO / "build.py"), "serve", "-v", "--port", str(port)],
             cwd=root, stdout=self.stdout.open("w"), stderr=self.stderr.open("w"),
             env={**os.environ, **(env or {})})
 
@@ -80,6 +80,10 @@ class Preview:
         path = self.root / relative
         path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
+    def idle_times(self) -> int:
+        """How often the preview has said it is idle: every chore done, until a change."""
+        return self.stdout.read_text().count("Up to date: waiting for changes.")
+
     def stop(self) -> int:
         """Ctrl-C, then the exit code."""
         if self.process.poll() is None:
@@ -97,6 +101,7 @@ def preview(tmp_path):
     running.stop()
 
 
+@pytest.mark.slow
 def test_serve_builds_and_serves_the_site_with_local_links(preview):
     page = preview.page("news/first-bulletin/")
     assert "<h1 id=\"nr-headline\">First bulletin</h1>" in page
@@ -106,11 +111,13 @@ def test_serve_builds_and_serves_the_site_with_local_links(preview):
     assert "EventSource" not in feed
 
 
+@pytest.mark.slow
 def test_the_reload_script_is_only_in_served_pages_never_in_built_files(preview):
     assert "EventSource" in preview.page("news/first-bulletin/")
     assert not (preview.root / "public").exists()  # the preview never writes the output
 
 
+@pytest.mark.slow
 def test_an_edit_shows_in_the_served_page(preview):
     before = preview.state()["generation"]
     preview.edit(FIRST, "title: First bulletin", "title: First bulletin, revised")
@@ -118,6 +125,7 @@ def test_an_edit_shows_in_the_served_page(preview):
     assert "First bulletin, revised" in preview.page("news/first-bulletin/")
 
 
+@pytest.mark.slow
 def test_the_preview_saves_its_caches_so_the_next_build_starts_warm(preview):
     cache = preview.root / ".newsroom-cache"
     wait_for(lambda: cache.is_dir() and any(cache.rglob("*.bin")))
@@ -128,6 +136,7 @@ def test_the_preview_saves_its_caches_so_the_next_build_starts_warm(preview):
                          for p in cache.rglob("*.bin")))
 
 
+@pytest.mark.slow
 def test_a_failed_rebuild_leaves_the_saved_caches_as_they_were(preview):
     cache = preview.root / ".newsroom-cache"
 
@@ -135,12 +144,14 @@ def test_a_failed_rebuild_leaves_the_saved_caches_as_they_were(preview):
         return b"".join(p.read_bytes() for p in sorted(cache.rglob("*.bin")))
 
     wait_for(lambda: b"First bulletin" in saved())
+    idle = preview.idle_times()
     preview.edit(FIRST, "date: 2024-01-10 09:00", "date: July 6th")
     wait_for(lambda: preview.state()["problems"])
-    time.sleep(1)  # the watcher is idle: caches are saved now, if at all
+    wait_for(lambda: preview.idle_times() > idle)  # the caches are saved by now, if at all
     assert b"<p>Second, with a" in saved() and b"Second bulletin" in saved()
 
 
+@pytest.mark.slow
 def test_a_broken_save_right_after_a_good_one_leaves_the_saved_caches_whole(preview):
     cache = preview.root / ".newsroom-cache"
 
@@ -148,16 +159,17 @@ def test_a_broken_save_right_after_a_good_one_leaves_the_saved_caches_whole(prev
         return b"".join(p.read_bytes() for p in sorted(cache.rglob("*.bin")))
 
     wait_for(lambda: b"First bulletin" in saved())
-    generation = preview.state()["generation"]
+    generation, idle = preview.state()["generation"], preview.idle_times()
     preview.edit(FIRST, "title: First bulletin", "title: First bulletin, good")
     wait_for(lambda: preview.state()["generation"] > generation)
     # Broken before the good build's caches were saved (they wait for a pause).
     preview.edit(FIRST, "date: 2024-01-10 09:00", "date: July 6th")
     wait_for(lambda: preview.state()["problems"])
-    time.sleep(3)
+    wait_for(lambda: preview.idle_times() > idle)  # the caches are saved by now, if at all
     assert b"<p>Second, with a" in saved() and b"Second bulletin" in saved()
 
 
+@pytest.mark.slow
 def test_the_preview_keeps_its_search_index_current(preview):
     def indexed() -> int:
         status, _, body = fetch(preview.url + "pagefind/pagefind-entry.json")
@@ -174,6 +186,7 @@ def test_the_preview_keeps_its_search_index_current(preview):
     wait_for(lambda: indexed() == before + 1)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="looks for processes in /proc")
 def test_an_edit_saved_while_the_search_index_is_made_is_served_at_once(tmp_path):
     # This Pagefind takes a minute: the edit must not wait for it, and the index it was
@@ -212,6 +225,7 @@ def _reads(path: Path) -> bytes:
         return b""
 
 
+@pytest.mark.slow
 def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem_until_fixed(preview):
     good = preview.page("news/first-bulletin/")
     generation = preview.state()["generation"]
@@ -229,6 +243,7 @@ def test_a_broken_file_keeps_the_last_good_site_and_shows_the_problem_until_fixe
     wait_for(lambda: preview.state()["generation"] == generation + 1)
 
 
+@pytest.mark.slow
 def test_a_save_that_changes_nothing_does_not_reload_the_page(preview):
     generation = preview.state()["generation"]
     built = preview.stdout.read_text().count("Built ")
@@ -237,6 +252,7 @@ def test_a_save_that_changes_nothing_does_not_reload_the_page(preview):
     assert preview.state()["generation"] == generation
 
 
+@pytest.mark.slow
 def test_the_event_stream_sends_the_state_and_every_change(preview):
     host, port = preview.url.split("//")[1].rstrip("/").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=15)
@@ -260,6 +276,7 @@ def test_the_event_stream_sends_the_state_and_every_change(preview):
 @pytest.mark.parametrize("path", ["/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
                                   "/news/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
                                   "/..%2f..%2f..%2fetc%2fpasswd", "/%2e%2e%5c%2e%2e%5cetc"])
+@pytest.mark.slow
 def test_requests_outside_the_output_folder_are_refused(preview, path):
     host, port = preview.url.split("//")[1].rstrip("/").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
@@ -270,6 +287,7 @@ def test_requests_outside_the_output_folder_are_refused(preview, path):
     assert b"root:" not in body
 
 
+@pytest.mark.slow
 def test_folders_are_never_listed_and_missing_pages_get_the_404_page(preview):
     status, _, body = fetch(preview.url + "media/")
     assert status == 404
@@ -277,6 +295,7 @@ def test_folders_are_never_listed_and_missing_pages_get_the_404_page(preview):
     assert b"Page not found" in body
 
 
+@pytest.mark.slow
 def test_content_types_are_right(preview):
     expected = {"": "text/html; charset=utf-8", "static/style.css": "text/css; charset=utf-8",
                 "feed.xml": "application/xml; charset=utf-8",
@@ -286,6 +305,7 @@ def test_content_types_are_right(preview):
         assert fetch(preview.url + path)[1]["Content-Type"] == content_type, path
 
 
+@pytest.mark.slow
 def test_a_preview_of_a_site_big_enough_for_worker_processes_stops_without_tracebacks(
         tmp_path):
     root = tmp_path / "big"
@@ -297,6 +317,7 @@ def test_a_preview_of_a_site_big_enough_for_worker_processes_stops_without_trace
     assert "Traceback" not in running.stderr.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_server_cleanly(preview):
     assert preview.stop() == 0
     assert preview.stdout.read_text().strip().endswith("Stopped.")
@@ -329,6 +350,7 @@ def test_the_live_script_goes_just_before_the_end_of_the_body():
     assert b"const loaded = 7;" in page
 
 
+@pytest.mark.slow
 def test_a_change_the_watcher_cannot_see_is_found_once_it_is_idle(tmp_path):
     # A page that is a link to a file outside content/: the watcher sees no event when
     # that file changes. The preview trusts the watcher for speed, then checks with a walk
