@@ -11,8 +11,23 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import settings
 
 from newsroom.build import build_site
+
+# Property tests: a quick look while developing, the full search in CI (CI=true) or when
+# HYPOTHESIS_PROFILE=full asks for it.
+settings.register_profile("full", deadline=None)
+settings.register_profile("dev", deadline=None)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("full" if os.environ.get("CI") else "dev")
+settings.load_profile(PROFILE)
+
+
+def examples(full: int) -> int:
+    """How many examples a property test tries: `full` in the full profile, a tenth of it
+    (at least 25) in the dev profile."""
+    return full if PROFILE == "full" else max(25, full // 10)
+
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"

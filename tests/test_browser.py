@@ -26,6 +26,9 @@ PAGE_KINDS = {
 SEED_EVENT = "Medilink Midlands online event with the City of Mentor, Ohio"
 SEED_TITLE = "Bright future for life sciences in the Midlands"
 
+# Each test drives a real browser: slow.
+pytestmark = pytest.mark.slow
+
 
 class _Host(http.server.SimpleHTTPRequestHandler):
     """A static host: files as they are, the site's 404 page for anything missing."""

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from conftest import NOW, write_site
+from conftest import NOW, examples, write_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -326,7 +326,7 @@ def plain_event(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, objec
 TEXT = st.text(alphabet="ab ,;:\\N\n^é€𝄞\"", min_size=1, max_size=120)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(title=TEXT, location=st.none() | TEXT, organiser=TEXT, online=st.booleans(),
        booking=st.booleans(), all_day=st.booleans(), hours=st.none() | st.integers(1, 50),
        zone=st.sampled_from(["Europe/London", "America/New_York", "UTC", "Asia/Kolkata"]),

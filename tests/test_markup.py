@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import article, write_site
+from conftest import article, examples, write_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -138,7 +138,7 @@ SAFE_AND_UNSAFE_LINKS = st.sampled_from([
     "3. "])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400))
 @given(st.lists(st.one_of(MARKDOWN_PIECES, SAFE_AND_UNSAFE_LINKS), max_size=40).map("".join))
 def test_html_is_python_markdowns_sanitised(text):
     assert render_markdown(text) == _sanitised_by_nh3(text)
@@ -171,7 +171,7 @@ HEADING_LINES = st.builds(lambda level, words: "#" * level + " " + " ".join(word
                           st.integers(1, 7), st.lists(HEADING_WORDS, max_size=4))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(st.lists(st.one_of(HEADING_LINES, st.sampled_from([
     "Prose.", "Prose[^1].", "[^1]: Note.", "<div id=\"plan\">raw</div>", "Plan\n====",
     "[TOC]", "- ## Plan"])), max_size=8).map("\n\n".join))
@@ -226,7 +226,7 @@ PROSE_DOCUMENTS = st.one_of(
     _document(PROSE_LINES, ["\n", "\n", "\n\n", "\n\n", "\n\n\n", " \n", "\n \n"]))
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500))
 @given(PROSE_DOCUMENTS)
 def test_prose_is_written_as_python_markdown_writes_it(text):
     written = prose_html(text)
