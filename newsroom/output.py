@@ -447,7 +447,7 @@ def _identity(stat: os.stat_result) -> tuple[int, ...]:
 
 def _swap(new: Path, current: Path) -> None:
     """Put `new` in place of `current`; `new` then names the old folder (if there was one)."""
-    if current.exists() and _exchange(new, current):
+    if current.exists() and exchange_folders(new, current):
         return
     old = new.with_name(f".newsroom-old-{current.name}-{os.getpid()}")
     if current.exists():
@@ -462,7 +462,7 @@ def _swap(new: Path, current: Path) -> None:
         old.rename(new)
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange_folders(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux renameat2); False where unsupported."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)

@@ -171,7 +171,7 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
     build_site(config, now=NOW)
     before = {p: p.read_bytes() for p in (tmp_path / "public").rglob("*") if p.is_file()}
     (tmp_path / "content/news/2024-01-02-b.md").write_text(article("B", "2024-01-02"))
-    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(output, "exchange_folders", lambda a, b: False)
     real_rename = Path.rename
 
     def failing_rename(self, target):
@@ -186,8 +186,28 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
     after = {p: p.read_bytes() for p in (tmp_path / "public").rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir()
-            if p.name.startswith((".newsroom-staging", ".newsroom-old"))] == []
+            if p.name.startswith((".newsroom-trash", ".newsroom-old"))] == []
     assert output.MARKER in {p.name for p in (tmp_path / "public").iterdir()}
+
+
+def test_without_an_atomic_exchange_two_renames_swap_the_site_in(tmp_path, monkeypatch):
+    # Where renameat2 is missing (macOS, Windows, older kernels), the new output goes in by
+    # two renames, and the folder swapped out is still kept for the next build.
+    monkeypatch.setattr(output, "exchange_folders", lambda a, b: False)
+    config = write_site(tmp_path, {"content/news/2024-01-01-a.md": article()})
+    for day in (2, 3):
+        build_site(config, now=NOW)
+        (tmp_path / f"content/news/2024-01-0{day}-b{day}.md").write_text(
+            article(f"B{day}", f"2024-01-0{day}"))
+    build_site(config, now=NOW)
+    fresh = build_site(config, now=NOW, output_dir=tmp_path / "fresh", use_cache=False)
+    assert fresh.pages > 5
+    assert {p.relative_to(tmp_path / "public"): p.read_bytes()
+            for p in (tmp_path / "public").rglob("*") if p.is_file() and p.name != output.MARKER} \
+        == {p.relative_to(tmp_path / "fresh"): p.read_bytes()
+            for p in (tmp_path / "fresh").rglob("*") if p.is_file() and p.name != output.MARKER}
+    assert (tmp_path / ".newsroom-prev-public" / output.MARKER).is_file()  # (kept, trusted)
+    assert not list(tmp_path.glob(".newsroom-old-*"))
 
 
 def test_headings_an_editor_writes_never_clash_with_the_theme_ids(tmp_path):
