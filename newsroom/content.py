@@ -212,6 +212,23 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
     two); records from the cache are given back as they were stored.
     """
     problems: list[Problem] = []
+    listing = _current_listing(config, cache, changed, problems)
+    files = [(kind, path) for kind in SUFFIXES for path in listing.keys[kind]]
+    found, to_parse = _records_in_cache(listing, files, cache)
+    parsed = parallel_map(_parse_files, to_parse, jobs, (config, finish))[0]
+    for (_kind, path, key), (records, file_problems) in zip(to_parse, parsed, strict=True):
+        problems.extend(file_problems)
+        found[path] = records
+        if cache and key and not file_problems:
+            cache.put(key, [_encode(r) for r in records])
+            cache.objects[key] = records
+    return _grouped(files, found, listing.assets), problems
+
+
+def _current_listing(config: SiteConfig, cache: Store | None,
+                     changed: Collection[Path] | None, problems: list[Problem]) -> _Listing:
+    """The files of content/ and the assets: the last listing with the `changed` paths looked
+    at again where that can tell, else a walk; kept in the cache for the next read."""
     name = _listing_name(config)
     listing = _relisted(cache.objects.get(name), changed, config, cache) \
         if cache is not None and changed is not None else None
@@ -222,38 +239,49 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
         if not problems:  # a walk's problems come back only with the next walk
             cache.objects[name] = listing
             cache.used.add(name)
-    files = [(kind, path) for kind in SUFFIXES for path in listing.keys[kind]]
+    return listing
+
+
+def _records_in_cache(listing: _Listing, files: list[tuple[str, Path]], cache: Store | None
+                      ) -> tuple[dict[Path, list[Any]], list[tuple[str, Path, str | None]]]:
+    """The records of the files the cache has, by path, and the files left to parse (with
+    their cache keys)."""
     found: dict[Path, list[Any]] = {}
     to_parse = []
     for kind, path in files:
         key = listing.keys[kind][path]
-        stored = cache.get(key) if cache and key else None
-        records = None
-        if stored is not None:
-            # A long-lived cache (the preview's) keeps the records themselves, too, so
-            # that later stages can tell unchanged records by identity.
-            records = cache.objects.get(key)
-            if records is None:
-                records = _decode(stored)
-                if records is not None:
-                    cache.objects[key] = records
+        records = _cached_records(cache, key) if cache and key else None
         if records is None:
             to_parse.append((kind, path, key))
         else:
             found[path] = records
-    parsed = parallel_map(_parse_files, to_parse, jobs, (config, finish))[0]
-    for (_kind, path, key), (records, file_problems) in zip(to_parse, parsed, strict=True):
-        problems.extend(file_problems)
-        found[path] = records
-        if cache and key and not file_problems:
-            cache.put(key, [_encode(r) for r in records])
+    return found, to_parse
+
+
+def _cached_records(cache: Store, key: str) -> list[Any] | None:
+    """A file's records as the cache stored them, or None when it has none (or none it can
+    read back)."""
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    # A long-lived cache (the preview's) keeps the records themselves, too, so
+    # that later stages can tell unchanged records by identity.
+    records = cache.objects.get(key)
+    if records is None:
+        records = _decode(stored)
+        if records is not None:
             cache.objects[key] = records
+    return records
+
+
+def _grouped(files: list[tuple[str, Path]], found: dict[Path, list[Any]],
+             assets: tuple[Asset, ...]) -> Content:
+    """The records by kind, each kind's in the files' order."""
     grouped: dict[str, list[Any]] = {"news": [], "events": [], "pages": []}
     for kind, path in files:
         grouped[kind].extend(found[path])
-    content = Content(tuple(grouped["news"]), tuple(grouped["events"]), tuple(grouped["pages"]),
-                      listing.assets)
-    return content, problems
+    return Content(tuple(grouped["news"]), tuple(grouped["events"]), tuple(grouped["pages"]),
+                   assets)
 
 
 def listing_current(config: SiteConfig, cache: Store) -> bool:
@@ -303,30 +331,49 @@ def _relisted_paths(listing: _Listing, changed: Collection[Path], config: SiteCo
     content = config.root / "content"
     added = False
     for path in changed:
-        if not path.is_relative_to(content):
-            return None
-        parts = path.relative_to(content).parts
-        if len(parts) < 2 or parts[0] not in SUFFIXES:
+        parts = _kind_folder_parts(path, content)
+        if parts is None:
             return None
         if any(_unread(part) for part in parts[1:]):
             continue  # hidden and backup files are never read
-        if path.is_symlink() or path.is_dir():
+        listed = keys[parts[0]]
+        was_listed = path in listed
+        if not _relisted_path(path, listed, SUFFIXES[parts[0]], config, cache):
             return None
-        if path.is_file():
-            # On a disk that ignores case, News.md renamed news.md is both names.
-            if not _readable_as(path, SUFFIXES[parts[0]]) or \
-                    path.name not in os.listdir(path.parent):
-                return None
-            added = added or path not in keys[parts[0]]
-            keys[parts[0]][path] = _cache_key(cache, config, path)
-        elif path in keys[parts[0]]:
-            del keys[parts[0]][path]
-        elif any(known.is_relative_to(path) for known in keys[parts[0]]):
-            return None  # a folder went
+        added = added or (not was_listed and path in listed)
     if added:  # in the walk's order: names sorted, a folder's files where its name falls
         keys = {kind: {path: paths[path] for path in sorted(paths)}
                 for kind, paths in keys.items()}
     return _Listing(keys, listing.assets)
+
+
+def _kind_folder_parts(path: Path, content: Path) -> tuple[str, ...] | None:
+    """The parts of a path under content/news, events or pages, from the kind's folder on;
+    None for any other path."""
+    if not path.is_relative_to(content):
+        return None
+    parts = path.relative_to(content).parts
+    if len(parts) < 2 or parts[0] not in SUFFIXES:
+        return None
+    return parts
+
+
+def _relisted_path(path: Path, paths: dict[Path, str | None], suffixes: tuple[str, ...],
+                   config: SiteConfig, cache: Store) -> bool:
+    """Bring a changed path's entry in `paths` (its kind's files) up to date; False when only
+    a walk can tell (a folder or a link, a file a walk would refuse, a folder that went)."""
+    if path.is_symlink() or path.is_dir():
+        return False
+    if path.is_file():
+        # On a disk that ignores case, News.md renamed news.md is both names.
+        if not _readable_as(path, suffixes) or path.name not in os.listdir(path.parent):
+            return False
+        paths[path] = _cache_key(cache, config, path)
+    elif path in paths:
+        del paths[path]
+    elif any(known.is_relative_to(path) for known in paths):
+        return False  # a folder went
+    return True
 
 
 def _parse_files(items: Sequence[tuple[str, Path, str | None]],
@@ -644,6 +691,30 @@ def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> lis
     return events
 
 
+@dataclass(frozen=True)
+class _ItemPlace:
+    """Where an event is: its file, the file's YAML, the event's key in it, and the label
+    ("event 2: ") that starts its problems' messages."""
+
+    rel: str
+    doc: YamlDoc
+    key: tuple
+    prefix: str
+
+    def problem(self, names: tuple[str, ...], message: str) -> Problem:
+        """A problem at the line of the event's field `names` (a path of keys)."""
+        return Problem(self.rel, self.doc.line(self.key + names), f"{self.prefix}{message}")
+
+
+@dataclass(frozen=True)
+class _EventTimes:
+    """What an event's start:, end: and all_day: work out to."""
+
+    start: datetime
+    end: datetime | None
+    all_day: bool
+
+
 def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: str,
                 item: Any, problems: list[Problem], file_stem: str) -> Event | None:
     checked = f.check_fields(item, EVENT_SCHEMA, doc, key, rel, label=label, keep_unknown=True)
@@ -651,73 +722,33 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
     if checked.problems:
         return None
     v = checked.values
-    prefix = f"{label}: " if label else ""
+    place = _ItemPlace(rel, doc, key, f"{label}: " if label else "")
     zone = v.get("timezone", config.timezone)
-    start_value, end_value = v["start"], v.get("end")
-    all_day = v.get("all_day", not isinstance(start_value, datetime))
-    if not all_day and not isinstance(start_value, datetime):
-        problems.append(Problem(rel, doc.line(key + ("start",)), f"{prefix}start: give a time "
-                                f"(write {start_value.isoformat()} 10:00) or leave out "
-                                "all_day: false"))
+    times = _event_times(v, place, zone, problems)
+    if times is None:
         return None
-    if all_day:
-        start_value = _as_date(start_value)
-        end_value = _as_date(end_value) if end_value is not None else None
-    elif end_value is not None and not isinstance(end_value, datetime):
-        problems.append(Problem(rel, doc.line(key + ("end",)), f"{prefix}end: give a time as "
-                                "well, like the start (write "
-                                f"{end_value.isoformat()} 17:00), or set all_day: true"))
-        return None
-    start = _localise(start_value, zone)
-    end = _localise(end_value, zone) if end_value is not None else None
-    if end is not None and (end < start or (end == start and not all_day)):
-        problems.append(Problem(rel, doc.line(key + ("end",)), f"{prefix}end: "
-                                f"{_iso(end_value)} is not after the start "
-                                f"{_iso(start_value)}; write a later end, or leave it out"))
-        return None
-    rule, skipped = _repeat(v, doc, key, rel, prefix, start, all_day, zone, problems)
+    rule, skipped = _repeat(v, place, times.start, times.all_day, zone, problems)
     if rule is None:
         return None
     status = v.get("status", "scheduled")
     previous_start = None
     if "previous_start" in v:
-        if status != "rescheduled":
-            problems.append(Problem(rel, doc.line(key + ("previous_start",)),
-                                    f"{prefix}previous_start: is the time a rescheduled event "
-                                    "had; add status: rescheduled, or delete it"))
-            return None
-        if rule:
-            problems.append(Problem(rel, doc.line(key + ("previous_start",)),
-                                    f"{prefix}previous_start: is for an event with one date; "
-                                    "for a repeating one, add the moved date to except: and "
-                                    "give the new one its own listing"))
-            return None
-        if not all_day and not isinstance(v["previous_start"], datetime):
-            problems.append(Problem(rel, doc.line(key + ("previous_start",)),
-                                    f"{prefix}previous_start: give the time as well, like the "
-                                    f"start (write {v['previous_start'].isoformat()} "
-                                    f"{start:%H:%M})"))
+        mistake = _previous_start_mistake(v["previous_start"], status, rule, times)
+        if mistake:
+            problems.append(place.problem(("previous_start",), f"previous_start: {mistake}"))
             return None
         previous_start = _localise(v["previous_start"], zone)
-    # Calendar apps replace an event they have only when its SEQUENCE is higher: one step
-    # for a new time, one for a change of status; an editor who moves it again says so.
-    sequence = v.get("sequence", (previous_start is not None) + (
-        status in ("cancelled", "postponed", "moved-online")))
-    # A file with one event is named for it, and the name stays when the event is moved to
-    # another day: so do its address and calendar UID. Events in a list are told apart by
-    # their start date and title.
-    slug = v.get("slug") or (slugify(file_stem) if not label else "") or slugify(
-        f"{start.date().isoformat()} {v['title']}")
+    slug = _event_slug(v, label, file_stem, times.start)
     host = re.sub(r"^https?://([^/:]+).*$", r"\1", config.base_url)
     return Event(
         source=rel,
         line=doc.line(key),
         slug=slug,
         title=v["title"],
-        start=start,
-        end=end,
+        start=times.start,
+        end=times.end,
         timezone=zone,
-        all_day=all_day,
+        all_day=times.all_day,
         location=v.get("location"),
         online_url=v.get("online_url"),
         status=status,
@@ -730,7 +761,7 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         uid=v.get("uid") or f"{slug}@{host}",
         category=v.get("category"),
         previous_start=previous_start,
-        sequence=sequence,
+        sequence=_sequence(v, status, previous_start),
         rrule=rule,
         skipped=skipped,
         extra=checked.extra,
@@ -740,67 +771,147 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
     )
 
 
-def _repeat(v: dict[str, Any], doc: YamlDoc, key: tuple, rel: str, prefix: str,
-            start: datetime, all_day: bool, zone: ZoneInfo, problems: list[Problem]
-            ) -> tuple[str | None, tuple[str, ...]]:
+def _event_times(v: dict[str, Any], place: _ItemPlace, zone: ZoneInfo,
+                 problems: list[Problem]) -> _EventTimes | None:
+    """The event's start and end in its zone, and whether it is all day; None when they do
+    not fit together (the problems say why)."""
+    start_value, end_value = v["start"], v.get("end")
+    all_day = v.get("all_day", not isinstance(start_value, datetime))
+    if not all_day and not isinstance(start_value, datetime):
+        problems.append(place.problem(("start",), "start: give a time "
+                                      f"(write {start_value.isoformat()} 10:00) or leave out "
+                                      "all_day: false"))
+        return None
+    if all_day:
+        start_value = _as_date(start_value)
+        end_value = _as_date(end_value) if end_value is not None else None
+    elif end_value is not None and not isinstance(end_value, datetime):
+        problems.append(place.problem(("end",), "end: give a time as well, like the start "
+                                      f"(write {end_value.isoformat()} 17:00), or set "
+                                      "all_day: true"))
+        return None
+    start = _localise(start_value, zone)
+    end = _localise(end_value, zone) if end_value is not None else None
+    if end is not None and (end < start or (end == start and not all_day)):
+        problems.append(place.problem(("end",), f"end: {_iso(end_value)} is not after the "
+                                      f"start {_iso(start_value)}; write a later end, or "
+                                      "leave it out"))
+        return None
+    return _EventTimes(start, end, all_day)
+
+
+def _previous_start_mistake(value: date | datetime, status: str, rule: str,
+                            times: _EventTimes) -> str | None:
+    """What is wrong with an event's previous_start:, or None when nothing is."""
+    if status != "rescheduled":
+        return "is the time a rescheduled event had; add status: rescheduled, or delete it"
+    if rule:
+        return ("is for an event with one date; for a repeating one, add the moved date to "
+                "except: and give the new one its own listing")
+    if not times.all_day and not isinstance(value, datetime):
+        return (f"give the time as well, like the start (write {value.isoformat()} "
+                f"{times.start:%H:%M})")
+    return None
+
+
+def _sequence(v: dict[str, Any], status: str, previous_start: datetime | None) -> int:
+    # Calendar apps replace an event they have only when its SEQUENCE is higher: one step
+    # for a new time, one for a change of status; an editor who moves it again says so.
+    return v.get("sequence", (previous_start is not None) + (
+        status in ("cancelled", "postponed", "moved-online")))
+
+
+def _event_slug(v: dict[str, Any], label: str, file_stem: str, start: datetime) -> str:
+    # A file with one event is named for it, and the name stays when the event is moved to
+    # another day: so do its address and calendar UID. Events in a list are told apart by
+    # their start date and title.
+    return v.get("slug") or (slugify(file_stem) if not label else "") or slugify(
+        f"{start.date().isoformat()} {v['title']}")
+
+
+def _repeat(v: dict[str, Any], place: _ItemPlace, start: datetime, all_day: bool,
+            zone: ZoneInfo, problems: list[Problem]) -> tuple[str | None, tuple[str, ...]]:
     """The event's recurrence rule ("" when it has one date) and skipped dates; None for the
     rule when something is wrong (the problems say what)."""
     skipped: tuple[str, ...] = v.get("except", ())
-    line = doc.line(key + ("repeat",)) if "repeat" in v else doc.line(key + ("rrule",))
+    rule_key = ("repeat",) if "repeat" in v else ("rrule",)
     if "repeat" in v and "rrule" in v:
-        problems.append(Problem(rel, line, f"{prefix}give repeat: or rrule:, not both"))
+        problems.append(place.problem(rule_key, "give repeat: or rrule:, not both"))
         return None, ()
-    rule = ""
+    rule: str | None = ""
     if "repeat" in v:
-        checked = f.check_fields(v["repeat"], REPEAT_SCHEMA, doc, key + ("repeat",), rel,
-                                 label=f"{prefix}repeat")
-        problems.extend(checked.problems)
-        if checked.problems:
+        repeat = _repeat_rule(v["repeat"], place, start, all_day, zone, problems)
+        if repeat is None:
             return None, ()
-        r = checked.values
-        count, until = r.get("count"), r.get("until")
-        if (count is None) == (until is None):
-            problems.append(Problem(rel, line, f"{prefix}repeat: give count: (how many "
-                                               "dates) or until: (the last date), one of them"))
-            return None, ()
-        if until is not None and _as_date(until) < start.date():
-            problems.append(Problem(rel, doc.line(key + ("repeat", "until")),
-                                    f"{prefix}repeat: until: {_as_date(until)} is before the "
-                                    f"start {start.date()}; write a later date"))
-            return None, ()
-        rule = recurrence.friendly_rule(r["frequency"], r.get("interval", 1), count,
-                                        _as_date(until) if until else None, all_day, zone)
-        skipped = tuple(dict.fromkeys(skipped + r.get("except", ())))
+        rule, repeat_skipped = repeat
+        skipped = tuple(dict.fromkeys(skipped + repeat_skipped))
     elif "rrule" in v:
-        try:
-            rule = recurrence.raw_rule(v["rrule"], all_day, zone)
-        except recurrence.RuleError as error:
-            problems.append(Problem(rel, line, f"{prefix}rrule: {error}"))
+        rule = _raw_rule(v["rrule"], place, all_day, zone, problems)
+        if rule is None:
             return None, ()
     if skipped and not rule:
-        problems.append(Problem(rel, doc.line(key + ("except",)), f"{prefix}except: is for "
-                                "repeating events; add repeat: or delete it"))
+        problems.append(place.problem(("except",), "except: is for repeating events; add "
+                                      "repeat: or delete it"))
         return None, ()
-    if rule:
-        dates = [d.date().isoformat() for d in recurrence.starts(rule, start, all_day, (),
-                                                               limit=recurrence.MAX_DATES + 1)]
-        if not dates:
-            problems.append(Problem(rel, line, f"{prefix}the rule gives no dates from the "
-                                    f"start {start.date()} on; check its UNTIL or BY parts"))
-            return None, ()
-        if len(dates) > recurrence.MAX_DATES and not recurrence.is_endless(rule):
-            problems.append(Problem(rel, line, f"{prefix}the series has more than "
-                                    f"{recurrence.MAX_DATES} dates; give a smaller count: or "
-                                    "an earlier until:"))
-            return None, ()
-        strays = [day for day in skipped if day not in dates and day <= dates[-1]]
-        if strays:
-            problems.append(Problem(rel, line, f"{prefix}except: {', '.join(strays)} "
-                                    f"{'is' if len(strays) == 1 else 'are'} not among the "
-                                    f"series' dates ({', '.join(dates[:4])}, ...); write "
-                                    "dates the series falls on"))
-            return None, ()
+    mistake = _series_mistake(rule, skipped, start, all_day) if rule else None
+    if mistake:
+        problems.append(place.problem(rule_key, mistake))
+        return None, ()
     return rule, skipped
+
+
+def _repeat_rule(repeat: Any, place: _ItemPlace, start: datetime, all_day: bool,
+                 zone: ZoneInfo, problems: list[Problem]) -> tuple[str, tuple[str, ...]] | None:
+    """The rule a repeat: mapping gives and the dates its except: skips; None when something
+    is wrong (the problems say what)."""
+    checked = f.check_fields(repeat, REPEAT_SCHEMA, place.doc, place.key + ("repeat",),
+                             place.rel, label=f"{place.prefix}repeat")
+    problems.extend(checked.problems)
+    if checked.problems:
+        return None
+    r = checked.values
+    count, until = r.get("count"), r.get("until")
+    if (count is None) == (until is None):
+        problems.append(place.problem(("repeat",), "repeat: give count: (how many dates) or "
+                                      "until: (the last date), one of them"))
+        return None
+    if until is not None and _as_date(until) < start.date():
+        problems.append(place.problem(("repeat", "until"), f"repeat: until: {_as_date(until)} "
+                                      f"is before the start {start.date()}; write a later "
+                                      "date"))
+        return None
+    rule = recurrence.friendly_rule(r["frequency"], r.get("interval", 1), count,
+                                    _as_date(until) if until else None, all_day, zone)
+    return rule, r.get("except", ())
+
+
+def _raw_rule(text: str, place: _ItemPlace, all_day: bool, zone: ZoneInfo,
+              problems: list[Problem]) -> str | None:
+    """The rule an rrule: gives; None when it is not one (the problems say why)."""
+    try:
+        return recurrence.raw_rule(text, all_day, zone)
+    except recurrence.RuleError as error:
+        problems.append(place.problem(("rrule",), f"rrule: {error}"))
+        return None
+
+
+def _series_mistake(rule: str, skipped: tuple[str, ...], start: datetime,
+                    all_day: bool) -> str | None:
+    """What is wrong with the dates a rule gives from the start on, or None when nothing is."""
+    dates = [d.date().isoformat() for d in recurrence.starts(rule, start, all_day, (),
+                                                           limit=recurrence.MAX_DATES + 1)]
+    if not dates:
+        return (f"the rule gives no dates from the start {start.date()} on; check its UNTIL "
+                "or BY parts")
+    if len(dates) > recurrence.MAX_DATES and not recurrence.is_endless(rule):
+        return (f"the series has more than {recurrence.MAX_DATES} dates; give a smaller "
+                "count: or an earlier until:")
+    strays = [day for day in skipped if day not in dates and day <= dates[-1]]
+    if strays:
+        return (f"except: {', '.join(strays)} {'is' if len(strays) == 1 else 'are'} not among "
+                f"the series' dates ({', '.join(dates[:4])}, ...); write dates the series "
+                "falls on")
+    return None
 
 
 def _key_lines(doc: YamlDoc, key: tuple, mapping: dict[str, Any]) -> dict[str, int]:
