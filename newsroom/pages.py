@@ -214,6 +214,37 @@ def site_urls(site: Site) -> Urls:
     return Urls(site.config.base_url, site.config.base_path)
 
 
+@dataclass(frozen=True)
+class MetaMaker:
+    """Makes a page's Meta: a CollectionPage, described as the site is, unless the page
+    says otherwise; every page also links the site's feeds and calendar."""
+
+    urls: Urls
+    config: SiteConfig
+    alternates: tuple[tuple[str, str, str], ...]
+
+    def __call__(self, title: str, url: str, description: str = "", **extra: Any) -> Meta:
+        urls, config = self.urls, self.config
+        jsonld = extra.pop("jsonld", None) or {
+            "@context": "https://schema.org", "@type": "CollectionPage", "name": title,
+            "url": urls.absolute(url), "isPartOf": {"@type": "WebSite", "name": config.title,
+                                                    "url": config.base_url}}
+        return Meta(title=title, description=description or config.description,
+                    canonical=urls.absolute(url), jsonld=jsonld,
+                    alternates=extra.pop("alternates", ()) + self.alternates, **extra)
+
+
+def meta_maker(config: SiteConfig, urls: Urls) -> MetaMaker:
+    """The MetaMaker of a site: its feeds and calendar are every page's alternates."""
+    return MetaMaker(urls, config, (
+        ("application/rss+xml", f"{config.title} (RSS)", urls.feed()),
+        ("application/atom+xml", f"{config.title} (Atom)", urls.atom()),
+        ("application/rss+xml", f"{config.title}: {config.events_title} (RSS)",
+         urls.events_feed()),
+        ("text/calendar", f"{config.title}: {config.events_title}", urls.calendar()),
+    ))
+
+
 def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order.
 
@@ -225,117 +256,172 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     config = site.config
     memo = memo or Memo()
     memo.begin((config.fingerprint, urls))
-    site_alternates = (
-        ("application/rss+xml", f"{config.title} (RSS)", urls.feed()),
-        ("application/atom+xml", f"{config.title} (Atom)", urls.atom()),
-        ("application/rss+xml", f"{config.title}: {config.events_title} (RSS)",
-         urls.events_feed()),
-        ("text/calendar", f"{config.title}: {config.events_title}", urls.calendar()),
-    )
+    meta = meta_maker(config, urls)
+    pages = [_home_page(site, urls, meta)]
+    pages += _news_pages(site, urls, meta, memo)
+    pages += _article_pages(site, urls, meta, memo)
+    pages += _category_pages(site, urls, meta, memo)
+    pages += _tag_pages(site, urls, meta, memo)
+    pages += _year_pages(site, urls, meta)
+    pages += _events_list_pages(site, urls, meta)
+    pages += _event_pages(site, urls, meta, memo)
+    # Before the pages, so that a page at /search/ is the one told to move.
+    pages += _search_pages(config, urls, meta)
+    pages += _static_pages(site, urls, meta)
+    pages.append(_not_found_page(urls, meta))
+    _check_unique_urls(pages, site, urls)
+    return pages
 
-    def meta(title: str, url: str, description: str = "", **extra: Any) -> Meta:
-        jsonld = extra.pop("jsonld", None) or {
-            "@context": "https://schema.org", "@type": "CollectionPage", "name": title,
-            "url": urls.absolute(url), "isPartOf": {"@type": "WebSite", "name": config.title,
-                                                    "url": config.base_url}}
-        return Meta(title=title, description=description or config.description,
-                    canonical=urls.absolute(url), jsonld=jsonld,
-                    alternates=extra.pop("alternates", ()) + site_alternates, **extra)
 
-    pages: list[Page] = []
-    home_jsonld = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
-                   "url": config.base_url, "description": config.description,
-                   "publisher": {"@type": "Organization", "name": config.publisher}}
-    pages.append(Page(urls.home(), "home.html", {
-        "meta": meta(config.title, urls.home(), jsonld=home_jsonld),
+def _home_page(site: Site, urls: Urls, meta: MetaMaker) -> Page:
+    config = site.config
+    jsonld = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
+              "url": config.base_url, "description": config.description,
+              "publisher": {"@type": "Organization", "name": config.publisher}}
+    return Page(urls.home(), "home.html", {
+        "meta": meta(config.title, urls.home(), jsonld=jsonld),
         "articles": site.articles[:config.home_news],
         "events": _next_dates(site.upcoming_events, config.home_events),
-    }))
-    pages += _paginated(site.articles, config.per_page, urls.news, "list.html",
-                        lambda n: meta(_numbered(config.news_title, n), urls.news(n)),
-                        {"heading": config.news_title}, memo, ("news",))
+    })
+
+
+def _news_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
+    config = site.config
+    return _paginated(site.articles, config.per_page, urls.news, "list.html",
+                      lambda n: meta(_numbered(config.news_title, n), urls.news(n)),
+                      {"heading": config.news_title}, memo, ("news",))
+
+
+def _article_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
     terms = {("category", t.slug): t.ref for t in site.categories}
     terms.update({("tag", t.slug): t.ref for t in site.tags})
-    for index, article in enumerate(site.articles):
-        newer = site.articles[index - 1] if index > 0 else None
-        older = site.articles[index + 1] if index + 1 < len(site.articles) else None
-        linked = site.events_of_article.get(article.slug, ())
-        related = tuple(shown_date(site, e) for e in linked)
-        category = terms.get(("category", term_slug(article.category))) \
-            if article.category else None
-        tags = tuple(terms[("tag", term_slug(name))] for name in article.tags)
-        # Keyed by everything the page is made from: records by identity, the rest by value.
-        # (A date of a repeating event is a copy of the event, told apart by its start.)
-        # Terms are named by how they are spelt (their slugs come from the article itself).
-        pages.append(memo.get(
-            ("article", id(article), id(newer), id(older), category and category.name,
-             tuple(t.name for t in tags),
-             tuple((id(e), shown.start) for e, shown in zip(linked, related, strict=True))),
-            (article, newer, older, linked),
-            lambda a=article, n=newer, o=older, c=category, t=tags, r=related: _article_page(
-                urls, meta, site.config, a, n, o, c, t, r)))
-    for term in site.categories:
-        feed = (("application/rss+xml", f"{term.name} (RSS)", urls.category_feed(term)),)
-        pages += _paginated(term.articles, config.per_page,
-                            lambda n, t=term: urls.category(t, n), "list.html",
-                            lambda n, t=term, f=feed: meta(_numbered(t.name, n),
-                                                           urls.category(t, n), alternates=f),
-                            {"heading": term.name, "kind": "category", "term": term.ref,
-                             "feed": feed[0][2]}, memo, ("category", term.name, term.slug))
-    for term in site.tags:
-        pages += _paginated(term.articles, config.per_page, lambda n, t=term: urls.tag(t, n),
-                            "list.html",
-                            lambda n, t=term: meta(_numbered(f"Tagged “{t.name}”", n),
-                                                   urls.tag(t, n)),
-                            {"heading": f"Tagged “{term.name}”", "kind": "tag",
-                             "term": term.ref}, memo, ("tag", term.name, term.slug))
-    for year, articles in site.years:
-        pages.append(Page(urls.year(year), "list.html", {
-            "meta": meta(f"{config.news_title}: {year}", urls.year(year)),
-            "heading": f"{config.news_title}: {year}", "kind": "year", "year": year,
-            "pagination": Pagination(1, 1, articles, None, None, ()),
-        }))
+    articles = site.articles
+    return [_planned_article(site, urls, meta, memo, terms, article,
+                             newer=articles[index - 1] if index > 0 else None,
+                             older=articles[index + 1] if index + 1 < len(articles) else None)
+            for index, article in enumerate(articles)]
+
+
+def _planned_article(site: Site, urls: Urls, meta: MetaMaker, memo: Memo,
+                     terms: dict[tuple[str, str], TermRef], article: Article,
+                     newer: Article | None, older: Article | None) -> Page:
+    """An article's page, the one planned last time if it is made from the same things."""
+    linked = site.events_of_article.get(article.slug, ())
+    related = tuple(shown_date(site, e) for e in linked)
+    category = terms.get(("category", term_slug(article.category))) \
+        if article.category else None
+    tags = tuple(terms[("tag", term_slug(name))] for name in article.tags)
+    # Keyed by everything the page is made from: records by identity, the rest by value.
+    # (A date of a repeating event is a copy of the event, told apart by its start.)
+    # Terms are named by how they are spelt (their slugs come from the article itself).
+    return memo.get(
+        ("article", id(article), id(newer), id(older), category and category.name,
+         tuple(t.name for t in tags),
+         tuple((id(e), shown.start) for e, shown in zip(linked, related, strict=True))),
+        (article, newer, older, linked),
+        lambda: _article_page(urls, meta, site.config, article, newer, older, category, tags,
+                              related))
+
+
+def _category_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
+    return [page for term in site.categories
+            for page in _category_list(term, site.config.per_page, urls, meta, memo)]
+
+
+def _category_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
+                   memo: Memo) -> list[Page]:
+    feed = (("application/rss+xml", f"{term.name} (RSS)", urls.category_feed(term)),)
+    return _paginated(term.articles, per_page, lambda n: urls.category(term, n), "list.html",
+                      lambda n: meta(_numbered(term.name, n), urls.category(term, n),
+                                     alternates=feed),
+                      {"heading": term.name, "kind": "category", "term": term.ref,
+                       "feed": feed[0][2]}, memo, ("category", term.name, term.slug))
+
+
+def _tag_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
+    return [page for term in site.tags
+            for page in _tag_list(term, site.config.per_page, urls, meta, memo)]
+
+
+def _tag_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
+              memo: Memo) -> list[Page]:
+    heading = f"Tagged “{term.name}”"
+    return _paginated(term.articles, per_page, lambda n: urls.tag(term, n), "list.html",
+                      lambda n: meta(_numbered(heading, n), urls.tag(term, n)),
+                      {"heading": heading, "kind": "tag", "term": term.ref}, memo,
+                      ("tag", term.name, term.slug))
+
+
+def _year_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
+    news_title = site.config.news_title
+    return [Page(urls.year(year), "list.html", {
+        "meta": meta(f"{news_title}: {year}", urls.year(year)),
+        "heading": f"{news_title}: {year}", "kind": "year", "year": year,
+        "pagination": Pagination(1, 1, articles, None, None, ()),
+    }) for year, articles in site.years]
+
+
+def _events_list_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
+    """The events index: each page's dates split into those to come and those past."""
+    config = site.config
     events = site.upcoming_events + site.past_events
-    for page in _paginated(events, config.per_page, urls.events, "events.html",
-                           lambda n: meta(_numbered(config.events_title, n), urls.events(n)),
-                           {"heading": config.events_title,
-                            "categories": site.event_categories}):
+    pages = _paginated(events, config.per_page, urls.events, "events.html",
+                       lambda n: meta(_numbered(config.events_title, n), urls.events(n)),
+                       {"heading": config.events_title, "categories": site.event_categories})
+    for page in pages:
         items = page.context["pagination"].items
         page.context["upcoming"] = tuple(e for e in items if is_upcoming(e, site.now))
         page.context["past"] = tuple(e for e in items if not is_upcoming(e, site.now))
-        pages.append(page)
-    for event in site.events:
-        dates = dates_of(site, event)
-        shown = shown_date(site, event)
-        coming = tuple(d for d in dates if is_upcoming(d, site.now))
-        articles = site.articles_of_event.get(event.slug, ())
-        pages.append(memo.get(
-            ("event", id(event), shown.start, tuple(d.start for d in dates), len(coming),
-             tuple(map(id, articles))),
-            (event, articles),
-            lambda e=event, d=dates, s=shown, c=coming, a=articles: _event_page(
-                urls, meta, e, d, s, c, a)))
-    # Before the pages, so that a page at /search/ is the one told to move.
-    if config.search:
-        pages.append(Page(urls.search(), "search.html", {
-            "meta": meta("Search", urls.search(), f"Search {config.title}", noindex=True,
-                         jsonld={"@context": "https://schema.org", "@type": "SearchResultsPage",
-                                 "name": "Search", "url": urls.absolute(urls.search())}),
-        }))
-    for static in site.pages:
-        description = static.summary or first_paragraph_text(static.html)
-        pages.append(Page(urls.page(static), "page.html", {
-            "meta": meta(static.title, urls.page(static), description, jsonld={
-                "@context": "https://schema.org", "@type": "WebPage", "name": static.title,
-                "url": urls.absolute(urls.page(static)), "description": description}),
-            "page": static,
-        }, static.source))
-    pages.append(Page(urls.not_found(), "404.html", {
+    return pages
+
+
+def _event_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
+    return [_planned_event(site, urls, meta, memo, event) for event in site.events]
+
+
+def _planned_event(site: Site, urls: Urls, meta: MetaMaker, memo: Memo, event: Event) -> Page:
+    """An event's page, the one planned last time if it is made from the same things."""
+    dates = dates_of(site, event)
+    shown = shown_date(site, event)
+    coming = tuple(d for d in dates if is_upcoming(d, site.now))
+    articles = site.articles_of_event.get(event.slug, ())
+    return memo.get(
+        ("event", id(event), shown.start, tuple(d.start for d in dates), len(coming),
+         tuple(map(id, articles))),
+        (event, articles),
+        lambda: _event_page(urls, meta, event, dates, shown, coming, articles))
+
+
+def _search_pages(config: SiteConfig, urls: Urls, meta: MetaMaker) -> list[Page]:
+    """The search page, if the site has search."""
+    if not config.search:
+        return []
+    return [Page(urls.search(), "search.html", {
+        "meta": meta("Search", urls.search(), f"Search {config.title}", noindex=True,
+                     jsonld={"@context": "https://schema.org", "@type": "SearchResultsPage",
+                             "name": "Search", "url": urls.absolute(urls.search())}),
+    })]
+
+
+def _static_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
+    return [_static_page(static, urls, meta) for static in site.pages]
+
+
+def _static_page(static: StaticPage, urls: Urls, meta: MetaMaker) -> Page:
+    description = static.summary or first_paragraph_text(static.html)
+    return Page(urls.page(static), "page.html", {
+        "meta": meta(static.title, urls.page(static), description, jsonld={
+            "@context": "https://schema.org", "@type": "WebPage", "name": static.title,
+            "url": urls.absolute(urls.page(static)), "description": description}),
+        "page": static,
+    }, static.source)
+
+
+def _not_found_page(urls: Urls, meta: MetaMaker) -> Page:
+    return Page(urls.not_found(), "404.html", {
         "meta": meta("Page not found", urls.not_found(), noindex=True, jsonld={
             "@context": "https://schema.org", "@type": "WebPage", "name": "Page not found"}),
-    }))
-    _check_unique_urls(pages, site, urls)
-    return pages
+    })
 
 
 def _check_unique_urls(pages: list[Page], site: Site, urls: Urls) -> None:

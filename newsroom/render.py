@@ -224,16 +224,41 @@ def render_pages(job: RenderJob, keys: list[str], staging: Staging, jobs: int = 
     render. Return how many were rendered, every page's key and what `meanwhile` gave;
     raise BuildError with every template problem.
     """
-    # Pages the new output already holds as they are need no worker (most of a preview's).
-    entries: list[Entry] = []
-    todo = []
+    kept, todo = _kept_and_todo(job, keys, staging)
+    todo, lead = _lists_first(job, todo, jobs)
+    results, aside = parallel_map(
+        _render_chunk, todo, jobs, dataclasses.replace(job, staging=staging),
+        progress=lambda done, total: progress and progress("render", done, total), lead=lead,
+        meanwhile=meanwhile)
+    made, all_keys, fresh = _collected(todo, results, keys or [""] * len(job.paths))
+    staging.record(kept + made)
+    return fresh, all_keys, aside
+
+
+# A page to render, by its index in the job, with its key ("" when the worker works it out).
+PageToRender = tuple[int, str]
+
+
+def _kept_and_todo(job: RenderJob, keys: list[str], staging: Staging
+                   ) -> tuple[list[Entry], list[PageToRender]]:
+    """Pages the new output already holds as they are need no worker (most of a preview's):
+    their entries, and the pages that do need one."""
+    kept: list[Entry] = []
+    todo: list[PageToRender] = []
     for index, path in enumerate(job.paths):
         key = keys[index] if keys else ""
-        kept = staging.reusable(path, key) if key else None
-        if kept is None:
+        entry = staging.reusable(path, key) if key else None
+        if entry is None:
             todo.append((index, key))
         else:
-            entries.append(kept)
+            kept.append(entry)
+    return kept, todo
+
+
+def _lists_first(job: RenderJob, todo: list[PageToRender], jobs: int
+                 ) -> tuple[list[PageToRender], int]:
+    """The pages to render, the lists first if they go to one process together, and how many
+    lead (0 when they do not)."""
     # Lists (the pages made from no file of their own) show cards of articles, rendered once
     # per process: given to one process together (the first chunk), each card is rendered
     # once, not once in every process. Unless they are so many that that process would be
@@ -242,13 +267,18 @@ def render_pages(job: RenderJob, keys: list[str], staging: Staging, jobs: int = 
     lead = len(lists) if len(lists) * jobs <= len(todo) else 0
     if lead:
         todo = lists + [item for item in todo if job.pages[item[0]].source is not None]
-    results, aside = parallel_map(
-        _render_chunk, todo, jobs, dataclasses.replace(job, staging=staging),
-        progress=lambda done, total: progress and progress("render", done, total), lead=lead,
-        meanwhile=meanwhile)
+    return todo, lead
+
+
+def _collected(todo: list[PageToRender], results: list[tuple[Entry | Problem, bool]],
+               keys: list[str]) -> tuple[list[Entry], list[str], int]:
+    """What the workers made, in the pages' order: the entries, every page's key (`keys`
+    with those worked out filled in) and how many pages were rendered; raise BuildError
+    with every template problem."""
     problems: list[Problem] = []
+    made: list[Entry] = []
+    all_keys = list(keys)
     fresh = 0
-    all_keys = list(keys) if keys else [""] * len(job.paths)
     # (Problems are reported in the pages' order.)
     for (index, _), (result, was_rendered) in sorted(zip(todo, results, strict=True),
                                                      key=lambda pair: pair[0][0]):
@@ -256,16 +286,15 @@ def render_pages(job: RenderJob, keys: list[str], staging: Staging, jobs: int = 
             if result not in problems:
                 problems.append(result)
         else:
-            entries.append(result)
+            made.append(result)
             all_keys[index] = result[1]
             fresh += was_rendered
     if problems:
         raise BuildError(problems)
-    staging.record(entries)
-    return fresh, all_keys, aside
+    return made, all_keys, fresh
 
 
-def _render_chunk(items: Sequence[tuple[int, str]], job: RenderJob
+def _render_chunk(items: Sequence[PageToRender], job: RenderJob
                   ) -> list[tuple[Entry | Problem, bool]]:
     """Each page put into the staging folder (True: rendered), or its template problem."""
     assert job.staging is not None

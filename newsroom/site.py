@@ -125,32 +125,100 @@ def newest_first(article: Article) -> tuple:
 def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts: bool = False,
                   future: bool = False) -> Site:
     """Choose what is published and index it; raise BuildError on cross-record problems."""
-    problems: list[Problem] = []
-    published = [a for a in content.articles
-                 if (drafts or not a.draft) and (future or a.date <= now)]
-    scheduled = tuple(sorted((a for a in content.articles if a.date > now and not a.draft),
-                             key=lambda a: (a.date, a.slug)))
-    articles = tuple(sorted(published, key=newest_first))
-    events = tuple(sorted(content.events, key=lambda e: (e.start, e.slug)))
+    articles = _published(content.articles, now, drafts, future)
+    events = tuple(sorted(content.events, key=_by_start))
+    problems = _duplicates(content, events)
+    article_problems, article_links = _events_named_by_articles(content.articles, articles,
+                                                                events)
+    event_problems, event_links = _articles_named_by_events(content.articles, articles, events)
+    problems += article_problems + event_problems
+    if problems:
+        raise BuildError(sorted(problems))
+    events_of_article, articles_of_event = _cross_references(article_links + event_links)
+    dates_of_event = {e.slug: event_dates(e, now) for e in events}
+    upcoming_events, past_events = _upcoming_and_past(dates_of_event, now)
+    return Site(
+        config=config,
+        now=now,
+        articles=articles,
+        events=events,
+        upcoming_events=upcoming_events,
+        past_events=past_events,
+        pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
+        assets=content.assets,
+        categories=_terms([_category_of(a) for a in articles], articles),
+        tags=_terms([a.tags for a in articles], articles),
+        years=_years(articles),
+        events_of_article=events_of_article,
+        articles_of_event=articles_of_event,
+        scheduled=_scheduled(content.articles, now),
+        dates_of_event=dates_of_event,
+        event_categories=_terms([_category_of(e) for e in events], events, EventTerm),
+    )
 
+
+def _by_start(event: Event) -> tuple:
+    """Sort key: start ascending, then slug."""
+    return (event.start, event.slug)
+
+
+def _published(articles: tuple[Article, ...], now: datetime, drafts: bool,
+               future: bool) -> tuple[Article, ...]:
+    """The articles to publish, newest first: drafts and future ones only when asked for."""
+    return tuple(sorted((a for a in articles
+                         if (drafts or not a.draft) and (future or a.date <= now)),
+                        key=newest_first))
+
+
+def _scheduled(articles: tuple[Article, ...], now: datetime) -> tuple[Article, ...]:
+    """The articles (not drafts) that go live after `now`, soonest first."""
+    return tuple(sorted((a for a in articles if a.date > now and not a.draft),
+                        key=lambda a: (a.date, a.slug)))
+
+
+def _duplicates(content: Content, events: tuple[Event, ...]) -> list[Problem]:
+    """A problem for each slug or uid that a record shares with one before it."""
+    problems: list[Problem] = []
     _check_unique(problems, "article", [(a.slug, a.source, 1) for a in content.articles])
     _check_unique(problems, "event", [(e.slug, e.source, e.line) for e in events])
     _check_unique(problems, "event uid", [(e.uid, e.source, e.line) for e in events])
     _check_unique(problems, "page", [(p.slug, p.source, 1) for p in content.pages])
+    return problems
 
-    article_by_slug = {a.slug: a for a in articles}
-    all_article_slugs = {a.slug for a in content.articles}
+
+# A published article and an event, linked by a related_events: or related: field.
+RelatedPair = tuple[Article, Event]
+
+
+def _events_named_by_articles(all_articles: tuple[Article, ...],
+                              articles: tuple[Article, ...], events: tuple[Event, ...]
+                              ) -> tuple[list[Problem], list[RelatedPair]]:
+    """Every article's related_events: a problem for each slug of no event, and a link from
+    each published article to each event it names."""
+    published = {a.slug for a in articles}
     event_by_slug = {e.slug: e for e in events}
-    events_of_article: dict[str, list[Event]] = defaultdict(list)
-    articles_of_event: dict[str, list[Article]] = defaultdict(list)
-    for article in content.articles:
+    problems: list[Problem] = []
+    links: list[RelatedPair] = []
+    for article in all_articles:
         for slug in article.related_events:
             if slug not in event_by_slug:
                 problems.append(Problem(article.source, article.lines.get("related_events"),
                                         f"related_events: no event "
                                         f"'{slug}'{_suggest(slug, event_by_slug)}"))
-            elif article.slug in article_by_slug:
-                _link(events_of_article, articles_of_event, article, event_by_slug[slug])
+            elif article.slug in published:
+                links.append((article, event_by_slug[slug]))
+    return problems, links
+
+
+def _articles_named_by_events(all_articles: tuple[Article, ...],
+                              articles: tuple[Article, ...], events: tuple[Event, ...]
+                              ) -> tuple[list[Problem], list[RelatedPair]]:
+    """Every event's related: a problem for each slug of no article (published or not), and a
+    link from each event to each published article it names."""
+    all_article_slugs = {a.slug for a in all_articles}
+    article_by_slug = {a.slug: a for a in articles}
+    problems: list[Problem] = []
+    links: list[RelatedPair] = []
     for event in events:
         for slug in event.related:
             if slug not in all_article_slugs:
@@ -158,41 +226,44 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
                                         f"related: no article "
                                         f"'{slug}'{_suggest(slug, all_article_slugs)}"))
             elif slug in article_by_slug:
-                _link(events_of_article, articles_of_event, article_by_slug[slug], event)
-    if problems:
-        raise BuildError(sorted(problems))
+                links.append((article_by_slug[slug], event))
+    return problems, links
 
-    dates_of_event = {e.slug: event_dates(e, now) for e in events}
-    listed = sorted((d for dates in dates_of_event.values() for d in dates),
-                    key=lambda e: (e.start, e.slug))
-    categories = _terms([(a.category,) if a.category else () for a in articles], articles)
-    event_categories = _terms([(e.category,) if e.category else () for e in events], events,
-                              EventTerm)
-    tags = _terms([a.tags for a in articles], articles)
+
+def _cross_references(links: list[RelatedPair]) -> tuple[dict[str, tuple[Event, ...]],
+                                                   dict[str, tuple[Article, ...]]]:
+    """The events of each article, soonest first, and the articles of each event, newest
+    first: each once, however many times it is linked."""
+    events_of_article: dict[str, list[Event]] = defaultdict(list)
+    articles_of_event: dict[str, list[Article]] = defaultdict(list)
+    for article, event in links:
+        _link(events_of_article, articles_of_event, article, event)
+    return ({k: tuple(sorted(v, key=_by_start)) for k, v in events_of_article.items()},
+            {k: tuple(sorted(v, key=newest_first)) for k, v in articles_of_event.items()})
+
+
+def _upcoming_and_past(dates_of_event: dict[str, tuple[Event, ...]], now: datetime
+                       ) -> tuple[tuple[Event, ...], tuple[Event, ...]]:
+    """Every date of every event: those not yet ended, soonest first, and the rest, latest
+    first."""
+    listed = sorted((d for dates in dates_of_event.values() for d in dates), key=_by_start)
+    upcoming = tuple(e for e in listed if is_upcoming(e, now))
+    past = tuple(sorted((e for e in listed if not is_upcoming(e, now)),
+                        key=lambda e: (-e.start.timestamp(), e.slug)))
+    return upcoming, past
+
+
+def _category_of(record: Article | Event) -> tuple[str, ...]:
+    """The record's category as a list of names for _terms: none or one."""
+    return (record.category,) if record.category else ()
+
+
+def _years(articles: tuple[Article, ...]) -> tuple[tuple[int, tuple[Article, ...]], ...]:
+    """The articles by year, the latest year first, each year's in the articles' order."""
     by_year: dict[int, list[Article]] = defaultdict(list)
     for article in articles:
         by_year[article.date.year].append(article)
-    return Site(
-        config=config,
-        now=now,
-        articles=articles,
-        events=events,
-        upcoming_events=tuple(e for e in listed if is_upcoming(e, now)),
-        past_events=tuple(sorted((e for e in listed if not is_upcoming(e, now)),
-                                 key=lambda e: (-e.start.timestamp(), e.slug))),
-        pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
-        assets=content.assets,
-        categories=categories,
-        tags=tags,
-        years=tuple(sorted(((y, tuple(a)) for y, a in by_year.items()), reverse=True)),
-        events_of_article={k: tuple(sorted(v, key=lambda e: (e.start, e.slug)))
-                           for k, v in events_of_article.items()},
-        articles_of_event={k: tuple(sorted(v, key=newest_first))
-                           for k, v in articles_of_event.items()},
-        scheduled=scheduled,
-        dates_of_event=dates_of_event,
-        event_categories=event_categories,
-    )
+    return tuple(sorted(((y, tuple(a)) for y, a in by_year.items()), reverse=True))
 
 
 def _link(events_of_article: dict, articles_of_event: dict, article: Article,
