@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsroom import fields as f
 from newsroom.cache import digest
 from newsroom.problems import BuildError, Problem
-from newsroom.yamlsource import parse_yaml
+from newsroom.yamlsource import YamlDoc, parse_yaml
 
 CONFIG_NAME = "site_config.yaml"
 
@@ -96,14 +97,56 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
     path = path.resolve()
     root = path.parent
     name = path.name
+    raw = _read(path)
+    doc = _parse(raw, name)
+    values, menu = _checked_values(doc, name, base_url)
+    site_url = _site_url(values["base_url"], doc, name, from_command_line=base_url is not None)
+    title = values["title"]
+    return SiteConfig(
+        root=root,
+        title=title,
+        description=values.get("description", ""),
+        base_url=site_url,
+        language=values.get("language", "en-GB"),
+        timezone=values.get("timezone", ZoneInfo("UTC")),
+        author=values.get("author", title),
+        publisher=values.get("publisher", title),
+        news_title=values.get("news_title", "News"),
+        events_title=values.get("events_title", "Events"),
+        menu=menu,
+        per_page=values.get("per_page", 10),
+        home_news=values.get("home_news", 5),
+        home_events=values.get("home_events", 3),
+        feed_limit=values.get("feed_limit", 20),
+        feed_full_content=values.get("feed_full_content", True),
+        output_dir=(output_dir or root / values.get("output_dir", "public")).resolve(),
+        output_dir_from="--output" if output_dir else name,
+        templates_dir=(root / values.get("templates_dir", "templates")).resolve(),
+        sanitize_html=values.get("sanitize_html", True),
+        copyright=values.get("copyright", ""),
+        search=values.get("search", True) if search is None else search,
+        source=name,
+        # Everything records and pages derive from the config, in one value for cache keys.
+        fingerprint=digest(raw, site_url, str(root), str(search)),
+    )
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; BuildError when it is missing or cannot be read."""
+    name = path.name
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise BuildError([Problem(name, None, f"no {name} here (run newsroom in the site's "
                                               "folder or pass --config path/to/site_config.yaml)")
                           ]) from None
     except OSError as error:
         raise BuildError([Problem(name, None, f"cannot read: {error.strerror}")]) from None
+
+
+def _parse(raw: bytes, name: str) -> YamlDoc:
+    """The YAML document in the file's bytes; BuildError when it is not UTF-8, not YAML or
+    empty."""
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -115,6 +158,13 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
     if doc.data is None:
         raise BuildError([Problem(name, 1, "is empty (write title:, base_url: and the other "
                                            "settings from the README)")])
+    return doc
+
+
+def _checked_values(doc: YamlDoc, name: str, base_url: str | None
+                    ) -> tuple[dict[str, Any], tuple[MenuItem, ...]]:
+    """The settings checked against the schema, with `base_url` put in, and the menu;
+    BuildError with every problem found in them."""
     checked = f.check_fields(doc.data, CONFIG_SCHEMA, doc, (), name)
     problems = list(checked.problems)
     values = checked.values
@@ -132,41 +182,17 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
             menu.append(MenuItem(**menu_item.values))
     if problems:
         raise BuildError(problems)
+    return values, tuple(menu)
 
-    site_url = values["base_url"]
-    parts = urlsplit(site_url)
+
+def _site_url(base_url: str, doc: YamlDoc, name: str, *, from_command_line: bool) -> str:
+    """The checked base_url, ending in '/'; BuildError when it has a query or fragment."""
+    parts = urlsplit(base_url)
     if parts.query or parts.fragment:
-        place = Problem("--base-url", None, "") if base_url is not None else Problem(
-            name, doc.line(("base_url",)), "")
-        raise BuildError([Problem(place.path, place.line, "base_url: may not have ? or # "
+        where, line = ("--base-url", None) if from_command_line else (
+            name, doc.line(("base_url",)))
+        raise BuildError([Problem(where, line, "base_url: may not have ? or # "
                                   "parts (write https://news.example.org/ or .../site/)")])
     if not parts.path.endswith("/"):
-        site_url = site_url + "/"
-    title = values["title"]
-    return SiteConfig(
-        root=root,
-        title=title,
-        description=values.get("description", ""),
-        base_url=site_url,
-        language=values.get("language", "en-GB"),
-        timezone=values.get("timezone", ZoneInfo("UTC")),
-        author=values.get("author", title),
-        publisher=values.get("publisher", title),
-        news_title=values.get("news_title", "News"),
-        events_title=values.get("events_title", "Events"),
-        menu=tuple(menu),
-        per_page=values.get("per_page", 10),
-        home_news=values.get("home_news", 5),
-        home_events=values.get("home_events", 3),
-        feed_limit=values.get("feed_limit", 20),
-        feed_full_content=values.get("feed_full_content", True),
-        output_dir=(output_dir or root / values.get("output_dir", "public")).resolve(),
-        output_dir_from="--output" if output_dir else name,
-        templates_dir=(root / values.get("templates_dir", "templates")).resolve(),
-        sanitize_html=values.get("sanitize_html", True),
-        copyright=values.get("copyright", ""),
-        search=values.get("search", True) if search is None else search,
-        source=name,
-        # Everything records and pages derive from the config, in one value for cache keys.
-        fingerprint=digest(raw, site_url, str(root), str(search)),
-    )
+        return base_url + "/"
+    return base_url

@@ -53,37 +53,49 @@ def check_fields(mapping: Any, schema: Schema, doc: YamlDoc, key: Key, path: str
     problems: list[Problem] = []
     for name, raw in mapping.items():
         line = doc.line(key + (name,))
-        if not isinstance(name, str):
-            problems.append(Problem(path, line, f"{prefix}key {name!r} is not a name; "
-                                                "write a word such as title:"))
-            continue
-        field = schema.get(name)
+        field = schema.get(name) if isinstance(name, str) else None
         if field is None:
-            near = near_miss(name, schema)
-            if near:
-                problems.append(Problem(path, line, f"{prefix}unknown key '{name}' "
-                                                    f"(did you mean '{near}'?)"))
-            elif keep_unknown:
+            message = _unknown_key_problem(name, schema, keep_unknown)
+            if message is None:
                 extra[name] = raw
-            else:
-                known = ", ".join(sorted(schema))
-                problems.append(Problem(path, line, f"{prefix}unknown key '{name}' "
-                                                    f"(known keys: {known})"))
-            continue
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if field.required:
-                problems.append(Problem(path, line, f"{prefix}{name}: is empty "
-                                                    f"(write {name}: {field.example})"))
-            continue
-        try:
-            values[name] = field.parse(raw)
-        except FieldError as error:
-            problems.append(Problem(path, line, f"{prefix}{name}: {error}"))
-    for name, field in schema.items():
-        if field.required and name not in mapping:
-            problems.append(Problem(path, doc.line(key), f"{prefix}{name}: missing "
-                                                        f"(add {name}: {field.example})"))
+        else:
+            message = _parse_into(values, name, raw, field)
+        if message is not None:
+            problems.append(Problem(path, line, prefix + message))
+    problems += [Problem(path, doc.line(key), f"{prefix}{message}")
+                 for message in _missing_field_problems(mapping, schema)]
     return Checked(values, extra, problems)
+
+
+def _unknown_key_problem(name: Any, schema: Schema, keep_unknown: bool) -> str | None:
+    """What is wrong with a key the schema does not have; None: keep it as it is."""
+    if not isinstance(name, str):
+        return f"key {name!r} is not a name; write a word such as title:"
+    near = near_miss(name, schema)
+    if near:
+        return f"unknown key '{name}' (did you mean '{near}'?)"
+    if keep_unknown:
+        return None
+    known = ", ".join(sorted(schema))
+    return f"unknown key '{name}' (known keys: {known})"
+
+
+def _parse_into(values: dict[str, Any], name: str, raw: Any, field: Field) -> str | None:
+    """Put the parsed value in `values`, or say what is wrong with it. An empty value is
+    left out: a problem only when the field is required."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return f"{name}: is empty (write {name}: {field.example})" if field.required else None
+    try:
+        values[name] = field.parse(raw)
+    except FieldError as error:
+        return f"{name}: {error}"
+    return None
+
+
+def _missing_field_problems(mapping: dict[Any, Any], schema: Schema) -> list[str]:
+    """What to add for each required field the mapping lacks."""
+    return [f"{name}: missing (add {name}: {field.example})"
+            for name, field in schema.items() if field.required and name not in mapping]
 
 
 def _typos(a: str, b: str) -> int:

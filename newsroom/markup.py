@@ -6,7 +6,7 @@ import html
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from html.parser import HTMLParser
 from typing import Any
@@ -181,59 +181,91 @@ def renderer_settings(config: SiteConfig) -> str:
         config.base_path, str(config.sanitize_html))
 
 
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """A record on its way through render_content, with what the cache knows of it."""
+
+    kind: str  # "articles", "events" or "pages"
+    record: Any
+    name: str  # its name among the cache's objects; "" when it has no fingerprint
+    kept: tuple[Any, Any, str] | None  # this very record, rendered, and its key: from last time
+    key: str  # the cache key of its HTML
+
+
 def render_content(content: Content, config: SiteConfig, cache: Store,
                    jobs: int = 1) -> Content:
     """The content with every Markdown body and description rendered into `html`.
 
     Cached HTML is reused; the rest is rendered, over `jobs` processes when there is enough.
     """
-    records: list[tuple[str, Any]] = [
+    slots = [_slot(kind, record, cache) for kind, record in _records(content)]
+    _keep_html_read(slots, cache)
+    _render_missing(slots, config, cache, jobs)
+    grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
+    for slot in slots:
+        grouped[slot.kind].append(_rendered(slot, cache))
+    return replace(content, articles=tuple(grouped["articles"]),
+                   events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))
+
+
+def _records(content: Content) -> list[tuple[str, Any]]:
+    """Every record with Markdown, with the kind it is kept under in the content."""
+    return [
         *(("articles", r) for r in content.articles),
         *(("events", r) for r in content.events),
         *(("pages", r) for r in content.pages),
     ]
+
+
+def _slot(kind: str, record: Any, cache: Store) -> _Slot:
     # A long-lived cache (the preview's) knows the very records it rendered last time
     # (only the very same record: one parsed again may carry other line numbers): their
     # text need not even be hashed again.
-    names = [f"rendered:{r.fingerprint}" if r.fingerprint else "" for _, r in records]
-    known = []
-    for name, (_, record) in zip(names, records, strict=True):
-        entry = cache.objects.get(name) if name else None
-        known.append(entry if entry is not None and entry[0] is record else None)
-    keys = [entry[2] if entry is not None else cache.key(_source(record))
-            for (_, record), entry in zip(records, known, strict=True)]
-    for key, (_, record) in zip(keys, records, strict=True):
-        # Rendered as it was read (see with_html), and not yet in the cache. (Records the
-        # preview kept carry HTML the cache holds: putting it again would mark the store
-        # changed, and it would be written whole after every edit.)
-        if record.html and cache.get(key) is None:
-            cache.put(key, record.html)
-    missing = sorted({key: _source(record)
-                      for key, (_, record) in zip(keys, records, strict=True)
-                      if cache.get(key) is None}.items())
-    if missing:
-        texts = [text for _, text in missing]
-        # Workers are handed places in the list, not the texts: forked, they have the list.
-        rendered = parallel_map(_render_for_worker, range(len(texts)), jobs,
-                                (texts, config.base_path, config.sanitize_html))[0]
-        for (key, _), html_text in zip(missing, rendered, strict=True):
-            cache.put(key, html_text)
-    grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
-    for (kind, record), key, kept, name in zip(records, keys, known, names, strict=True):
-        # The rendered record made last time comes back as it was, so later stages can tell
-        # unchanged records at a glance.
-        html = cache.get(key)  # (also marks the HTML used, to be kept)
-        if kept is not None:
-            rendered = kept[1]
-        else:
-            rendered = record if record.html == html else replace(record, html=html)
-            if name:
-                cache.objects[name] = (record, rendered, key)
-        if name:
-            cache.used.add(name)
-        grouped[kind].append(rendered)
-    return replace(content, articles=tuple(grouped["articles"]),
-                   events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))
+    name = f"rendered:{record.fingerprint}" if record.fingerprint else ""
+    entry = cache.objects.get(name) if name else None
+    kept = entry if entry is not None and entry[0] is record else None
+    key = kept[2] if kept is not None else cache.key(_source(record))
+    return _Slot(kind, record, name, kept, key)
+
+
+def _keep_html_read(slots: list[_Slot], cache: Store) -> None:
+    """Put in the cache the HTML of records rendered as they were read (see with_html)."""
+    for slot in slots:
+        # Only what is not yet in the cache. (Records the preview kept carry HTML the cache
+        # holds: putting it again would mark the store changed, and it would be written
+        # whole after every edit.)
+        if slot.record.html and cache.get(slot.key) is None:
+            cache.put(slot.key, slot.record.html)
+
+
+def _render_missing(slots: list[_Slot], config: SiteConfig, cache: Store, jobs: int) -> None:
+    """Render the texts whose HTML the cache lacks, over `jobs` processes, into the cache."""
+    missing = sorted({slot.key: _source(slot.record)
+                      for slot in slots if cache.get(slot.key) is None}.items())
+    if not missing:
+        return
+    texts = [text for _, text in missing]
+    # Workers are handed places in the list, not the texts: forked, they have the list.
+    rendered = parallel_map(_render_for_worker, range(len(texts)), jobs,
+                            (texts, config.base_path, config.sanitize_html))[0]
+    for (key, _), html_text in zip(missing, rendered, strict=True):
+        cache.put(key, html_text)
+
+
+def _rendered(slot: _Slot, cache: Store) -> Any:
+    """The record with its HTML from the cache, kept there for next time."""
+    # The rendered record made last time comes back as it was, so later stages can tell
+    # unchanged records at a glance.
+    html = cache.get(slot.key)  # (also marks the HTML used, to be kept)
+    if slot.kept is not None:
+        rendered = slot.kept[1]
+    else:
+        rendered = slot.record if slot.record.html == html else replace(slot.record, html=html)
+        if slot.name:
+            cache.objects[slot.name] = (slot.record, rendered, slot.key)
+    if slot.name:
+        cache.used.add(slot.name)
+    return rendered
 
 
 def with_html(config: SiteConfig) -> Callable[[Any], Any]:

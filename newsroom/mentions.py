@@ -8,6 +8,7 @@ date disagree (a Wednesday that is really a Tuesday), readers turn up on the wro
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from newsroom.content import Article, Event
@@ -55,32 +56,58 @@ def _event_days(event: Event, site: Site) -> set[date]:
     return days
 
 
+@dataclass(frozen=True)
+class _Mention:
+    """A weekday and date as an article writes them: month 1 to 12, weekday 0 (Monday) to 6,
+    and the year if it is written."""
+
+    weekday: int
+    day: int
+    month: int
+    year: int | None
+
+
 def _check_article(article: Article, events: tuple[Event, ...], site: Site) -> list[Problem]:
     days = set().union(*(_event_days(e, site) for e in events))
     years = sorted({d.year for d in days})
     problems = []
     for match in MENTION.finditer(article.markdown):
-        parts = {name.removeprefix("us_"): value for name, value in match.groupdict().items()
-                 if value}
-        weekday = next(i for i, name in enumerate(WEEKDAYS)
-                       if name.startswith(parts["weekday"].lower()[:3]))
-        month = next(i for i, name in enumerate(MONTHS, 1)
-                     if name.startswith(parts["month"].lower()[:3]))
-        named = None
-        for year in [int(parts["year"])] if "year" in parts else years:
-            try:
-                named = date(year, month, int(parts["day"]))
-            except ValueError:
-                continue
-            if named.weekday() == weekday:
-                break
-        else:
-            if named is None:
-                continue  # no such date (30 February): not a weekday question
-            line = article.body_line + article.markdown.count("\n", 0, match.start())
-            problems.append(Problem(article.source, line, _advice(match.group(0), named if (
-                "year" in parts) else None, days, month, int(parts["day"]), years)))
+        mention = _mention(match)
+        named = _wrong_weekday_date(mention, years)
+        if named is None:
+            continue
+        line = article.body_line + article.markdown.count("\n", 0, match.start())
+        problems.append(Problem(article.source, line, _advice(
+            match.group(0), named if mention.year is not None else None, days, mention.month,
+            mention.day, years)))
     return problems
+
+
+def _mention(match: re.Match[str]) -> _Mention:
+    """The weekday and date a match of MENTION names, in either word order."""
+    parts = {name.removeprefix("us_"): value for name, value in match.groupdict().items()
+             if value}
+    weekday = next(i for i, name in enumerate(WEEKDAYS)
+                   if name.startswith(parts["weekday"].lower()[:3]))
+    month = next(i for i, name in enumerate(MONTHS, 1)
+                 if name.startswith(parts["month"].lower()[:3]))
+    return _Mention(weekday, int(parts["day"]), month,
+                   int(parts["year"]) if "year" in parts else None)
+
+
+def _wrong_weekday_date(mention: _Mention, years: list[int]) -> date | None:
+    """The date a mention names when its weekday is wrong in its year, or in every year of
+    the events if it gives none (then the last of them that has the date); else None. None
+    too when no such date exists (30 February): that is not a weekday question."""
+    named = None
+    for year in [mention.year] if mention.year is not None else years:
+        try:
+            named = date(year, mention.month, mention.day)
+        except ValueError:
+            continue
+        if named.weekday() == mention.weekday:
+            return None
+    return named
 
 
 def _advice(said: str, named: date | None, days: set[date], month: int, day: int,

@@ -115,34 +115,46 @@ def _blocks(text: str, out: list[str], used: set[str]) -> bool:
 def _block(block: str, out: list[str], used: set[str], last: str) -> str:
     """Append the HTML of a block without headings; its kind, or "" if it is not plain."""
     if block.startswith(">"):
-        lines = block.split("\n")
-        if last == "quote" or not all(line.startswith(">") for line in lines):
-            return ""
-        inner: list[str] = []
-        quoted = "\n".join(line[2:] if line.startswith("> ") else line[1:] for line in lines)
-        # (Python-Markdown keeps a quote's leading or trailing empty line in its paragraph.)
-        if not quoted.strip("\n") or quoted != quoted.strip("\n") or _not_prose(quoted) or \
-                not _blocks(quoted, inner, used):
-            return ""
-        out.append("<blockquote>\n" + "\n".join(inner) + "\n</blockquote>")
-        return "quote"
+        return _quote(block, out, used, last)
     if block.startswith("- "):
-        lines = block.split("\n")
-        items = [line[2:] for line in lines if line.startswith("- ")]
-        tag, start = "ul", ""
-    elif (number := _NUMBERED.match(block)) is not None:
-        lines = block.split("\n")
-        items = [line[found.end():] for line in lines if (found := _NUMBERED.match(line))]
-        tag, start = "ol", number.group(1)
-    else:
-        if _PROSE_START.match(block) is None or _NOT_PROSE_LINE.search(block):
-            return ""
-        html = _inline(block)
-        if html is None:
-            return ""
-        out.append(f"<p>{html}</p>")
-        return "paragraph"
-    if last == tag or len(items) != len(lines):
+        return _list("ul", "", _bulleted_items(block), out, last)
+    if (number := _NUMBERED.match(block)) is not None:
+        return _list("ol", number.group(1), _numbered_items(block), out, last)
+    return _paragraph(block, out)
+
+
+def _quote(block: str, out: list[str], used: set[str], last: str) -> str:
+    """Append the HTML of a quote: "quote", or "" if it is not plain."""
+    lines = block.split("\n")
+    if last == "quote" or not all(line.startswith(">") for line in lines):
+        return ""
+    inner: list[str] = []
+    quoted = "\n".join(line[2:] if line.startswith("> ") else line[1:] for line in lines)
+    # (Python-Markdown keeps a quote's leading or trailing empty line in its paragraph.)
+    if not quoted.strip("\n") or quoted != quoted.strip("\n") or _not_prose(quoted) or \
+            not _blocks(quoted, inner, used):
+        return ""
+    out.append("<blockquote>\n" + "\n".join(inner) + "\n</blockquote>")
+    return "quote"
+
+
+def _bulleted_items(block: str) -> list[str] | None:
+    """The text of each item of a "- " list, or None if a line starts no item."""
+    lines = block.split("\n")
+    items = [line[2:] for line in lines if line.startswith("- ")]
+    return items if len(items) == len(lines) else None
+
+
+def _numbered_items(block: str) -> list[str] | None:
+    """The text of each item of a "1. " list, or None if a line starts no item."""
+    lines = block.split("\n")
+    items = [line[found.end():] for line in lines if (found := _NUMBERED.match(line))]
+    return items if len(items) == len(lines) else None
+
+
+def _list(tag: str, start: str, items: list[str] | None, out: list[str], last: str) -> str:
+    """Append the HTML of a list ("ul", or "ol" from `start`): `tag`, or "" if not plain."""
+    if last == tag or items is None:
         return ""
     rendered = []
     for item in items:
@@ -153,6 +165,17 @@ def _block(block: str, out: list[str], used: set[str], last: str) -> str:
     opening = f'<ol start="{start}">' if tag == "ol" and start != "1" else f"<{tag}>"
     out.append(f"{opening}\n{''.join(rendered)}</{tag}>")
     return tag
+
+
+def _paragraph(block: str, out: list[str]) -> str:
+    """Append the HTML of a paragraph: "paragraph", or "" if it is not plain."""
+    if _PROSE_START.match(block) is None or _NOT_PROSE_LINE.search(block):
+        return ""
+    html = _inline(block)
+    if html is None:
+        return ""
+    out.append(f"<p>{html}</p>")
+    return "paragraph"
 
 
 def _inline(text: str) -> str | None:

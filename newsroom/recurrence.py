@@ -43,6 +43,22 @@ def friendly_rule(frequency: str, interval: int, count: int | None, until: date 
 
 def raw_rule(text: str, all_day: bool, zone: ZoneInfo) -> str:
     """A written RRULE value, checked and with UNTIL put the way RFC 5545 wants it."""
+    parts = _written_parts(text)
+    _check_numbers(parts)
+    if parts.get("FREQ") not in _UNITS:
+        raise RuleError(f"'{text}' needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
+    if "UNTIL" in parts:
+        if "COUNT" in parts:
+            raise RuleError("give COUNT or UNTIL, not both")
+        parts["UNTIL"] = _written_until(parts["UNTIL"], all_day, zone)
+    rule = ";".join(f"{name}={setting}" for name, setting in parts.items())
+    _check_makes_dates(rule, text, all_day, zone)
+    return rule
+
+
+def _written_parts(text: str) -> dict[str, str]:
+    """The NAME=VALUE parts of a written rule, names and values in capitals; RuleError for
+    one that is not such a part, or not one that picks dates."""
     value = text.strip().removeprefix("RRULE:").strip()
     parts: dict[str, str] = {}
     for part in value.split(";"):
@@ -57,28 +73,35 @@ def raw_rule(text: str, all_day: bool, zone: ZoneInfo) -> str:
             raise RuleError(f"{name} is not used here (the times come from start: and end:); "
                             f"write only {', '.join(_PARTS)}")
         parts[name] = setting.strip().upper()
+    return parts
+
+
+def _check_numbers(parts: dict[str, str]) -> None:
+    """RuleError for an INTERVAL or COUNT that is not a whole number from 1 to 1000."""
     for name in ("INTERVAL", "COUNT"):
         if name in parts and not (parts[name].isdigit() and 1 <= int(parts[name]) <= 1000):
             raise RuleError(f"{name}={parts[name]} must be a whole number from 1 to 1000")
-    if parts.get("FREQ") not in _UNITS:
-        raise RuleError(f"'{text}' needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
-    if "UNTIL" in parts:
-        if "COUNT" in parts:
-            raise RuleError("give COUNT or UNTIL, not both")
-        try:
-            written = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
-        except ValueError:
-            raise RuleError(f"UNTIL={parts['UNTIL']} is not a date (write UNTIL=20270630)"
-                            ) from None
-        parts["UNTIL"] = _until(written, all_day, zone) if len(parts["UNTIL"]) == 8 or \
-            not parts["UNTIL"].endswith("Z") else parts["UNTIL"]
-    rule = ";".join(f"{name}={setting}" for name, setting in parts.items())
+
+
+def _written_until(until: str, all_day: bool, zone: ZoneInfo) -> str:
+    """A written UNTIL as RFC 5545 wants it: a bare date, or a time not in UTC, becomes the
+    end of that day; a time in UTC stays as it is."""
+    try:
+        written = datetime.strptime(until[:8], "%Y%m%d").date()
+    except ValueError:
+        raise RuleError(f"UNTIL={until} is not a date (write UNTIL=20270630)") from None
+    if len(until) == 8 or not until.endswith("Z"):
+        return _until(written, all_day, zone)
+    return until
+
+
+def _check_makes_dates(rule: str, text: str, all_day: bool, zone: ZoneInfo) -> None:
+    """RuleError if dateutil cannot make dates from the rule."""
     try:
         rrulestr(rule, dtstart=_first(datetime(2000, 1, 1, tzinfo=zone), all_day))
     except (ValueError, TypeError) as error:
         raise RuleError(f"'{text}' is not a recurrence rule ({error}); write FREQ=WEEKLY;"
                         "COUNT=6, or use repeat:") from None
-    return rule
 
 
 def _until(day: date, all_day: bool, zone: ZoneInfo) -> str:

@@ -127,50 +127,82 @@ def make_index(site_folder: Path, config: SiteConfig, binary: Path | None,
                cancel: threading.Event | None = None) -> SearchIndex:
     """Index the HTML in site_folder; raise BuildError when Pagefind is missing or fails, and
     IndexCancelled (Pagefind stopped) if `cancel` is set before it is done."""
+    program = _installed(binary, config)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="newsroom-search-") as scratch:
+        out = Path(scratch) / "index"
+        _run_pagefind(program, site_folder, out, config, cancel)
+        files = _index_files(out)
+    return SearchIndex(files, _page_count(files), time.perf_counter() - started)
+
+
+def _installed(binary: Path | None, config: SiteConfig) -> Path:
+    """The Pagefind program; BuildError when there is none."""
     if binary is None or not binary.is_file():
         where = f" (PAGEFIND_BINARY_PATH names {binary}, which is not there)" if (
             binary and os.environ.get("PAGEFIND_BINARY_PATH")) else ""
         raise BuildError([Problem(config.source, None,
                                   f"search is on but Pagefind is not installed{where}; "
                                   f"{INSTALL_HINT}")])
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="newsroom-search-") as scratch:
-        out = Path(scratch) / "index"
-        command = [str(binary), "--site", str(site_folder), "--output-path", str(out),
-                   "--quiet"]
-        if cancel is not None and cancel.is_set():
-            raise IndexCancelled
-        try:
-            # One that may be given up runs in a session of its own, so that all of it can be
-            # stopped at once; else it stays in the build's, which a terminal's Ctrl-C or a
-            # CI job's end stops whole.
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       text=True, errors="replace",
-                                       start_new_session=cancel is not None)
-        except OSError as error:
-            raise BuildError([Problem(config.source, None,
-                                      f"cannot run Pagefind ({binary}): {error.strerror}; "
-                                      f"{INSTALL_HINT}")]) from None
-        try:
-            said_out, said_err = _output_of(process, cancel)
-        except BaseException:  # given up, or Ctrl-C: Pagefind goes too
-            with contextlib.suppress(ProcessLookupError):
-                if cancel is not None:
-                    os.killpg(process.pid, signal.SIGKILL)
-                else:
-                    process.kill()
-            process.communicate()
-            raise
-        if process.returncode != 0 or not (out / "pagefind-entry.json").is_file():
-            said = " ".join((said_err or said_out).split())[-600:] or "no message"
-            raise BuildError([Problem(config.source, None,
-                                      f"Pagefind could not index the site: {said}")])
-        files: dict[str, bytes] = {}
-        for path in sorted(out.rglob("*")):
-            relative = path.relative_to(out).as_posix()
-            if path.is_file() and not relative.startswith(_UNUSED):
-                files[f"{INDEX_DIR}/{relative}"] = path.read_bytes()
-    entry = json.loads(files[ENTRY])
-    pages = sum(language.get("page_count", 0) for language in entry.get("languages",
-                                                                        {}).values())
-    return SearchIndex(files, pages, time.perf_counter() - started)
+    return binary
+
+
+def _run_pagefind(binary: Path, site_folder: Path, out: Path, config: SiteConfig,
+                  cancel: threading.Event | None) -> None:
+    """Have Pagefind index site_folder into `out`; BuildError when it fails."""
+    command = [str(binary), "--site", str(site_folder), "--output-path", str(out), "--quiet"]
+    if cancel is not None and cancel.is_set():
+        raise IndexCancelled
+    process = _start(command, binary, config, cancel)
+    said_out, said_err = _wait_for(process, cancel)
+    if process.returncode != 0 or not (out / "pagefind-entry.json").is_file():
+        said = " ".join((said_err or said_out).split())[-600:] or "no message"
+        raise BuildError([Problem(config.source, None,
+                                  f"Pagefind could not index the site: {said}")])
+
+
+def _start(command: list[str], binary: Path, config: SiteConfig,
+           cancel: threading.Event | None) -> subprocess.Popen[str]:
+    """Pagefind, started; BuildError when it cannot be run."""
+    try:
+        # One that may be given up runs in a session of its own, so that all of it can be
+        # stopped at once; else it stays in the build's, which a terminal's Ctrl-C or a
+        # CI job's end stops whole.
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, errors="replace",
+                                start_new_session=cancel is not None)
+    except OSError as error:
+        raise BuildError([Problem(config.source, None,
+                                  f"cannot run Pagefind ({binary}): {error.strerror}; "
+                                  f"{INSTALL_HINT}")]) from None
+
+
+def _wait_for(process: subprocess.Popen[str], cancel: threading.Event | None
+              ) -> tuple[str, str]:
+    """What Pagefind printed, once it is done; stopped if it is given up (or Ctrl-C)."""
+    try:
+        return _output_of(process, cancel)
+    except BaseException:  # given up, or Ctrl-C: Pagefind goes too
+        with contextlib.suppress(ProcessLookupError):
+            if cancel is not None:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
+        process.communicate()
+        raise
+
+
+def _index_files(out: Path) -> dict[str, bytes]:
+    """The index Pagefind made in `out`, by path in the site, but its ready-made interfaces."""
+    files: dict[str, bytes] = {}
+    for path in sorted(out.rglob("*")):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and not relative.startswith(_UNUSED):
+            files[f"{INDEX_DIR}/{relative}"] = path.read_bytes()
+    return files
+
+
+def _page_count(files: dict[str, bytes]) -> int:
+    """How many pages went into the index, by its entry file."""
+    languages = json.loads(files[ENTRY]).get("languages", {})
+    return sum(language.get("page_count", 0) for language in languages.values())
