@@ -1,4 +1,5 @@
-"""The house style: ruff passes, and the code uses only published APIs of its libraries."""
+"""The house style: ruff passes, functions stay small, and the code uses only published APIs
+of its libraries."""
 
 from __future__ import annotations
 
@@ -16,6 +17,40 @@ def test_ruff_finds_nothing():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "newsroom", "tests",
                              "build.py"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MOST_COMPLEX = 15  # radon's cyclomatic complexity, for any function or method
+
+
+def _functions(blocks: list) -> list:
+    """radon's blocks, with the functions nested in functions (closures) too, but classes."""
+    found = []
+    for block in blocks:
+        if hasattr(block, "closures"):
+            found += [block, *_functions(block.closures)]
+    return found
+
+
+def test_every_function_is_small_enough_to_read():
+    try:
+        from radon.complexity import cc_visit
+    except ImportError:
+        require_tool("radon", False, "pip install -e '.[test]' installs it")
+    found = {f"{path.name}: {block.fullname}": block.complexity
+             for path in sorted((REPO / "newsroom").glob("*.py"))
+             for block in _functions(cc_visit(path.read_text(encoding="utf-8")))
+             if block.complexity > MOST_COMPLEX}
+    assert found == {}
+
+
+def test_the_complexity_check_looks_inside_methods_and_closures():
+    from radon.complexity import cc_visit
+
+    branches = "".join(f"        if x == {n}:\n            x += 1\n" for n in range(20))
+    source = (f"class A:\n    def method(self, x):\n{branches}        return x\n"
+              f"def outer():\n    def inner(x):\n{branches}        return x\n    return inner\n")
+    assert {block.fullname: block.complexity for block in _functions(cc_visit(source))
+            if block.complexity > MOST_COMPLEX} == {"A.method": 21, "inner": 21}
 
 
 DEPENDENCIES = ("markdown", "jinja2", "markupsafe", "nh3", "icalendar", "feedgen", "yaml",
