@@ -25,12 +25,14 @@ NOT_PROSE_CHARACTERS = ("<\\`_~|{}^" + "".join(map(chr, [*range(0x0a), *range(0x
                         + "\u2028\u2029\u202f\u205f\u3000")
 # Those characters; entities; images; spaces that start or end a line (indented blocks,
 # hard line breaks); and ">" but at the start of a line (a quote).
-_NOT_PROSE = re.compile("[" + re.escape(NOT_PROSE_CHARACTERS) + "]"
-                        r"|&#|&[a-zA-Z0-9]+;|!\[|\n(?<= \n)|\n |>(?<=[^\n>]>)")
+# (Each its own search: one that starts with a character of its own skips to it, where one
+# pattern for them all would be tried at every character.)
+_NOT_PROSE = [re.compile("[" + re.escape(NOT_PROSE_CHARACTERS) + "]"), *map(re.compile, (
+    r"&#", r"&[a-zA-Z0-9]+;", r"!\[", r"\n(?<= \n)", r"\n ", r">(?<=[^\n>]>)"))]
 
 
 def _not_prose(text: str) -> bool:
-    return (_NOT_PROSE.search(text) is not None
+    return (any(pattern.search(text) for pattern in _NOT_PROSE)
             or text.startswith(" ") or text.endswith(" "))
 
 
