@@ -269,6 +269,26 @@ def wanted_files(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return wanted
 
 
+def prepare_spare(out_dir: Path) -> None:
+    """Make the spare folder a linked copy of the output, if there is none: the next build then
+    brings a few files up to date rather than link every file into an empty folder (the
+    preview does this while it is idle after its first build)."""
+    spare = _spare_of(out_dir.resolve())
+    if spare.exists() or not (out_dir / MARKER).is_file():
+        return
+    building = spare.with_name(f"{spare.name}-{os.getpid()}")
+    try:
+        for path in _files_in(out_dir):
+            if path != MARKER:
+                (building / path).parent.mkdir(parents=True, exist_ok=True)
+                os.link(out_dir / path, building / path)
+        # The marker last: until it is there, the folder is not trusted.
+        os.link(out_dir / MARKER, building / MARKER)
+        building.rename(spare)
+    except OSError:
+        _throw_away(building)
+
+
 def _spare_of(out_dir: Path) -> Path:
     """Where the previous build of out_dir is kept."""
     return out_dir.parent / f".newsroom-prev-{out_dir.name}"

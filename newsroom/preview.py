@@ -14,6 +14,7 @@ from pathlib import Path
 from newsroom.build import BuildReport, content_unchanged
 from newsroom.cache import Caches, save_caches
 from newsroom.config import SiteConfig
+from newsroom.output import prepare_spare
 from newsroom.problems import BuildError, Problem
 from newsroom.search import IndexCancelled
 
@@ -30,6 +31,7 @@ class Chore(Enum):
 
     SAVE = "save the caches for the next `build`"
     COLLECT = "collect garbage"
+    SPARE = "keep a linked copy of the output for the next build to bring up to date"
     CHECK = "look for changes the watcher missed"
     INDEX = "make the search index again"
 
@@ -92,7 +94,8 @@ class Preview:
         self.index_for: tuple[str, ...] = ()
         self.idle = False  # told the CLI so since the last rebuild
         self.doers = {Chore.SAVE: self._save, Chore.COLLECT: self._collect,
-                      Chore.CHECK: self._check, Chore.INDEX: self._index}
+                      Chore.SPARE: self._spare, Chore.CHECK: self._check,
+                      Chore.INDEX: self._index}
 
     def rebuild(self, paths: tuple[str, ...] = (), jobs: int = 1, walk: bool = False) -> None:
         """Build for the paths the watcher saw change (all of content/ looked at, if `walk`).
@@ -148,6 +151,13 @@ class Preview:
         gc.collect()
         gc.enable()
         self.collected = time.monotonic()
+        return True
+
+    def _spare(self, stopping: bool) -> bool:
+        # After the first build there is no folder swapped out to bring up to date: without
+        # one, the first edit of a 5,000-article site took 1.4 s, where the others take 0.2.
+        if not stopping:
+            prepare_spare(self.target)
         return True
 
     def _check(self, stopping: bool) -> bool:
@@ -207,7 +217,7 @@ class Preview:
     def _remember(self, report: BuildReport) -> None:
         if report.caches is not None and report.site is not None:
             self.caches, self.config = report.caches, report.site.config
-            self.chores |= {Chore.SAVE, Chore.CHECK}
+            self.chores |= {Chore.SAVE, Chore.SPARE, Chore.CHECK}
 
     def _publish(self, report: BuildReport) -> None:
         self._remember(report)
