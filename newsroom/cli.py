@@ -244,8 +244,9 @@ def _summary(report: BuildReport, zone, where: bool = True) -> str:
 
 def _build(args: argparse.Namespace, terminal: Terminal) -> int:
     # A one-shot build holds the whole site in memory until it ends, and makes next to no
-    # cyclic garbage (10 MB at 5,000 articles): the collector would only walk the site's
-    # objects over and over, a fifth of a rebuild with one article edited.
+    # cyclic garbage: the collector would only walk the site's objects over and over. One
+    # article edited at 5,000 articles, five alternating runs: 1.32-1.70 s with it off,
+    # 1.42-1.98 s with it on.
     gc.disable()
     try:
         report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,

@@ -69,7 +69,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 
 def _jsonld(data: Any) -> Markup:
     # Escape <, > and & so no value can close the <script> element it sits in.
-    text = json.dumps(data, ensure_ascii=False)  # no indent: the C encoder, 10x faster
+    text = json.dumps(data, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
