@@ -239,7 +239,7 @@ def targets(runs: list[Run]) -> list[str]:
         pelican = found.get(("pelican", "cold", n))
         hugo = found.get(("hugo", "cold", n))
         check(f"{n}: cold vs Pelican", ours.wall / pelican.wall if pelican else None, 0.35, "x")
-        check(f"{n}: cold vs Hugo", ours.wall / hugo.wall if hugo else None, 1.0, "x")
+        check(f"{n}: cold vs Hugo", ours.wall / hugo.wall if hugo else None, 1.25, "x")
         for case in ("no change", "one edited"):
             run = found.get(("newsroom", case, n))
             check(f"{n}: {case}", run.wall if run else None, 2.0, " s")
