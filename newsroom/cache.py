@@ -123,25 +123,11 @@ def open_caches(root: Path | None, markdown_settings: str) -> Caches:
                   open_store(root, "records", code_fingerprint()))
 
 
-def caches_changed(caches: Caches) -> bool:
-    """Whether saving the caches would write anything."""
-    return any(store.folder is not None and (store.dirty or any(
-        key not in store.used for key in store.entries)) for store in (caches.markdown,
-                                                                         caches.records))
-
-
 def save_caches(caches: Caches) -> None:
     """Write what changed in the site's caches, and forget what this build did not use (so
     saving again, before the next build, writes nothing)."""
-    save_store(caches.markdown)
-    save_store(caches.records)
-    forget_unused(caches)
-
-
-def forget_unused(caches: Caches) -> None:
-    """What save_caches does once the caches are written (by a process forked from this
-    one, say): forget what this build did not use, and that anything changed."""
     for store in (caches.markdown, caches.records):
+        save_store(store)
         store.dirty = set()
         for kept in (store.entries, store.objects):
             for key in [k for k in kept if k not in store.used]:

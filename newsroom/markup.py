@@ -251,7 +251,7 @@ def _render_missing(slots: list[_Slot], config: SiteConfig, cache: Store, jobs: 
     if not missing:
         return
     texts = [text for _, text in missing]
-    # Workers are handed places in the list, not the texts: forked, they have the list.
+    # Workers are handed places in the list, not the texts: the list goes to each once.
     rendered = parallel_map(_render_for_worker, range(len(texts)), jobs,
                             (texts, config.base_path, config.sanitize_html))[0]
     for (key, _), html_text in zip(missing, rendered, strict=True):
