@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from newsroom import fields as f
 from newsroom.cache import digest
 from newsroom.problems import BuildError, Problem
+from newsroom.theme import template_folders
 from newsroom.yamlsource import YamlDoc, parse_yaml
 
 CONFIG_NAME = "site_config.yaml"
@@ -46,7 +47,8 @@ class SiteConfig:
     feed_full_content: bool
     output_dir: Path
     output_dir_from: str
-    templates_dir: Path
+    templates_dir: Path  # the site's own templates, in front of the theme (may not exist)
+    template_folders: tuple[Path, ...]  # where templates are looked for, first found first
     sanitize_html: bool
     copyright: str
     search: bool
@@ -101,6 +103,7 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
     doc = _parse(raw, name)
     values, menu = _checked_values(doc, name, base_url)
     site_url = _site_url(values["base_url"], doc, name, from_command_line=base_url is not None)
+    templates_dir = _templates_dir(root, values, doc, name)
     title = values["title"]
     return SiteConfig(
         root=root,
@@ -121,7 +124,8 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
         feed_full_content=values.get("feed_full_content", True),
         output_dir=(output_dir or root / values.get("output_dir", "public")).resolve(),
         output_dir_from="--output" if output_dir else name,
-        templates_dir=(root / values.get("templates_dir", "templates")).resolve(),
+        templates_dir=templates_dir,
+        template_folders=template_folders(templates_dir),
         sanitize_html=values.get("sanitize_html", True),
         copyright=values.get("copyright", ""),
         search=values.get("search", True) if search is None else search,
@@ -183,6 +187,17 @@ def _checked_values(doc: YamlDoc, name: str, base_url: str | None
     if problems:
         raise BuildError(problems)
     return values, tuple(menu)
+
+
+def _templates_dir(root: Path, values: dict[str, Any], doc: YamlDoc, name: str) -> Path:
+    """The site's own templates folder: optional, but one named in the config must exist."""
+    folder = (root / values.get("templates_dir", "templates")).resolve()
+    if "templates_dir" in values and not folder.is_dir():
+        raise BuildError([Problem(name, doc.line(("templates_dir",)), f"templates_dir: "
+                                  f"{values['templates_dir']} is not a folder; create it for "
+                                  "the templates you change, or delete the line to use the "
+                                  "built-in theme as it is")])
+    return folder
 
 
 def _site_url(base_url: str, doc: YamlDoc, name: str, *, from_command_line: bool) -> str:

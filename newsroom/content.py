@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import frontmatter
 
 from newsroom import fields as f
-from newsroom import recurrence
+from newsroom import recurrence, theme
 from newsroom.cache import Store, digest
 from newsroom.config import SiteConfig
 from newsroom.problems import Problem, site_path
@@ -304,13 +304,16 @@ def _walked(config: SiteConfig, cache: Store | None, problems: list[Problem]) ->
 
 
 def _assets(config: SiteConfig, problems: list[Problem]) -> tuple[Asset, ...]:
+    """Media, and the static files of the theme with the site's own in front of them."""
     assets = [Asset(path, "media/" + path.relative_to(config.root / "content/media").as_posix())
               for path in _files(config, "content/media", problems, None)]
-    static_dir = config.templates_dir / "static"
-    if static_dir.is_dir():
-        assets += [Asset(path, "static/" + path.relative_to(static_dir).as_posix())
-                   for path in _walk(static_dir, problems, config.root, config.templates_dir)]
-    return tuple(assets)
+    *own, builtin = config.template_folders
+    static = theme.static_files(builtin)
+    for folder in own:  # (walked as the site's files are: no link may lead outside)
+        if (folder / "static").is_dir():
+            static.update((path.relative_to(folder / "static").as_posix(), path)
+                          for path in _walk(folder / "static", problems, config.root, folder))
+    return tuple(assets + [Asset(path, f"static/{name}") for name, path in sorted(static.items())])
 
 
 def _relisted(listing: _Listing | None, changed: Collection[Path], config: SiteConfig,

@@ -130,7 +130,8 @@ def _place(link: str, fault: str, page: Page, records: dict, config: SiteConfig)
         if item.url in (written, link):
             return Problem("site_config.yaml", None,
                            f"menu item '{item.title}': " + fault.format(link=item.url))
-    template = config.templates_dir / page.template
+    template = next((folder / page.template for folder in config.template_folders
+                     if (folder / page.template).is_file()), config.templates_dir / page.template)
     return Problem(site_path(template, config.root), None,
                    fault.format(link=link) + f" (on {page.url})")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from newsroom.cache import digest
 from newsroom.content import Asset
 from newsroom.problems import BuildError, Problem, site_path
+from newsroom.theme import builtin_theme
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,13 @@ def check_output_dir(out_dir: Path, root: Path, templates_dir: Path,
     root = root.resolve()
     what = "output_dir: " if source.endswith(".yaml") else ""
     protected = [root, root / "content", root / "templates", templates_dir.resolve(),
-                 Path.home().resolve(), Path(out_dir.anchor)]
+                 builtin_theme(), Path.home().resolve(), Path(out_dir.anchor)]
     for folder in protected:
         if out_dir == folder or out_dir in folder.parents:
             return [Problem(source, None, f"{what}{out_dir} would overwrite {folder}; choose "
                                           "a folder of its own such as public/")]
     # Inside content/ or the theme, the site would read its own output on the next build.
-    for folder in (root / "content", templates_dir.resolve()):
+    for folder in (root / "content", templates_dir.resolve(), builtin_theme()):
         if out_dir.is_relative_to(folder):
             return [Problem(source, None, f"{what}{out_dir} is inside {folder}; choose a "
                                           "folder outside it such as public/")]

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from newsroom import timefmt
+from newsroom import theme, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
@@ -40,10 +40,10 @@ from newsroom.workers import parallel_map
 Progress = Callable[[str, int, int], None]
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """A Jinja2 environment that escapes HTML and XML and refuses undefined names."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=theme.loader(folders),
         autoescape=jinja2.select_autoescape(("html", "xml")),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -92,11 +92,7 @@ class RenderJob:
 def prepare(pages: Sequence[Page], config: SiteConfig, urls: Urls,
             archive: tuple[tuple[int, int], ...]) -> RenderJob:
     """The job of rendering `pages`, with the key of everything all pages share."""
-    if not config.templates_dir.is_dir():
-        raise BuildError([Problem(site_path(config.templates_dir, config.root), None,
-                                  "no templates folder here (copy templates/ from newsroom or "
-                                  "set templates_dir: in site_config.yaml)")])
-    templates = _templates_fingerprint(config.templates_dir)
+    templates = theme.fingerprint(config.template_folders)
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
                       renderer_settings(config))
@@ -113,10 +109,10 @@ _set_up_for: list[RenderJob] = []
 def environment(job: RenderJob) -> jinja2.Environment:
     """The job's templates, with the site's globals and shared parts: loaded once per
     process, set up once per job."""
-    folder = (str(job.config.templates_dir), job.templates)
+    folder = (str(job.config.template_folders), job.templates)
     env = _environments.get(folder)
     if env is None:
-        env = make_environment(job.config.templates_dir)
+        env = make_environment(job.config.template_folders)
         _environments.clear()
         _environments[folder] = env
     if not _set_up_for or _set_up_for[0] is not job:
@@ -359,12 +355,6 @@ def page_key(page: Page, site_key: str) -> str:
     return digest(site_key, buffer.getvalue())
 
 
-def _templates_fingerprint(folder: Path) -> str:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_relative_to(
-        folder / "static"))
-    return digest(*(f"{p.relative_to(folder)}:{digest(p.read_bytes())}" for p in files))
-
-
 def _template_path(filename: str | None, config: Any) -> str:
     if not filename:
         return "templates"
@@ -372,12 +362,12 @@ def _template_path(filename: str | None, config: Any) -> str:
 
 
 def _runtime_problem(error: Exception, page: Page, config: Any) -> Problem:
-    templates = str(config.templates_dir)
+    folders = tuple(str(folder) for folder in config.template_folders)
     place, line = "templates", None
     # Jinja rewrites tracebacks so template frames carry the template's file and line.
     for frame, lineno in traceback.walk_tb(sys.exc_info()[2]):
         filename = frame.f_code.co_filename
-        if filename.startswith(templates):
+        if filename.startswith(folders):
             place, line = _template_path(filename, config), lineno
     message = str(error) or type(error).__name__
     if isinstance(error, jinja2.UndefinedError):

@@ -113,14 +113,14 @@ def test_a_syntax_error_in_the_base_template_is_reported_once(tmp_path: Path) ->
 
 def test_a_missing_template_is_named(tmp_path: Path) -> None:
     root = tmp_path / "site"
-    config = site_with_own_templates(root, {
-        "content/pages/about.md": "---\ntitle: About\n---\n\nHi.\n"})
-    (root / "templates" / "page.html").unlink()
-    assert problems_of(config) == ["templates: template 'page.html' is missing; add it"]
+    config = write_site(root, {"content/pages/about.md": "---\ntitle: About\n---\n\nHi.\n",
+                               "templates/page.html": '{% include "partials/nope.html" %}'},
+                        {"templates_dir": "templates"})
+    assert problems_of(config) == ["templates: template 'partials/nope.html' is missing; add it"]
 
 
 def test_templates_refuse_undefined_names(tmp_path: Path) -> None:
-    env = make_environment(tmp_path)
+    env = make_environment((tmp_path,))
     with pytest.raises(jinja2.UndefinedError) as caught:
         env.from_string("Hello {{ nobody }}").render()
     assert str(caught.value) == "'nobody' is undefined"
@@ -133,7 +133,7 @@ def test_templates_refuse_undefined_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["page.html", "feed.xml"])
 def test_html_and_xml_templates_escape_values(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_text("<p>{{ value }}</p>", encoding="utf-8")
-    rendered = make_environment(tmp_path).get_template(name).render(value='<b a="1">&</b>')
+    rendered = make_environment((tmp_path,)).get_template(name).render(value='<b a="1">&</b>')
     assert rendered == "<p>&lt;b a=&#34;1&#34;&gt;&amp;&lt;/b&gt;</p>"
 
 
