@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shlex
 import signal
 import sys
 import tempfile
@@ -20,7 +21,7 @@ from newsroom.fields import FieldError, when
 from newsroom.problems import BuildError, Problem
 from newsroom.site import Change, coming_changes, next_change
 
-COMMANDS = ("build", "serve", "new", "check", "schedule")
+COMMANDS = ("build", "serve", "new", "check", "schedule", "init")
 
 
 class Terminal:
@@ -174,6 +175,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="what goes live when, and when the built site goes out of date",
                         description="List future articles and the next events to start and "
                                     "end, and the next moment the site needs rebuilding.")
+
+    init = commands.add_parser("init", help="make a new site in a new folder",
+                               description="Make a new site: settings, an example article, "
+                                           "event and page, a .gitignore, and a GitHub "
+                                           "workflow that publishes it on GitHub Pages.")
+    init.add_argument("path", type=Path, metavar="PATH",
+                      help="the new site's folder (made if missing; it must be empty)")
+    init.add_argument("--empty", action="store_true",
+                      help="make the content folders empty, without the examples")
     return parser
 
 
@@ -184,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
                          ("-h", "--help", "--version")):
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
-    terminal = Terminal(quiet=args.quiet, verbose=args.verbose)
+    terminal = Terminal(quiet=getattr(args, "quiet", False),
+                        verbose=getattr(args, "verbose", False))
     command = {"build": _build, "serve": _serve, "new": _new, "check": _check,
-               "schedule": _schedule}[args.command]
+               "schedule": _schedule, "init": _init}[args.command]
     try:
         return command(args, terminal)
     except KeyboardInterrupt:
@@ -197,13 +208,22 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         terminal.problems(error.problems, getattr(args, "format", "text"))
         if getattr(args, "format", "text") == "text":
-            count = len(error.problems)
-            what = "Check" if args.command == "check" else (
-                "Build" if args.command in ("build", "serve") else "Nothing done")
-            tail = "; nothing was written." if args.command in ("build", "new") else "."
-            print(f"{what} failed: {count} problem{'s' if count != 1 else ''}{tail}",
-                  file=sys.stderr)
+            print(_failure_line(args.command, len(error.problems)), file=sys.stderr)
         return 1
+
+
+def _failure_line(command: str, count: int) -> str:
+    """The last line of a failed command: how many problems, and what that left undone."""
+    problems = f"{count} problem{'s' if count != 1 else ''}"
+    if command == "check":
+        return f"Check failed: {problems}."
+    if command == "build":
+        return f"Build failed: {problems}; nothing was written."
+    if command == "serve":
+        return f"Build failed: {problems}."
+    if command in ("new", "init"):
+        return f"Nothing done: {problems}; nothing was written."
+    return f"Nothing done: {problems}."
 
 
 def _now() -> datetime:
@@ -255,7 +275,8 @@ def _build(args: argparse.Namespace, terminal: Terminal) -> int:
     finally:
         gc.enable()
     terminal.clear_progress()
-    zone = load_config(args.config).timezone
+    config = load_config(args.config, base_url=args.base_url)
+    zone = config.timezone
     terminal.say(terminal.paint(_summary(report, zone), "32"))
     for stage, seconds in report.timings:
         terminal.detail(f"  {stage:<10} {seconds * 1000:8.1f} ms")
@@ -263,7 +284,19 @@ def _build(args: argparse.Namespace, terminal: Terminal) -> int:
                     f"{report.files} files in all")
     if report.next_change:
         terminal.detail(f"  next change: {_change_line(report.next_change, zone)}")
+    terminal.say(_how_to_look(report.output_dir, config.base_path))
     return 0
+
+
+def _how_to_look(output_dir: Path, base_path: str) -> str:
+    """How to see the built site in a browser: the preview, or a file server on the output
+    folder (not the files opened from disk, where the site's /links/ lead nowhere)."""
+    # A site published under a path (/news/) links to /news/...: a file server started in
+    # the output folder serves it at /, so only the preview shows it whole.
+    if base_path != "/":
+        return "See it with `newsroom serve`."
+    folder = shlex.quote(_shown(output_dir))
+    return f"See it with `newsroom serve`, or `python -m http.server -d {folder} -b 127.0.0.1`."
 
 
 def _serve(args: argparse.Namespace, terminal: Terminal) -> int:
@@ -364,6 +397,36 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
     found = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
     terminal.say(terminal.paint(f"No problems: {report.pages} pages, {checked} links "
                                 f"checked{found}.", "32"))
+    return 0
+
+
+# What to do after `init`, once in the new site's folder.
+NEXT_STEPS = (
+    ("newsroom serve", "preview it at http://127.0.0.1:8000/"),
+    ("newsroom build", "build it into public/"),
+    ('newsroom new article "A title"', "start an article (or an event, or a page)"),
+)
+
+
+def _init(args: argparse.Namespace, terminal: Terminal) -> int:
+    from newsroom.scaffold import KEEP, create_site, new_site
+
+    root = args.path
+    files = new_site(root, now=_now(), version=__version__, empty=args.empty)
+    create_site(root, files)
+    print(f"Made a new site in {_shown(root)}/:")
+    for new_file in files:
+        made = new_file.path.relative_to(root)
+        # An empty folder is shown as the folder, not as the file that keeps it in git.
+        print(f"  {made.parent.as_posix()}/" if made.name == KEEP else f"  {made.as_posix()}")
+    print("\nNext:")
+    if root.resolve() != Path.cwd().resolve():
+        print(f"  cd {shlex.quote(_shown(root))}")
+    for command, what in NEXT_STEPS:
+        print(f"  {command:<32}{what}")
+    print("\nSet title, base_url, language and timezone in site_config.yaml. To publish on GitHub\n"
+          "Pages, see the comment at the top of .github/workflows/publish.yml. More in\n"
+          "docs/your-own-site.md in newsroom's repository.")
     return 0
 
 

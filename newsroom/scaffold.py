@@ -1,4 +1,5 @@
-"""`new`: the text of a new article, event or page, ready for an editor to fill in."""
+"""`new`: the text of a new article, event or page, ready for an editor to fill in; and
+`init`: a whole new site, from the starter files in newsroom/starter."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from newsroom.config import SiteConfig
+from newsroom.output import create_file
+from newsroom.problems import BuildError, Problem
 from newsroom.slugs import slugify
 
 
@@ -108,3 +112,72 @@ def new_page(config: SiteConfig, title: str) -> NewFile:
         "Write the page here, in Markdown.\n"
     )
     return NewFile(path, text)
+
+
+STARTER = Path(__file__).resolve().parent / "starter"
+
+# Each starter file and where it goes in a new site. The package keeps them without leading
+# dots, which packaging tools are apt to leave out.
+SITE_FILES = (
+    ("site_config.yaml", "site_config.yaml"),
+    ("gitignore", ".gitignore"),
+    ("requirements.txt", "requirements.txt"),
+    ("publish.yml", ".github/workflows/publish.yml"),
+)
+EXAMPLE_FILES = (
+    ("article.md", "content/news/{today}-welcome.md"),
+    ("event.yaml", "content/events/{event_date}-first-meetup.yaml"),
+    ("about.md", "content/pages/about.md"),
+)
+# Git keeps no empty folder: a hidden file (which the build ignores) keeps each one.
+KEEP = ".gitkeep"
+STARTER_TIMEZONE = "UTC"
+EVENT_AHEAD = timedelta(weeks=4)
+
+
+def new_site(root: Path, *, now: datetime, version: str, empty: bool = False) -> list[NewFile]:
+    """Every file of a new site in `root`: its settings, .gitignore, requirements.txt pinning
+    newsroom `version` and a GitHub workflow; then an example article dated `now`, an event
+    four weeks later and an About page, or (`empty`) empty content folders."""
+    # The article is dated in the site's own time zone, so it is never in the site's future.
+    today = now.astimezone(ZoneInfo(STARTER_TIMEZONE)).date()
+    values = {"today": today.isoformat(), "event_date": (today + EVENT_AHEAD).isoformat(),
+              "version": version, "timezone": STARTER_TIMEZONE}
+    files = [_starter_file(root, name, target, values) for name, target in SITE_FILES]
+    if empty:
+        files += [NewFile(root / "content" / folder / KEEP, "")
+                  for folder in ("news", "events", "pages")]
+    else:
+        files += [_starter_file(root, name, target, values) for name, target in EXAMPLE_FILES]
+    files.append(NewFile(root / "content" / "media" / KEEP, ""))
+    return files
+
+
+def _filled(text: str, values: dict[str, str]) -> str:
+    # Only the names given are filled: the workflow's own ${{ ... }} stays as it is.
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def _starter_file(root: Path, name: str, target: str, values: dict[str, str]) -> NewFile:
+    text = (STARTER / name).read_text(encoding="utf-8")
+    return NewFile(root / _filled(target, values), _filled(text, values))
+
+
+def create_site(root: Path, files: list[NewFile]) -> None:
+    """Write a new site's files into `root`, which must be missing or empty; BuildError
+    otherwise. Nothing is ever overwritten."""
+    shown = root.as_posix()
+    if root.exists() and not root.is_dir():
+        raise BuildError([Problem(shown, None, "is a file, not a folder; choose a new "
+                                               "folder for the site")])
+    try:
+        occupied = root.is_dir() and any(root.iterdir())
+    except OSError as error:
+        raise BuildError([Problem(shown, None, f"cannot read: {error.strerror}")]) from None
+    if occupied:
+        raise BuildError([Problem(shown, None, "is not empty; choose a new folder, or an "
+                                               "empty one (init never writes over files)")])
+    for new_file in files:
+        create_file(new_file.path, new_file.text, root)

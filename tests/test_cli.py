@@ -23,10 +23,12 @@ def test_build_in_the_site_folder_writes_public_and_prints_one_summary_line(tmp_
     result = run(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1
+    assert len(lines) == 2
     assert lines[0].startswith("Built ")
     assert " pages, 3 feeds, 1 calendars in " in lines[0] or " feeds, " in lines[0]
     assert lines[0].endswith(" s into public/")
+    assert lines[1] == ("See it with `newsroom serve`, or "
+                        "`python -m http.server -d public -b 127.0.0.1`.")
     assert (tmp_path / "public" / "news" / "hello" / "index.html").is_file()
 
 
