@@ -382,7 +382,7 @@ def _new(args: argparse.Namespace, terminal: Terminal) -> int:
 
 def _check(args: argparse.Namespace, terminal: Terminal) -> int:
     from newsroom.links import check_links
-    from newsroom.mentions import weekday_problems
+    from newsroom.mentions import category_warnings, weekday_problems
 
     with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
         report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
@@ -390,7 +390,8 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
                             jobs=args.jobs, search_index=False)  # links only: no index
         terminal.clear_progress()
         problems, checked = check_links(report)
-    warnings = weekday_problems(report.site) if report.site else []
+    warnings = (weekday_problems(report.site) + category_warnings(report.site)
+                if report.site else [])
     terminal.problems(warnings, args.format, level="warning")
     if problems:
         raise BuildError(problems)

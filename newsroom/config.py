@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from newsroom import fields as f
 from newsroom.cache import digest
 from newsroom.problems import BuildError, Problem
+from newsroom.slugs import term_slug
 from newsroom.theme import template_folders
 from newsroom.yamlsource import YamlDoc, parse_yaml
 
@@ -23,6 +25,14 @@ class MenuItem:
 
     title: str
     url: str
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category the site declares: its name as readers see it, and what it is about."""
+
+    name: str
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,11 @@ class SiteConfig:
     search: bool
     source: str
     fingerprint: str
+    # The `params:` mapping, for templates: any keys and values, as the YAML has them (the
+    # theme's own keys checked). Not hashed: a dict cannot be, and the fingerprint covers it.
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+    # The categories the site declares (none: any category is allowed).
+    categories: tuple[Category, ...] = ()
 
     @property
     def base_path(self) -> str:
@@ -87,6 +102,25 @@ CONFIG_SCHEMA: f.Schema = {
     "sanitize_html": f.Field(f.boolean),
     "copyright": f.Field(f.text),
     "search": f.Field(f.boolean),
+    "params": f.Field(f.mapping),
+    "categories": f.Field(f.mapping_list),
+}
+
+# The keys of `params:` the built-in theme uses, checked; any others are the site's own.
+THEME_PARAMS_SCHEMA: f.Schema = {
+    "logo": f.Field(f.link),
+    "footer_text": f.Field(f.text),
+    "social": f.Field(f.mapping_list),
+}
+
+SOCIAL_SCHEMA: f.Schema = {
+    "name": f.Field(f.text, required=True, example="Mastodon"),
+    "url": f.Field(f.link, required=True, example="https://mastodon.social/@ournews"),
+}
+
+CATEGORY_SCHEMA: f.Schema = {
+    "name": f.Field(f.text, required=True, example="Guides"),
+    "description": f.Field(f.text),
 }
 
 
@@ -101,7 +135,7 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
     name = path.name
     raw = _read(path)
     doc = _parse(raw, name)
-    values, menu = _checked_values(doc, name, base_url)
+    values = _checked_values(doc, name, base_url)
     site_url = _site_url(values["base_url"], doc, name, from_command_line=base_url is not None)
     templates_dir = _templates_dir(root, values, doc, name)
     title = values["title"]
@@ -116,7 +150,7 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
         publisher=values.get("publisher", title),
         news_title=values.get("news_title", "News"),
         events_title=values.get("events_title", "Events"),
-        menu=menu,
+        menu=values["menu"],
         per_page=values.get("per_page", 10),
         home_news=values.get("home_news", 5),
         home_events=values.get("home_events", 3),
@@ -132,7 +166,41 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
         source=name,
         # Everything records and pages derive from the config, in one value for cache keys.
         fingerprint=digest(raw, site_url, str(root), str(search)),
+        params=values["params"],
+        categories=values["categories"],
     )
+
+
+def _declared_names(config: SiteConfig) -> dict[str, str]:
+    """The declared categories' names by term slug (how categories are told apart: case and
+    punctuation aside)."""
+    return {term_slug(category.name): category.name for category in config.categories}
+
+
+def close_category(name: str, known: Mapping[str, str]) -> str | None:
+    """The name in `known` (names by term slug) that `name` is probably a slip of: close as
+    written, or close once case and punctuation are set aside."""
+    near = f.near_miss(name, known.values())
+    if near is None:
+        near_slug = f.near_miss(term_slug(name), known)
+        near = known[near_slug] if near_slug else None
+    return near
+
+
+def site_category(config: SiteConfig, name: str | None) -> tuple[str | None, str | None]:
+    """A record's category as the site spells it (a declared category's own name), and what
+    is wrong with it: once the site declares its categories, any other is a mistake."""
+    if name is None or not config.categories:
+        return name, None
+    declared = _declared_names(config)
+    spelt = declared.get(term_slug(name))
+    if spelt is not None:
+        return spelt, None
+    near = close_category(name, declared)
+    hint = f"did you mean '{near}'?" if near else (
+        f"write one of: {', '.join(sorted(declared.values(), key=str.lower))}; or add it to "
+        f"categories: in {config.source}")
+    return None, f"category: '{name}' is not one of the site's categories ({hint})"
 
 
 def _read(path: Path) -> bytes:
@@ -165,10 +233,9 @@ def _parse(raw: bytes, name: str) -> YamlDoc:
     return doc
 
 
-def _checked_values(doc: YamlDoc, name: str, base_url: str | None
-                    ) -> tuple[dict[str, Any], tuple[MenuItem, ...]]:
-    """The settings checked against the schema, with `base_url` put in, and the menu;
-    BuildError with every problem found in them."""
+def _checked_values(doc: YamlDoc, name: str, base_url: str | None) -> dict[str, Any]:
+    """The settings checked against the schema, with `base_url` put in and the menu, params
+    and categories checked in turn; BuildError with every problem found in them."""
     checked = f.check_fields(doc.data, CONFIG_SCHEMA, doc, (), name)
     problems = list(checked.problems)
     values = checked.values
@@ -177,16 +244,92 @@ def _checked_values(doc: YamlDoc, name: str, base_url: str | None
             values["base_url"] = f.web_url(base_url)
         except f.FieldError as error:
             problems.append(Problem("--base-url", None, str(error)))
+    values["menu"] = _menu(values.get("menu", []), doc, name, problems)
+    values["params"] = _params(values.get("params", {}), doc, name, problems)
+    values["categories"] = _categories(values.get("categories", []), doc, name, problems)
+    if problems:
+        raise BuildError(problems)
+    return values
+
+
+def _menu(items: list[Any], doc: YamlDoc, name: str, problems: list[Problem]
+          ) -> tuple[MenuItem, ...]:
+    """The menu's items, each checked; the problems of those that are wrong go in
+    `problems`."""
     menu = []
-    for index, item in enumerate(values.get("menu", [])):
+    for index, item in enumerate(items):
         menu_item = f.check_fields(item, MENU_SCHEMA, doc, ("menu", index), name,
                                    label=f"menu item {index + 1}")
         problems.extend(menu_item.problems)
         if not menu_item.problems:
             menu.append(MenuItem(**menu_item.values))
-    if problems:
-        raise BuildError(problems)
-    return values, tuple(menu)
+    return tuple(menu)
+
+
+def _params(params: dict[Any, Any], doc: YamlDoc, name: str, problems: list[Problem]
+            ) -> dict[Any, Any]:
+    """`params:` as it is, but for the keys the theme uses, checked (and their text trimmed):
+    any other key is the site's own, for its own templates."""
+    theme_keys = {key: value for key, value in params.items() if key in THEME_PARAMS_SCHEMA}
+    checked = f.check_fields(theme_keys, THEME_PARAMS_SCHEMA, doc, ("params",), name,
+                             label="params")
+    problems.extend(checked.problems)
+    values = checked.values
+    if "social" in values:
+        values["social"] = _social_links(values["social"], doc, name, problems)
+    return {**params, **values}
+
+
+def _social_links(items: list[Any], doc: YamlDoc, name: str, problems: list[Problem]
+                  ) -> list[dict[str, str]]:
+    """params.social: each link a name: and a url:, checked at its line."""
+    links = []
+    for index, item in enumerate(items):
+        link = f.check_fields(item, SOCIAL_SCHEMA, doc, ("params", "social", index), name,
+                              label=f"params: social link {index + 1}")
+        problems.extend(link.problems)
+        links.append(link.values)
+    return links
+
+
+def _categories(items: list[Any], doc: YamlDoc, name: str, problems: list[Problem]
+                ) -> tuple[Category, ...]:
+    """The declared categories, each checked at its line; a name declared twice (told apart
+    as categories are, by their address) is a problem at the second."""
+    declared: list[Category] = []
+    first_line: dict[str, int] = {}
+    for index, item in enumerate(items):
+        key = ("categories", index)
+        category = _category(item, doc, key, name, problems)
+        if category is None:
+            continue
+        slug, line = term_slug(category.name), doc.line(key)
+        if slug in first_line:
+            problems.append(Problem(name, line, f"category {index + 1}: '{category.name}' is "
+                                    f"declared twice (first on line {first_line[slug]}); keep "
+                                    "one"))
+        else:
+            first_line[slug] = line
+            declared.append(category)
+    return tuple(declared)
+
+
+def _category(item: Any, doc: YamlDoc, key: tuple[str, int], name: str,
+              problems: list[Problem]) -> Category | None:
+    """One item of `categories:`: a name, or name: and description: lines."""
+    label = f"category {key[1] + 1}"
+    if isinstance(item, dict):
+        checked = f.check_fields(item, CATEGORY_SCHEMA, doc, key, name, label=label)
+        problems.extend(checked.problems)
+        return None if checked.problems else Category(**checked.values)
+    try:
+        return Category(f.text(item))
+    except f.FieldError as error:
+        what = str(error) if isinstance(item, str) else (
+            "is empty" if item is None else f"{item!r} is not a name")
+        problems.append(Problem(name, doc.line(key), f"{label}: {what} (write a name such "
+                                "as - Guides, or name: and description: lines)"))
+        return None
 
 
 def _templates_dir(root: Path, values: dict[str, Any], doc: YamlDoc, name: str) -> Path:

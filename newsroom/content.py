@@ -16,7 +16,7 @@ import frontmatter
 from newsroom import fields as f
 from newsroom import recurrence, theme
 from newsroom.cache import Store, digest
-from newsroom.config import SiteConfig
+from newsroom.config import SiteConfig, site_category
 from newsroom.problems import Problem, site_path
 from newsroom.slugs import slugify
 from newsroom.workers import parallel_map
@@ -617,6 +617,10 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
         problems.append(Problem(rel, 1, "file name gives no address; rename it "
                                         "YYYY-MM-DD-some-words.md or add slug: some-words"))
         return None
+    category, mistake = site_category(config, v.get("category"))
+    if mistake:
+        problems.append(Problem(rel, doc.line(("category",)), mistake))
+        return None
     extra = dict(checked.extra)
     if "image_alt" in v:
         extra["image_alt"] = v["image_alt"]
@@ -626,7 +630,7 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
         title=v["title"],
         date=_aware(v["date"], config.timezone),
         author=v.get("author", config.author),
-        category=v.get("category"),
+        category=category,
         tags=v.get("tags", ()),
         summary=v.get("summary"),
         image=v.get("image"),
@@ -739,6 +743,10 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
             problems.append(place.problem(("previous_start",), f"previous_start: {mistake}"))
             return None
         previous_start = _localise(v["previous_start"], zone)
+    category, mistake = site_category(config, v.get("category"))
+    if mistake:
+        problems.append(place.problem(("category",), mistake))
+        return None
     slug = _event_slug(v, label, file_stem, times.start)
     host = re.sub(r"^https?://([^/:]+).*$", r"\1", config.base_url)
     return Event(
@@ -760,7 +768,7 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         tags=v.get("tags", ()),
         related=v.get("related", ()),
         uid=v.get("uid") or f"{slug}@{host}",
-        category=v.get("category"),
+        category=category,
         previous_start=previous_start,
         sequence=_sequence(v, status, previous_start),
         rrule=rule,

@@ -1,19 +1,26 @@
-"""Weekdays and dates an article names ("Tuesday 7th July"), checked against its events.
+"""What `check` warns about in what articles say: weekdays and dates, and categories.
 
 An article that announces an event usually says when it is in words. If the weekday and the
 date disagree (a Wednesday that is really a Tuesday), readers turn up on the wrong day: the
 `check` command warns about it, at the line.
+
+A site that does not declare its categories takes any: a slip ('Guidse') makes a category of
+its own, with one article. `check` warns about a category used once whose name is close to
+another's.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from newsroom.config import close_category
 from newsroom.content import Article, Event
 from newsroom.problems import Problem
 from newsroom.site import Site, dates_of
+from newsroom.slugs import term_slug
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -118,3 +125,26 @@ def _advice(said: str, named: date | None, days: set[date], month: int, day: int
     return (f"'{said}' names the wrong weekday: {when.day} {when:%B %Y} is a {when:%A}"
             f"{' (the date of its related event)' if matching else ''}; write "
             f"{when:%A} {when.day} {when:%B}, or correct the date")
+
+
+def category_warnings(site: Site) -> list[Problem]:
+    """Where the site declares no categories: a warning at each category used by one article
+    or event only whose name is close to another category's (probably a slip)."""
+    if site.config.categories:
+        return []  # (the build already holds every category to the declared ones)
+    uses: dict[str, list[Article | Event]] = defaultdict(list)
+    names: dict[str, str] = {}  # the first spelling of each, by slug
+    for record in (*site.articles, *site.events):
+        if record.category:
+            uses[term_slug(record.category)].append(record)
+            names.setdefault(term_slug(record.category), record.category)
+    problems = []
+    for slug, (record, *others) in uses.items():
+        near = None if others else close_category(
+            names[slug], {s: name for s, name in names.items() if s != slug})
+        if near:
+            problems.append(Problem(record.source, record.lines.get("category"),
+                                    f"category: '{names[slug]}' is used only here and is "
+                                    f"close to '{near}'; write '{near}', or declare the site's "
+                                    f"categories in {site.config.source}"))
+    return sorted(problems)

@@ -78,6 +78,14 @@ class Urls:
         """An article's page."""
         return self._path("news", article.slug)
 
+    def categories(self) -> str:
+        """The index of every category."""
+        return self._path("category")
+
+    def tags(self) -> str:
+        """The index of every tag."""
+        return self._path("tag")
+
     def category(self, term: Term | TermRef, number: int = 1) -> str:
         """A category's page of articles."""
         return self._paged(("category", term.slug), number)
@@ -186,6 +194,17 @@ class Link:
 
 
 @dataclass(frozen=True)
+class TermEntry:
+    """A category or tag as an index of them shows it: its name, address, number of
+    articles and (a declared category's) description."""
+
+    name: str
+    url: str
+    count: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Pagination:
     """One page of a paginated list, with the addresses of its neighbours."""
 
@@ -262,6 +281,7 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     pages += _article_pages(site, urls, meta, memo)
     pages += _category_pages(site, urls, meta, memo)
     pages += _tag_pages(site, urls, meta, memo)
+    pages += _term_index_pages(site, urls, meta)
     pages += _year_pages(site, urls, meta)
     pages += _events_list_pages(site, urls, meta)
     pages += _event_pages(site, urls, meta, memo)
@@ -333,9 +353,10 @@ def _category_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
     feed = (("application/rss+xml", f"{term.name} (RSS)", urls.category_feed(term)),)
     return _paginated(term.articles, per_page, lambda n: urls.category(term, n), "list.html",
                       lambda n: meta(_numbered(term.name, n), urls.category(term, n),
-                                     alternates=feed),
+                                     term.description, alternates=feed),
                       {"heading": term.name, "kind": "category", "term": term.ref,
-                       "feed": feed[0][2]}, memo, ("category", term.name, term.slug))
+                       "description": term.description, "feed": feed[0][2]}, memo,
+                      ("category", term.name, term.slug, term.description))
 
 
 def _tag_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
@@ -350,6 +371,32 @@ def _tag_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
                       lambda n: meta(_numbered(heading, n), urls.tag(term, n)),
                       {"heading": heading, "kind": "tag", "term": term.ref}, memo,
                       ("tag", term.name, term.slug))
+
+
+def _term_index_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
+    """The index of every category and the index of every tag, each term with its number of
+    articles; a site with no categories (or no tags) has no index of them."""
+    title = site.config.title
+    pages = []
+    if site.categories:
+        pages.append(_term_index(
+            "Categories", urls.categories(), f"Every category of {title}, with its articles.",
+            tuple(TermEntry(t.name, urls.category(t), len(t.articles), t.description)
+                  for t in site.categories), "category", meta))
+    if site.tags:
+        pages.append(_term_index(
+            "Tags", urls.tags(), f"Every tag of {title}, with its articles.",
+            tuple(TermEntry(t.name, urls.tag(t), len(t.articles)) for t in site.tags),
+            "tag", meta))
+    return pages
+
+
+def _term_index(heading: str, url: str, description: str, terms: tuple[TermEntry, ...],
+                kind: str, meta: MetaMaker) -> Page:
+    return Page(url, "terms.html", {
+        "meta": meta(heading, url, description), "heading": heading, "kind": kind,
+        "terms": terms,
+    })
 
 
 def _year_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:

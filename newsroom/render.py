@@ -116,7 +116,8 @@ def environment(job: RenderJob) -> jinja2.Environment:
         _environments.clear()
         _environments[folder] = env
     if not _set_up_for or _set_up_for[0] is not job:
-        env.globals.update(config=job.config, url=job.urls, archive=job.archive)
+        env.globals.update(config=job.config, params=job.config.params, url=job.urls,
+                           archive=job.archive)
         env.globals.update(_shared_parts(env, job.config, job.urls, job.archive))
         _set_up_for[:] = [job]
     return env

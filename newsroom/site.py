@@ -32,6 +32,7 @@ class Term:
     name: str
     slug: str
     articles: tuple[Article, ...]
+    description: str = ""  # a declared category's, from site_config.yaml
 
     @property
     def ref(self) -> TermRef:
@@ -146,7 +147,7 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
         past_events=past_events,
         pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
         assets=content.assets,
-        categories=_terms([_category_of(a) for a in articles], articles),
+        categories=_category_terms(config, articles),
         tags=_terms([a.tags for a in articles], articles),
         years=_years(articles),
         events_of_article=events_of_article,
@@ -251,6 +252,16 @@ def _upcoming_and_past(dates_of_event: dict[str, tuple[Event, ...]], now: dateti
     past = tuple(sorted((e for e in listed if not is_upcoming(e, now)),
                         key=lambda e: (-e.start.timestamp(), e.slug)))
     return upcoming, past
+
+
+def _category_terms(config: SiteConfig, articles: tuple[Article, ...]) -> tuple[Term, ...]:
+    """The categories in use, with their descriptions where the site declares them. (Their
+    names are the declared ones: content.py spells each record's category so.)"""
+    about = {term_slug(category.name): category.description
+             for category in config.categories}
+    terms = _terms([_category_of(a) for a in articles], articles)
+    return tuple(replace(term, description=about[term.slug]) if about.get(term.slug) else term
+                 for term in terms)
 
 
 def _category_of(record: Article | Event) -> tuple[str, ...]:

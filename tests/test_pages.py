@@ -239,11 +239,13 @@ def test_category_and_tag_lists_are_paginated_under_their_own_address(tmp_path: 
     site = assembled(tmp_path, files, {"per_page": 2})
     pages = plan_pages(site)
     category = pages_at(pages, "/category/")
-    assert [p.url for p in category] == ["/category/notices/", "/category/notices/page/2/"]
+    assert [p.url for p in category] == ["/category/notices/", "/category/notices/page/2/",
+                                         "/category/"]
     assert category[0].context["pagination"].next_url == "/category/notices/page/2/"
     assert category[1].context["pagination"].prev_url == "/category/notices/"
     assert [a.slug for a in category[1].context["pagination"].items] == ["a1"]
-    assert [p.url for p in pages_at(pages, "/tag/")] == ["/tag/alpha/", "/tag/alpha/page/2/"]
+    assert [p.url for p in pages_at(pages, "/tag/")] == ["/tag/alpha/", "/tag/alpha/page/2/",
+                                                          "/tag/"]
 
 
 def test_a_site_without_articles_still_has_one_news_page(tmp_path: Path) -> None:
@@ -302,7 +304,7 @@ def test_terms_share_one_address_whatever_their_spelling(tmp_path: Path) -> None
     })
     assert [(t.slug, len(t.articles)) for t in site.categories] == [("life-sciences", 2)]
     assert [p.url for p in pages_at(plan_pages(site), "/category/")] == [
-        "/category/life-sciences/"]
+        "/category/life-sciences/", "/category/"]
 
 
 def test_every_list_shows_the_archive_years_and_marks_the_year_whose_page_it_is(
