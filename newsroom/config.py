@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsroom import fields as f
+from newsroom import i18n
 from newsroom.cache import digest
 from newsroom.problems import BuildError, Problem
 from newsroom.slugs import term_slug
@@ -138,18 +139,19 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
     values = _checked_values(doc, name, base_url)
     site_url = _site_url(values["base_url"], doc, name, from_command_line=base_url is not None)
     templates_dir = _templates_dir(root, values, doc, name)
+    language = _language(values.get("language", "en-GB"), root, doc, name)
     title = values["title"]
     return SiteConfig(
         root=root,
         title=title,
         description=values.get("description", ""),
         base_url=site_url,
-        language=values.get("language", "en-GB"),
+        language=language.tag,
         timezone=values.get("timezone", ZoneInfo("UTC")),
         author=values.get("author", title),
         publisher=values.get("publisher", title),
-        news_title=values.get("news_title", "News"),
-        events_title=values.get("events_title", "Events"),
+        news_title=values.get("news_title", language.gettext("News")),
+        events_title=values.get("events_title", language.gettext("Events")),
         menu=values["menu"],
         per_page=values.get("per_page", 10),
         home_news=values.get("home_news", 5),
@@ -330,6 +332,17 @@ def _category(item: Any, doc: YamlDoc, key: tuple[str, int], name: str,
         problems.append(Problem(name, doc.line(key), f"{label}: {what} (write a name such "
                                 "as - Guides, or name: and description: lines)"))
         return None
+
+
+def _language(tag: str, root: Path, doc: YamlDoc, name: str) -> i18n.Language:
+    """The site's language, with its catalogues; BuildError at the line of `language:` when
+    newsroom does not know it."""
+    try:
+        return i18n.language(tag, root)
+    except BuildError as error:
+        raise BuildError([Problem(name, doc.line(("language",)), problem.message)
+                          if problem.path == "site_config.yaml" else problem
+                          for problem in error.problems]) from None
 
 
 def _templates_dir(root: Path, values: dict[str, Any], doc: YamlDoc, name: str) -> Path:

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 from newsroom import __version__, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.content import Article, Event
+from newsroom.i18n import Language
 from newsroom.markup import renderer_settings, rewrite_urls
 from newsroom.output import Output
 from newsroom.pages import (
@@ -49,7 +50,7 @@ def _common_key(site: Site) -> str:
     # What every feed and calendar is also made from: the config, the HTML of the records
     # (the Markdown renderer's settings and versions) and the libraries that write them.
     return digest(code_fingerprint(), site.config.fingerprint, renderer_settings(site.config),
-                  _library_versions())
+                  site.language.fingerprint, _library_versions())
 
 
 @lru_cache(maxsize=1)
@@ -151,21 +152,21 @@ def _last_ended(site: Site) -> datetime:
 
 def _events_feed(site: Site, urls: Urls, coming: Sequence[Event]) -> bytes:
     """RSS of the upcoming events (each date of a repeating one), soonest first."""
-    config = site.config
+    config, language = site.config, site.language
     generator = _channel(site, urls, f"{config.title}: {config.events_title}",
                          urls.events_feed(), urls.events(), _last_ended(site))
     for event in reversed(coming):  # feedgen prepends; this keeps the soonest first
         entry = generator.add_entry()
-        when = timefmt.event_range(event.start, event.end, event.all_day)
+        when = timefmt.event_range(event.start, event.end, event.all_day, language)
         # One item per date: a repeating event's dates are told apart by their start.
         guid = f"{event.uid}/{timefmt.iso(event.start)}" if event.rrule else event.uid
         entry.guid(guid, permalink=False)
         entry.title(f"{event.title}: {when}")
         entry.link(href=urls.absolute(urls.event(event)), rel="alternate")
-        where = event.location or ("Online" if event.online_url else "")
-        status = f"{status_label(event)}. " if status_label(event) else ""
-        entry.description(f"{status}{when}{'. ' + where if where else ''}. "
-                          f"{event_summary(event)}")
+        where = event.location or (language.gettext("Online") if event.online_url else "")
+        status = status_label(event, language)
+        entry.description(". ".join(part for part in (
+            status, when, where, event_summary(event, language)) if part))
         if event.category:
             entry.category({"term": event.category})
         for tag in event.tags:
@@ -202,7 +203,7 @@ def calendars(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str,
         events, name = contents[path]
         for event in events:
             if id(event) not in vevents:
-                vevents[id(event)] = _vevent(event, urls, stamp)
+                vevents[id(event)] = _vevent(event, urls, stamp, site.language)
         made[path] = _calendar(site, events, name, [vevents[id(e)] for e in events], zones)
     return made
 
@@ -220,7 +221,7 @@ def _calendar_contents(site: Site, urls: Urls) -> dict[str, tuple[tuple[Event, .
     return contents
 
 
-def _vevent(event: Event, urls: Urls, stamp: datetime) -> Any:
+def _vevent(event: Event, urls: Urls, stamp: datetime, language: Language) -> Any:
     """The event as an icalendar VEVENT."""
     from icalendar import Event as CalendarEvent
     from icalendar import vRecur
@@ -248,7 +249,7 @@ def _vevent(event: Event, urls: Urls, stamp: datetime) -> Any:
     if names:
         item.add("categories", list(names))
     page = urls.absolute(urls.event(event))
-    item.add("description", event_details(event, page))
+    item.add("description", event_details(event, page, language))
     if event.location or event.online_url:
         item.add("location", event.location or event.online_url)
     item.add("status", ICS_STATUS[event.status])
@@ -256,14 +257,15 @@ def _vevent(event: Event, urls: Urls, stamp: datetime) -> Any:
     return item
 
 
-def event_details(event: Event, page: str) -> str:
+def event_details(event: Event, page: str, language: Language) -> str:
     """An event's DESCRIPTION in calendars: its summary, organiser, addresses and page."""
-    details = [event_summary(event), f"Organiser: {event.organiser}"]
+    details = [event_summary(event, language),
+               language.gettext("Organiser: %(name)s") % {"name": event.organiser}]
     if event.online_url:
-        details.append(f"Join online: {event.online_url}")
+        details.append(language.gettext("Join online: %(url)s") % {"url": event.online_url})
     if event.booking_url:
-        details.append(f"Book: {event.booking_url}")
-    details.append(f"Details: {page}")
+        details.append(language.gettext("Book: %(url)s") % {"url": event.booking_url})
+    details.append(language.gettext("Details: %(url)s") % {"url": page})
     return "\n\n".join(details)
 
 

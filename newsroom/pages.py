@@ -14,6 +14,7 @@ from newsroom import recurrence, timefmt
 from newsroom.cache import Memo
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
+from newsroom.i18n import Language
 from newsroom.markup import first_paragraph_text, under_base
 from newsroom.problems import BuildError, Problem
 from newsroom.site import EventTerm, Site, Term, TermRef, dates_of, is_upcoming
@@ -241,6 +242,14 @@ class MetaMaker:
     urls: Urls
     config: SiteConfig
     alternates: tuple[tuple[str, str, str], ...]
+    language: Language  # for the titles pages are given
+
+    def numbered(self, title: str, number: int) -> str:
+        """A list's title, with the page's number after the first page."""
+        if number <= 1:
+            return title
+        return self.language.gettext("%(title)s (page %(number)s)") % {
+            "title": title, "number": number}
 
     def __call__(self, title: str, url: str, description: str = "", **extra: Any) -> Meta:
         urls, config = self.urls, self.config
@@ -253,7 +262,7 @@ class MetaMaker:
                     alternates=extra.pop("alternates", ()) + self.alternates, **extra)
 
 
-def meta_maker(config: SiteConfig, urls: Urls) -> MetaMaker:
+def meta_maker(config: SiteConfig, urls: Urls, language: Language) -> MetaMaker:
     """The MetaMaker of a site: its feeds and calendar are every page's alternates."""
     return MetaMaker(urls, config, (
         ("application/rss+xml", f"{config.title} (RSS)", urls.feed()),
@@ -261,7 +270,7 @@ def meta_maker(config: SiteConfig, urls: Urls) -> MetaMaker:
         ("application/rss+xml", f"{config.title}: {config.events_title} (RSS)",
          urls.events_feed()),
         ("text/calendar", f"{config.title}: {config.events_title}", urls.calendar()),
-    ))
+    ), language)
 
 
 def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
@@ -274,8 +283,8 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     urls = site_urls(site)
     config = site.config
     memo = memo or Memo()
-    memo.begin((config.fingerprint, urls))
-    meta = meta_maker(config, urls)
+    memo.begin((config.fingerprint, urls, site.language.fingerprint))
+    meta = meta_maker(config, urls, site.language)
     pages = [_home_page(site, urls, meta)]
     pages += _news_pages(site, urls, meta, memo)
     pages += _article_pages(site, urls, meta, memo)
@@ -308,7 +317,7 @@ def _home_page(site: Site, urls: Urls, meta: MetaMaker) -> Page:
 def _news_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
     config = site.config
     return _paginated(site.articles, config.per_page, urls.news, "list.html",
-                      lambda n: meta(_numbered(config.news_title, n), urls.news(n)),
+                      lambda n: meta(meta.numbered(config.news_title, n), urls.news(n)),
                       {"heading": config.news_title}, memo, ("news",))
 
 
@@ -352,7 +361,7 @@ def _category_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
                    memo: Memo) -> list[Page]:
     feed = (("application/rss+xml", f"{term.name} (RSS)", urls.category_feed(term)),)
     return _paginated(term.articles, per_page, lambda n: urls.category(term, n), "list.html",
-                      lambda n: meta(_numbered(term.name, n), urls.category(term, n),
+                      lambda n: meta(meta.numbered(term.name, n), urls.category(term, n),
                                      term.description, alternates=feed),
                       {"heading": term.name, "kind": "category", "term": term.ref,
                        "description": term.description, "feed": feed[0][2]}, memo,
@@ -366,9 +375,9 @@ def _tag_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page
 
 def _tag_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
               memo: Memo) -> list[Page]:
-    heading = f"Tagged “{term.name}”"
+    heading = meta.language.gettext("Tagged “%(tag)s”") % {"tag": term.name}
     return _paginated(term.articles, per_page, lambda n: urls.tag(term, n), "list.html",
-                      lambda n: meta(_numbered(heading, n), urls.tag(term, n)),
+                      lambda n: meta(meta.numbered(heading, n), urls.tag(term, n)),
                       {"heading": heading, "kind": "tag", "term": term.ref}, memo,
                       ("tag", term.name, term.slug))
 
@@ -376,16 +385,18 @@ def _tag_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
 def _term_index_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
     """The index of every category and the index of every tag, each term with its number of
     articles; a site with no categories (or no tags) has no index of them."""
-    title = site.config.title
+    title, language = site.config.title, site.language
     pages = []
     if site.categories:
         pages.append(_term_index(
-            "Categories", urls.categories(), f"Every category of {title}, with its articles.",
+            language.gettext("Categories"), urls.categories(),
+            language.gettext("Every category of %(site)s, with its articles.") % {"site": title},
             tuple(TermEntry(t.name, urls.category(t), len(t.articles), t.description)
                   for t in site.categories), "category", meta))
     if site.tags:
         pages.append(_term_index(
-            "Tags", urls.tags(), f"Every tag of {title}, with its articles.",
+            language.gettext("Tags"), urls.tags(),
+            language.gettext("Every tag of %(site)s, with its articles.") % {"site": title},
             tuple(TermEntry(t.name, urls.tag(t), len(t.articles)) for t in site.tags),
             "tag", meta))
     return pages
@@ -413,7 +424,7 @@ def _events_list_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
     config = site.config
     events = site.upcoming_events + site.past_events
     pages = _paginated(events, config.per_page, urls.events, "events.html",
-                       lambda n: meta(_numbered(config.events_title, n), urls.events(n)),
+                       lambda n: meta(meta.numbered(config.events_title, n), urls.events(n)),
                        {"heading": config.events_title, "categories": site.event_categories})
     for page in pages:
         items = page.context["pagination"].items
@@ -443,10 +454,12 @@ def _search_pages(config: SiteConfig, urls: Urls, meta: MetaMaker) -> list[Page]
     """The search page, if the site has search."""
     if not config.search:
         return []
+    title = meta.language.gettext("Search")
+    description = meta.language.gettext("Search %(site)s") % {"site": config.title}
     return [Page(urls.search(), "search.html", {
-        "meta": meta("Search", urls.search(), f"Search {config.title}", noindex=True,
+        "meta": meta(title, urls.search(), description, noindex=True,
                      jsonld={"@context": "https://schema.org", "@type": "SearchResultsPage",
-                             "name": "Search", "url": urls.absolute(urls.search())}),
+                             "name": title, "url": urls.absolute(urls.search())}),
     })]
 
 
@@ -465,9 +478,10 @@ def _static_page(static: StaticPage, urls: Urls, meta: MetaMaker) -> Page:
 
 
 def _not_found_page(urls: Urls, meta: MetaMaker) -> Page:
+    title = meta.language.gettext("Page not found")
     return Page(urls.not_found(), "404.html", {
-        "meta": meta("Page not found", urls.not_found(), noindex=True, jsonld={
-            "@context": "https://schema.org", "@type": "WebPage", "name": "Page not found"}),
+        "meta": meta(title, urls.not_found(), noindex=True, jsonld={
+            "@context": "https://schema.org", "@type": "WebPage", "name": title}),
     })
 
 
@@ -505,10 +519,6 @@ def _next_dates(upcoming: Sequence[Event], count: int) -> tuple[Event, ...]:
             break
         seen.setdefault(event.slug, event)
     return tuple(seen.values())
-
-
-def _numbered(title: str, number: int) -> str:
-    return title if number <= 1 else f"{title} (page {number})"
 
 
 def _paginated(items: Sequence[Any], per_page: int, url_of: Callable[[int], str],
@@ -669,41 +679,44 @@ def _google_dates(event: Event) -> str:
     return f"{event.start:%Y%m%dT%H%M%S}/{event.end or event.start:%Y%m%dT%H%M%S}"
 
 
-def status_label(event: Event) -> str:
+def status_label(event: Event, language: Language) -> str:
     """The badge for an event's status: 'Cancelled', 'Moved online' ("" when scheduled)."""
-    return "" if event.status == "scheduled" else event.status.replace("-", " ").capitalize()
+    labels = {"cancelled": language.gettext("Cancelled"),
+              "postponed": language.gettext("Postponed"),
+              "rescheduled": language.gettext("Rescheduled"),
+              "moved-online": language.gettext("Moved online")}
+    return labels.get(event.status, "")
 
 
-def previous_range(event: Event) -> str:
+def previous_range(event: Event, language: Language) -> str:
     """When a rescheduled event was to be: its previous start, as long as it is now."""
     if event.previous_start is None:
         return ""
     end = event.previous_start + (event.end - event.start) if event.end else None
-    return timefmt.event_range(event.previous_start, end, event.all_day)
+    return timefmt.event_range(event.previous_start, end, event.all_day, language)
 
 
-STATUS_TEXT = {
-    "cancelled": "This event is cancelled.",
-    "postponed": "This event is postponed; a new date will be announced.",
-    "rescheduled": "This event has a new date.",
-    "moved-online": "This event has moved online.",
-}
-
-
-def status_text(event: Event) -> str:
+def status_text(event: Event, language: Language) -> str:
     """What an event's status means to a reader, or "" when it goes ahead as planned."""
-    text = STATUS_TEXT.get(event.status, "")
+    texts = {"cancelled": language.gettext("This event is cancelled."),
+             "postponed": language.gettext("This event is postponed; a new date will be "
+                                           "announced."),
+             "rescheduled": language.gettext("This event has a new date."),
+             "moved-online": language.gettext("This event has moved online.")}
+    text = texts.get(event.status, "")
     if event.previous_start is not None:
-        text += f" It was to be on {previous_range(event)}."
+        text += " " + language.gettext("It was to be on %(when)s.") % {
+            "when": previous_range(event, language)}
     return text
 
 
-def event_summary(event: Event) -> str:
+def event_summary(event: Event, language: Language) -> str:
     """The event's summary, else the first paragraph of its description, else its time
     (and for a repeating event, how it repeats)."""
-    when = timefmt.event_range(event.start, event.end, event.all_day)
+    when = timefmt.event_range(event.start, event.end, event.all_day, language)
     if event.rrule:
-        when = f"{recurrence.describe(event.rrule, event.timezone)}, from {when}"
+        when = language.gettext("%(rule)s, from %(when)s") % {
+            "rule": recurrence.describe(event.rrule, event.timezone, language), "when": when}
     return event.summary or first_paragraph_text(event.html) or when
 
 
@@ -713,13 +726,13 @@ def shown_date(site: Site, event: Event) -> Event:
     return next((d for d in dates if is_upcoming(d, site.now)), dates[-1])
 
 
-def _event_page(urls: Urls, meta: Callable[..., Meta], event: Event,
+def _event_page(urls: Urls, meta: MetaMaker, event: Event,
                 dates: tuple[Event, ...], shown: Event, coming: tuple[Event, ...],
                 articles: tuple[Article, ...]) -> Page:
     """An event's page. A repeating event is shown and described by its next date (`shown`),
     and is over (for the script that hides booking links) when its last date is."""
     url = urls.event(event)
-    summary = event_summary(event)
+    summary = event_summary(event, meta.language)
     endless = bool(event.rrule) and recurrence.is_endless(event.rrule)
     return Page(url, "event.html", {
         "meta": meta(event.title, url, summary, jsonld=event_jsonld(shown, urls, summary),
@@ -730,7 +743,8 @@ def _event_page(urls: Urls, meta: Callable[..., Meta], event: Event,
         "articles": articles,
         "upcoming": bool(coming),
         "over_at": None if endless else dates[-1].ends,
-        "repeats": recurrence.describe(event.rrule, event.timezone) if event.rrule else "",
+        "repeats": recurrence.describe(event.rrule, event.timezone, meta.language)
+        if event.rrule else "",
         "coming": coming if event.rrule else (),
         # A calendar app gets the whole series from its first date and rule (Google); a
         # link that cannot carry a rule adds the next date (Outlook).

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
+from newsroom.i18n import Language
+
 FREQUENCIES = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
 # A series may not list more dates than this: a page of 500 dates helps nobody, and it keeps
 # a typo such as `until: 9999-01-01` on a daily event from making millions.
@@ -141,20 +143,30 @@ def is_endless(rule: str) -> bool:
     return "COUNT" not in parts and "UNTIL" not in parts
 
 
-def describe(rule: str, zone: ZoneInfo) -> str:
+def describe(rule: str, zone: ZoneInfo, language: Language) -> str:
     """'Every week', 'Every 2 weeks, 6 times', 'Every month until 30 June 2027'."""
     parts = _parts(rule)
-    unit = _UNITS[parts["FREQ"]]
-    interval = int(parts.get("INTERVAL", "1"))
-    text = f"Every {unit}" if interval == 1 else f"Every {interval} {unit}s"
+    text = _every(parts["FREQ"], int(parts.get("INTERVAL", "1")), language)
     if "BYDAY" in parts or "BYMONTHDAY" in parts or "BYMONTH" in parts or "BYSETPOS" in parts:
-        text = f"Repeats {text.lower()}"
+        text = language.gettext("Repeats %(rule)s") % {"rule": text[:1].lower() + text[1:]}
     if "COUNT" in parts:
-        text += f", {parts['COUNT']} times"
-    elif "UNTIL" in parts:
-        last = _last_day(parts["UNTIL"], zone)
-        text += f" until {last.day} {last:%B %Y}"
+        count = int(parts["COUNT"])
+        return language.ngettext("%(rule)s, %(num)d time", "%(rule)s, %(num)d times",
+                                 count) % {"rule": text, "num": count}
+    if "UNTIL" in parts:
+        last = language.long_date(_last_day(parts["UNTIL"], zone))
+        return language.gettext("%(rule)s until %(date)s") % {"rule": text, "date": last}
     return text
+
+
+def _every(frequency: str, interval: int, language: Language) -> str:
+    """'Every week', 'Every 2 weeks'."""
+    every = {
+        "DAILY": language.ngettext("Every day", "Every %(num)d days", interval),
+        "WEEKLY": language.ngettext("Every week", "Every %(num)d weeks", interval),
+        "MONTHLY": language.ngettext("Every month", "Every %(num)d months", interval),
+        "YEARLY": language.ngettext("Every year", "Every %(num)d years", interval)}
+    return every[frequency] % {"num": interval}
 
 
 def _parts(rule: str) -> dict[str, str]:

@@ -11,16 +11,18 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from newsroom import theme, timefmt
+from newsroom import i18n, theme, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
+from newsroom.i18n import Language
 from newsroom.markup import reading_minutes, renderer_settings
 from newsroom.output import Entry, Staging
 from newsroom.pages import (
@@ -44,6 +46,7 @@ def make_environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """A Jinja2 environment that escapes HTML and XML and refuses undefined names."""
     env = jinja2.Environment(
         loader=theme.loader(folders),
+        extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(("html", "xml")),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -53,18 +56,26 @@ def make_environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         # another fingerprint, and so a new environment (see prepare).
         auto_reload=False,
     )
-    env.filters.update(
-        long_date=timefmt.long_date,
-        full_day=timefmt.full_day,
-        iso=timefmt.iso,
-        event_range=lambda e: timefmt.event_range(e.start, e.end, e.all_day),
-        previous_range=previous_range,
-        jsonld=_jsonld,
-    )
-    env.globals.update(article_summary=article_summary, event_summary=event_summary,
-                       attendance_mode=attendance_mode, reading_minutes=reading_minutes,
-                       status_text=status_text, status_label=status_label)
+    env.filters.update(iso=timefmt.iso, jsonld=_jsonld)
+    env.globals.update(article_summary=article_summary, attendance_mode=attendance_mode,
+                       reading_minutes=reading_minutes)
     return env
+
+
+def _speak(env: jinja2.Environment, language: Language) -> None:
+    """Give the templates the site's language: its strings (`_`, `ngettext`), its dates
+    and times, and what is said in it."""
+    env.install_gettext_translations(language.translations, newstyle=True)
+    env.filters.update(
+        long_date=language.long_date,
+        month=language.month,
+        event_range=lambda e: timefmt.event_range(e.start, e.end, e.all_day, language),
+        previous_range=partial(previous_range, language=language),
+    )
+    env.globals.update(direction=language.direction,
+                       event_summary=partial(event_summary, language=language),
+                       status_text=partial(status_text, language=language),
+                       status_label=partial(status_label, language=language))
 
 
 def _jsonld(data: Any) -> Markup:
@@ -95,7 +106,8 @@ def prepare(pages: Sequence[Page], config: SiteConfig, urls: Urls,
     templates = theme.fingerprint(config.template_folders)
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
-                      renderer_settings(config))
+                      renderer_settings(config),
+                      i18n.language(config.language, config.root).fingerprint)
     return RenderJob(tuple(pages), tuple(urls.output_path(page.url) for page in pages),
                      config, urls, archive, templates, site_key)
 
@@ -116,6 +128,7 @@ def environment(job: RenderJob) -> jinja2.Environment:
         _environments.clear()
         _environments[folder] = env
     if not _set_up_for or _set_up_for[0] is not job:
+        _speak(env, i18n.language(job.config.language, job.config.root))
         env.globals.update(config=job.config, params=job.config.params, url=job.urls,
                            archive=job.archive)
         env.globals.update(_shared_parts(env, job.config, job.urls, job.archive))

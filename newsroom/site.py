@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from newsroom import recurrence
+from newsroom import i18n, recurrence
 from newsroom.cache import digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Asset, Content, Event, StaticPage
+from newsroom.i18n import Language
 from newsroom.problems import BuildError, Problem
 from newsroom.slugs import term_slug
 
@@ -61,6 +62,7 @@ class Site:
     # Every date of each event, by slug: one for most, each date of a repeating one (as a
     # copy of the event with that date's start and end).
     dates_of_event: dict[str, tuple[Event, ...]]
+    language: Language  # the site's strings, dates and times
     event_categories: tuple[EventTerm, ...] = ()
 
 
@@ -141,6 +143,7 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
     return Site(
         config=config,
         now=now,
+        language=i18n.language(config.language, config.root),
         articles=articles,
         events=events,
         upcoming_events=upcoming_events,

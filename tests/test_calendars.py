@@ -344,6 +344,7 @@ def test_events_of_every_kind_read_back_whole(plain_event, title, location, orga
     from icalendar import Event as CalendarEvent
 
     from newsroom.feeds import ICS_STATUS, _vevent
+    from newsroom.i18n import language
 
     base, urls = plain_event
     timezone = ZoneInfo(zone)
@@ -356,7 +357,8 @@ def test_events_of_every_kind_read_back_whole(plain_event, title, location, orga
         start=begins, end=begins + timedelta(hours=hours) if hours else None,
         timezone=timezone, rrule=rule, skipped=tuple(d.isoformat() for d in skipped),
         category=category, tags=tuple(tags), status=status, sequence=sequence)
-    text = _vevent(event, urls, NOW.astimezone(UTC).replace(microsecond=0)).to_ical()
+    text = _vevent(event, urls, NOW.astimezone(UTC).replace(microsecond=0),
+                   language("en-GB", Path("/nowhere"))).to_ical()
     assert all(len(line) <= 75 for line in text.split(b"\r\n"))
     item = CalendarEvent.from_ical(text)
 

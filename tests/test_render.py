@@ -45,7 +45,7 @@ def problems_of(config: Path) -> list[str]:
 def test_a_misspelt_attribute_names_the_template_line_and_the_article(tmp_path: Path) -> None:
     root = tmp_path / "site"
     config = site_with_own_templates(root, {"content/news/x.md": article("X")})
-    line = edit_template(root, "article.html", "{{ article.author }}", "{{ article.autor }}")
+    line = edit_template(root, "article.html", "author=article.author", "author=article.autor")
     assert problems_of(config) == [
         f"templates/article.html:{line}: 'Article' has no attribute 'autor' "
         "(while rendering content/news/x.md)"]
@@ -58,7 +58,7 @@ def test_every_article_that_hits_a_template_error_is_named(tmp_path: Path) -> No
         "content/news/2024-05-01-a.md": article("A", "2024-05-01"),
         "content/news/2024-05-02-b.md": article("B", "2024-05-02"),
     })
-    line = edit_template(root, "article.html", "{{ article.author }}", "{{ article.autor }}")
+    line = edit_template(root, "article.html", "author=article.author", "author=article.autor")
     assert sorted(problems_of(config)) == [
         f"templates/article.html:{line}: 'Article' has no attribute 'autor' "
         f"(while rendering content/news/2024-05-0{n}-{slug}.md)"

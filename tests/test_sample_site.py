@@ -79,7 +79,7 @@ def test_the_seed_event_page_says_when_where_and_how_to_add_it(sample_site):
     main = page.find("main")
     assert main.find("h1").get_text(strip=True) == (
         "Medilink Midlands online event with the City of Mentor, Ohio")
-    assert main.find("time").get_text(strip=True) == "Tuesday 7 July 2020"
+    assert main.find("time").get_text(strip=True) == "Tuesday, 7 July 2020"
     assert main.find("time")["datetime"].startswith("2020-07-07")
     assert "City of Mentor" in main.get_text() and "Coronavirus" in main.get_text()
     assert main.find("a", string="Join online")["href"] == "https://www.medilinkmidlands.com/"
@@ -208,7 +208,7 @@ def test_venue_and_hybrid_events_describe_their_place(sample_site):
     assert data["startDate"] == "2027-05-11T09:00:00+01:00"
     assert data["endDate"] == "2027-05-13T17:00:00+01:00"
     when = venue.find("main").find("time").get_text(strip=True)
-    assert when == "Tue 11 May 2027, 09:00 – Thu 13 May 2027, 17:00 BST"
+    assert when == "Tue, 11 May 2027, 09:00 – Thu, 13 May 2027, 17:00 BST"
     assert venue.find("a", string="Book a place")["href"].startswith("https://example.org/")
 
 

@@ -63,7 +63,7 @@ def test_an_override_extends_the_themes_own_version_and_changes_one_block(tmp_pa
 def test_a_base_template_of_its_own_frames_the_themes_pages(tmp_path):
     base = (TEMPLATES / "base.html").read_text(encoding="utf-8")
     config = own_site(tmp_path, {"templates/base.html": base.replace(
-        "<body>", '<body class="ours">')})
+        "<body ", '<body class="ours" ')})
     build_site(config, now=NOW)
     assert soup(tmp_path / "public/about/index.html").body["class"] == ["ours"]
 

@@ -30,15 +30,18 @@
     if (over(element.dataset.showAfter)) element.hidden = false;
   }
 
-  // The reader's own time beside the event's, when the two clocks differ.
+  // The reader's own time beside the event's, when the two clocks differ, in the page's
+  // language (the note's words come from the page too).
+  const language = document.documentElement.lang || undefined;
+  const note = document.body.dataset.localTime || "({time})";
   const reader = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const clock = (zone) => new Intl.DateTimeFormat(undefined, {
+  const clock = (zone) => new Intl.DateTimeFormat(language, {
     timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
   });
-  const day = (zone) => new Intl.DateTimeFormat(undefined, {
+  const day = (zone) => new Intl.DateTimeFormat(language, {
     timeZone: zone, weekday: "short", day: "numeric", month: "short",
   });
-  const zoneName = (moment) => new Intl.DateTimeFormat(undefined, {timeZoneName: "short"})
+  const zoneName = (moment) => new Intl.DateTimeFormat(language, {timeZoneName: "short"})
     .formatToParts(moment).find((part) => part.type === "timeZoneName").value;
   for (const time of document.querySelectorAll("time[data-start][data-zone]")) {
     const zone = time.dataset.zone;
@@ -54,7 +57,7 @@
     }
     const local = document.createElement("span");
     local.className = "local-time";
-    local.textContent = ` (${text} ${zoneName(start)}, your time)`;
+    local.textContent = " " + note.replace("{time}", `${text} ${zoneName(start)}`);
     time.after(local);
   }
 })();

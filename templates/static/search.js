@@ -14,7 +14,7 @@ async function start(form) {
     await pagefind.options({ baseUrl: form.dataset.base });
     await pagefind.init();
   } catch (error) {
-    status.textContent = "Search could not be loaded. Please try again later, or browse the news and events pages.";
+    status.textContent = form.dataset.failed;
     return;
   }
   status.textContent = "";
@@ -65,9 +65,11 @@ async function start(form) {
     if (ticket !== latest) return;
     list.replaceChildren(...found.map(resultItem));
     const total = search.results.length;
-    status.textContent = total === 0
-      ? `No results for “${term}”.`
-      : `${total} ${total === 1 ? "result" : "results"} for “${term}”${total > found.length ? `, the first ${found.length} shown` : ""}.`;
+    // The sentences come from the page, in its language: {term}, {count} and {shown} filled in.
+    const said = total === 0 ? form.dataset.none : total === 1 ? form.dataset.one
+      : total > found.length ? form.dataset.some : form.dataset.many;
+    status.textContent = said.replace("{term}", term).replace("{count}", total)
+      .replace("{shown}", found.length);
   }
 
   input.addEventListener("input", run);
