@@ -109,14 +109,30 @@ def test_a_french_site_shows_no_english_interface_string(tmp_path):
 
 def test_a_french_sites_feeds_and_calendars_are_valid_and_french(tmp_path):
     out, _ = french_sample(tmp_path)
-    for name in ("feed.xml", "atom.xml", "events/feed.xml"):
-        feed = feedparser.parse((out / name).read_bytes())
-        assert not feed.bozo, (name, feed.get("bozo_exception"))
-        assert feed.feed.language == "fr"
     calendar = Calendar.from_ical((out / "events/calendar.ics").read_bytes())
     descriptions = [str(event["DESCRIPTION"]) for event in calendar.walk("VEVENT")]
     assert all("Organisateur : " in text and "Détails : " in text for text in descriptions)
     assert not any("Organiser:" in text for text in descriptions)
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es", "ar", "ja"])
+def test_feeds_and_calendars_stay_valid_in_every_language(tmp_path, language):
+    config = write_site(tmp_path, {
+        "content/news/2024-05-01-a.md": article("A", "2024-05-01", category="Reports"),
+        "content/events/2027-01-01-talk.yaml": ("title: Talk\nstart: 2027-01-01 10:00\n"
+                                                "end: 2027-01-01 11:00\nstatus: postponed\n"
+                                                "online_url: https://example.org/live\n"),
+    }, {"language": language})
+    build_site(config, now=NOW)
+    out = tmp_path / "public"
+    for name in ("feed.xml", "atom.xml", "events/feed.xml", "category/reports/feed.xml"):
+        feed = feedparser.parse((out / name).read_bytes())
+        assert not feed.bozo, (name, feed.get("bozo_exception"))
+        assert feed.feed.language == language
+        assert feed.entries
+    for path in out.rglob("*.ics"):
+        [event] = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+        assert str(event["SUMMARY"]) == "Talk"
 
 
 def test_a_site_changes_any_string_in_a_catalogue_of_its_own(tmp_path):
