@@ -62,8 +62,12 @@ class Site:
     # Every date of each event, by slug: one for most, each date of a repeating one (as a
     # copy of the event with that date's start and end).
     dates_of_event: dict[str, tuple[Event, ...]]
-    language: Language  # the site's strings, dates and times
     event_categories: tuple[EventTerm, ...] = ()
+
+    @property
+    def language(self) -> Language:
+        """The site's strings, dates and times (read once per process: i18n.language)."""
+        return i18n.language(self.config.language, self.config.root)
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,6 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
     return Site(
         config=config,
         now=now,
-        language=i18n.language(config.language, config.root),
         articles=articles,
         events=events,
         upcoming_events=upcoming_events,
