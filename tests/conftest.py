@@ -60,6 +60,18 @@ def write_site(root: Path, files: dict[str, str], config: dict | None = None) ->
     return root / "site_config.yaml"
 
 
+def config_problems(root: Path, text: str) -> list[str]:
+    """The problems loading a site_config.yaml of `text`, in root, reports."""
+    from newsroom.config import load_config
+    from newsroom.problems import BuildError
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site_config.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        load_config(root / "site_config.yaml")
+    return [str(p) for p in raised.value.problems]
+
+
 def article(title: str = "Hello", date: str = "2024-05-01", body: str = "Some words.",
             **fields: object) -> str:
     """The text of an article file with the given front matter."""

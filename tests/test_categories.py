@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, soup, write_site
+from conftest import NOW, article, config_problems, soup, write_site
 
 from newsroom.build import build_site, read_site
 from newsroom.config import Category, load_config
@@ -16,14 +16,6 @@ from newsroom.problems import BuildError
 
 MINIMAL = "title: Parish News\nbase_url: https://news.example.org/\n"
 DECLARED = {"categories": ["Guides", {"name": "Research", "description": "What the lab found."}]}
-
-
-def config_problems(root: Path, text: str) -> list[str]:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "site_config.yaml").write_text(MINIMAL + text, encoding="utf-8")
-    with pytest.raises(BuildError) as raised:
-        load_config(root / "site_config.yaml")
-    return [str(p) for p in raised.value.problems]
 
 
 def build_problems(root: Path, files: dict[str, str], config: dict | None = None) -> list[str]:
@@ -58,7 +50,7 @@ def test_a_site_that_declares_none_has_none(tmp_path):
 
 
 def test_each_declared_category_is_checked_at_its_line(tmp_path):
-    assert config_problems(tmp_path, (
+    assert config_problems(tmp_path, MINIMAL + (
         "categories:\n"             # line 3
         "  - Guides\n"
         "  - [Guides, Research]\n"  # line 5
@@ -80,7 +72,7 @@ def test_each_declared_category_is_checked_at_its_line(tmp_path):
 
 
 def test_categories_that_are_not_a_list_are_an_error_at_their_line(tmp_path):
-    assert config_problems(tmp_path, "categories: Guides\n") == [
+    assert config_problems(tmp_path, MINIMAL + "categories: Guides\n") == [
         "site_config.yaml:3: categories: 'Guides' is not a list (write one '- ' line per "
         "item)"]
 

@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from conftest import NOW, TEMPLATES, article, soup, write_site
+from conftest import NOW, TEMPLATES, article, config_problems, soup, write_site
 
 from newsroom.build import build_site
 from newsroom.config import load_config
-from newsroom.problems import BuildError
 
 MINIMAL = ("title: Parish News\nbase_url: https://news.example.org/\n"
            f"templates_dir: {TEMPLATES}\n")
 ONE_ARTICLE = {"content/news/2024-05-01-a.md": article("A")}
-
-
-def config_problems(root: Path, text: str) -> list[str]:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "site_config.yaml").write_text(MINIMAL + text, encoding="utf-8")
-    with pytest.raises(BuildError) as raised:
-        load_config(root / "site_config.yaml")
-    return [str(p) for p in raised.value.problems]
 
 
 def built(root: Path, params: dict | None, config: dict | None = None) -> Path:
@@ -45,19 +35,19 @@ def test_a_site_without_params_has_an_empty_mapping(tmp_path):
 
 
 def test_params_that_are_not_a_mapping_are_an_error_at_their_line(tmp_path):
-    assert config_problems(tmp_path, "params:\n  - logo\n") == [
+    assert config_problems(tmp_path, MINIMAL + "params:\n  - logo\n") == [
         "site_config.yaml:4: params: ['logo'] is not a set of key: value lines (indent them "
         "under the key, one per line)"]
 
 
 def test_unknown_keys_are_fine_inside_params_but_not_beside_it(tmp_path):
-    assert config_problems(tmp_path, "params:\n  anything_at_all: 1\nparms:\n  logo: /x.svg\n"
-                           ) == ["site_config.yaml:6: unknown key 'parms' (did you mean "
-                                 "'params'?)"]
+    text = MINIMAL + "params:\n  anything_at_all: 1\nparms:\n  logo: /x.svg\n"
+    assert config_problems(tmp_path, text) == [
+        "site_config.yaml:6: unknown key 'parms' (did you mean 'params'?)"]
 
 
 def test_the_keys_the_theme_uses_are_checked_at_their_lines(tmp_path):
-    assert config_problems(tmp_path, (
+    assert config_problems(tmp_path, MINIMAL + (
         "params:\n"                        # line 4
         "  logo: media/logo.svg\n"
         "  footer_text: [a, b]\n"
@@ -82,7 +72,8 @@ def test_the_keys_the_theme_uses_are_checked_at_their_lines(tmp_path):
 
 
 def test_social_links_that_are_not_a_list_are_an_error_at_their_line(tmp_path):
-    assert config_problems(tmp_path, "params:\n  social: https://mastodon.social/@p\n") == [
+    text = MINIMAL + "params:\n  social: https://mastodon.social/@p\n"
+    assert config_problems(tmp_path, text) == [
         "site_config.yaml:5: params: social: 'https://mastodon.social/@p' is not a list "
         "(write one '- ' line per item)"]
 
