@@ -80,21 +80,19 @@ def test_categories_that_are_not_a_list_are_an_error_at_their_line(tmp_path):
 # Holding to them ---------------------------------------------------------------------------
 
 
-def test_an_article_in_a_category_not_declared_is_an_error_at_its_category_line(tmp_path):
+@pytest.mark.parametrize("category, what_to_write", [
+    # Close to a declared one: that one is suggested.
+    ("Guidse", "did you mean 'Guides'?"),
+    # Far from every declared one: they are all named.
+    ("Sport", "write one of: Guides, Research; or add it to categories: in site_config.yaml"),
+])
+def test_an_article_in_a_category_not_declared_is_an_error_at_its_category_line(
+        tmp_path, category, what_to_write):
     assert build_problems(tmp_path, {
-        "content/news/2024-05-01-a.md": article("A", category="Guidse"),
+        "content/news/2024-05-01-a.md": article("A", category=category),
     }, DECLARED) == [
-        "content/news/2024-05-01-a.md:4: category: 'Guidse' is not one of the site's "
-        "categories (did you mean 'Guides'?)"]
-
-
-def test_a_category_far_from_every_declared_one_is_told_the_ones_to_write(tmp_path):
-    assert build_problems(tmp_path, {
-        "content/news/2024-05-01-a.md": article("A", category="Sport"),
-    }, DECLARED) == [
-        "content/news/2024-05-01-a.md:4: category: 'Sport' is not one of the site's "
-        "categories (write one of: Guides, Research; or add it to categories: in "
-        "site_config.yaml)"]
+        f"content/news/2024-05-01-a.md:4: category: '{category}' is not one of the site's "
+        f"categories ({what_to_write})"]
 
 
 def test_drafts_and_articles_to_come_are_held_to_the_declared_categories_too(tmp_path):
@@ -211,25 +209,20 @@ def test_a_site_with_no_categories_or_tags_has_no_index_of_them(tmp_path):
 # check's warnings --------------------------------------------------------------------------
 
 
-def test_a_category_used_once_and_close_to_another_is_a_warning_at_its_line(tmp_path):
+@pytest.mark.parametrize("used, slip", [
+    ("Guides", "Guidse"),
+    # Close once case and punctuation are set aside.
+    ("Life sciences", "Life... Science"),
+])
+def test_a_category_used_once_and_close_to_another_is_a_warning_at_its_line(tmp_path, used,
+                                                                            slip):
     assert warnings_of(tmp_path, {
-        "content/news/2024-05-01-a.md": article("A", category="Guides"),
-        "content/news/2024-05-02-b.md": article("B", "2024-05-02", category="Guides"),
-        "content/news/2024-05-03-c.md": article("C", "2024-05-03", category="Guidse"),
+        "content/news/2024-05-01-a.md": article("A", category=used),
+        "content/news/2024-05-02-b.md": article("B", "2024-05-02", category=used),
+        "content/news/2024-05-03-c.md": article("C", "2024-05-03", category=slip),
     }) == [
-        "content/news/2024-05-03-c.md:4: category: 'Guidse' is used only here and is close "
-        "to 'Guides'; write 'Guides', or declare the site's categories in site_config.yaml"]
-
-
-def test_a_name_close_once_case_and_punctuation_are_set_aside_is_a_warning_too(tmp_path):
-    assert warnings_of(tmp_path, {
-        "content/news/2024-05-01-a.md": article("A", category="Life sciences"),
-        "content/news/2024-05-02-b.md": article("B", "2024-05-02", category="Life sciences"),
-        "content/news/2024-05-03-c.md": article("C", "2024-05-03", category="Life... Science"),
-    }) == [
-        "content/news/2024-05-03-c.md:4: category: 'Life... Science' is used only here and is "
-        "close to 'Life sciences'; write 'Life sciences', or declare the site's categories "
-        "in site_config.yaml"]
+        f"content/news/2024-05-03-c.md:4: category: '{slip}' is used only here and is close "
+        f"to '{used}'; write '{used}', or declare the site's categories in site_config.yaml"]
 
 
 def test_two_categories_used_once_and_close_to_each_other_are_both_warned_about(tmp_path):
