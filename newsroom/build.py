@@ -127,19 +127,19 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     config = load_config(config_path, base_url=base_url, output_dir=output_dir,
                          search=search_on)
     caches = _caches_for(config, caches, use_cache)
-    site = read_site(config, now=now, drafts=drafts, future=future, caches=caches,
-                     jobs=options.jobs, changed=changed)
+    site = read_site(config, now=options.now, drafts=options.drafts, future=options.future,
+                     caches=caches, jobs=options.jobs, changed=options.changed)
     clock.lap("read")
     with locked(config.output_dir, config.output_dir_from):
         staging = Staging(config.output_dir, config.root, config.templates_dir,
-                          config.output_dir_from, private=private_output,
+                          config.output_dir_from, private=options.private_output,
                           manifests=caches.manifests)
         try:
             plan = plan_outputs(site, caches, staging, options)
             clock.lap("plan")
             written = _write(plan, site, caches, staging, options, clock)
         except BuildError:
-            if save_cache:  # (what was read and rendered stays done)
+            if options.save_cache:  # (what was read and rendered stays done)
                 save_caches(caches)
             raise
     return BuildReport(

@@ -196,6 +196,7 @@ def calendars(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str,
     contents = _calendar_contents(site, urls)
     wanted = [path for path in contents if only is None or path in only]
     stamp = site.now.astimezone(UTC).replace(microsecond=0)
+    language = site.language
     vevents: dict[int, Any] = {}
     zones: dict[tuple[str, date, date], Any] = {}
     made = {}
@@ -203,7 +204,7 @@ def calendars(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str,
         events, name = contents[path]
         for event in events:
             if id(event) not in vevents:
-                vevents[id(event)] = _vevent(event, urls, stamp, site.language)
+                vevents[id(event)] = _vevent(event, urls, stamp, language)
         made[path] = _calendar(site, events, name, [vevents[id(e)] for e in events], zones)
     return made
 
