@@ -128,13 +128,13 @@ class Preview:
         """Do the chores that are due; those that wait for a longer pause stay."""
         if stopping:
             self._stop_indexing()
-        elif self.indexing is not None and self.indexing[0].is_alive():
+        elif self._indexing():
             return  # the chores wait: the index's build uses the caches
         due, self.chores = self.chores, set()
         for chore in Chore:
             if chore in due and not self.doers[chore](stopping):
                 self.chores.add(chore)
-        if not self.chores and self.indexing is None and not self.idle and not stopping:
+        if not self.chores and not self._indexing() and not self.idle and not stopping:
             self.idle = True
             self.on_event(PreviewEvent("idle"))
 
@@ -196,6 +196,10 @@ class Preview:
         thread = threading.Thread(target=index, daemon=True)
         self.indexing = (thread, cancel)
         thread.start()
+
+    def _indexing(self) -> bool:
+        # (An index made to the end leaves its thread here, finished, until the next build.)
+        return self.indexing is not None and self.indexing[0].is_alive()
 
     def _stop_indexing(self) -> None:
         if self.indexing is not None:

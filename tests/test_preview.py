@@ -17,8 +17,8 @@ ARTICLES = {f"content/news/2024-01-{day:02d}-story-{day}.md": article(f"Story {d
             for day in range(1, 11)}
 
 
-def preview_of(root: Path, events: list) -> Preview:
-    config = write_site(root, ARTICLES)
+def preview_of(root: Path, events: list, settings: dict | None = None) -> Preview:
+    config = write_site(root, ARTICLES, settings)
     target = root.parent / "preview" / "site"
     build = functools.partial(build_site, config, now=NOW, output_dir=target,
                               base_url="http://127.0.0.1:8000/", save_cache=False,
@@ -60,3 +60,18 @@ def test_the_preview_says_when_every_chore_is_done(tmp_path, monkeypatch):
     assert any((tmp_path / "site/.newsroom-cache").glob("*.bin"))
     preview.tidy()
     assert [event.kind for event in events].count("idle") == 1  # (said once)
+
+
+def test_the_preview_says_when_every_chore_is_done_once_it_has_made_the_search_index(
+        tmp_path, monkeypatch):
+    events: list = []
+    preview = preview_of(tmp_path / "site", events, {"search": True})
+    monkeypatch.setattr("newsroom.preview.SAVE_AFTER", -1.0)
+    monkeypatch.setattr("newsroom.preview.INDEX_AFTER", -1.0)
+    preview.rebuild()
+    preview.tidy()  # the index is started, beside the watcher
+    assert preview.indexing is not None
+    preview.indexing[0].join()
+    assert [event.kind for event in events] == ["built", "indexed"]
+    preview.tidy()  # what the index's build left to do (saving the caches, say)
+    assert preview.chores == set() and events[-1].kind == "idle"
