@@ -237,13 +237,10 @@ class Staging:
             raise
 
     def commit(self) -> int:
-        """Swap the new output in; return the number of files it holds."""
-        try:
-            write_manifest(self.folder, self.entries, self.manifests)
-            _swap(self.folder, self.out_dir)
-        except OSError as error:
-            self.abort()
-            raise write_problem(error, self.out_dir) from None
+        """Swap the new output in; return the number of files it holds. (Called within
+        `filling`, which throws the new output away if this fails.)"""
+        write_manifest(self.folder, self.entries, self.manifests)
+        _swap(self.folder, self.out_dir)
         return len(self.entries)
 
     def set_aside(self) -> None:
