@@ -166,8 +166,9 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
         copyright=values.get("copyright", ""),
         search=values.get("search", True) if search is None else search,
         source=name,
-        # Everything records and pages derive from the config, in one value for cache keys.
-        fingerprint=digest(raw, site_url, str(root), str(search)),
+        # Everything records and pages derive from the config (the language's catalogues
+        # too), in one value for cache keys.
+        fingerprint=digest(raw, site_url, str(root), str(search), language.fingerprint),
         params=values["params"],
         categories=values["categories"],
     )

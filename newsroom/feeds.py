@@ -50,7 +50,7 @@ def _common_key(site: Site) -> str:
     # What every feed and calendar is also made from: the config, the HTML of the records
     # (the Markdown renderer's settings and versions) and the libraries that write them.
     return digest(code_fingerprint(), site.config.fingerprint, renderer_settings(site.config),
-                  site.language.fingerprint, _library_versions())
+                  _library_versions())
 
 
 @lru_cache(maxsize=1)

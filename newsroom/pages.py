@@ -283,7 +283,7 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     urls = site_urls(site)
     config = site.config
     memo = memo or Memo()
-    memo.begin((config.fingerprint, urls, site.language.fingerprint))
+    memo.begin((config.fingerprint, urls))
     meta = meta_maker(config, urls, site.language)
     pages = [_home_page(site, urls, meta)]
     pages += _news_pages(site, urls, meta, memo)
@@ -385,7 +385,7 @@ def _tag_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
 def _term_index_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
     """The index of every category and the index of every tag, each term with its number of
     articles; a site with no categories (or no tags) has no index of them."""
-    title, language = site.config.title, site.language
+    title, language = site.config.title, meta.language
     pages = []
     if site.categories:
         pages.append(_term_index(

@@ -106,8 +106,7 @@ def prepare(pages: Sequence[Page], config: SiteConfig, urls: Urls,
     templates = theme.fingerprint(config.template_folders)
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
-                      renderer_settings(config),
-                      i18n.language(config.language, config.root).fingerprint)
+                      renderer_settings(config))
     return RenderJob(tuple(pages), tuple(urls.output_path(page.url) for page in pages),
                      config, urls, archive, templates, site_key)
 

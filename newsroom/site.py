@@ -66,7 +66,8 @@ class Site:
 
     @property
     def language(self) -> Language:
-        """The site's strings, dates and times (read once per process: i18n.language)."""
+        """The site's strings, dates and times (i18n.language: its catalogues are read once
+        per process, and again only when one changes)."""
         return i18n.language(self.config.language, self.config.root)
 
 

@@ -153,6 +153,27 @@ def test_a_site_changes_any_string_in_a_catalogue_of_its_own(tmp_path):
     assert home.select_one("#nr-upcoming-events").get_text() == "Coming up"
 
 
+def test_a_catalogue_edited_between_builds_reaches_every_page_feed_and_calendar(tmp_path):
+    # The language is part of the config's fingerprint: an edit to a catalogue changes the
+    # key of everything it is said in, so nothing is kept from the build before.
+    catalogue = tmp_path / "locales/en.po"
+    config = write_site(tmp_path, {
+        "content/news/2024-05-01-a.md": article("A", "2024-05-01"),
+        "content/events/2027-01-01-talk.yaml": ("title: Talk\nstart: 2027-01-01 10:00\n"
+                                                "online_url: https://example.org/live\n"),
+        "locales/en.po": 'msgid "Upcoming events"\nmsgstr "Coming up"\n',
+    })
+    build_site(config, now=NOW)
+    catalogue.write_text('msgid "Upcoming events"\nmsgstr "Next up"\n'
+                         'msgid "Join online: %(url)s"\nmsgstr "Watch at %(url)s"\n',
+                         encoding="utf-8")
+    build_site(config, now=NOW)
+    home = soup(tmp_path / "public/index.html")
+    assert home.select_one("#nr-upcoming-events").get_text() == "Next up"
+    calendar = (tmp_path / "public/events/calendar.ics").read_text(encoding="utf-8")
+    assert "Watch at https://example.org/live" in calendar.replace("\r\n ", "")
+
+
 def test_a_broken_catalogue_of_the_sites_own_is_a_problem_with_its_place(tmp_path):
     config = write_site(tmp_path, {"content/news/2024-05-01-a.md": article("A", "2024-05-01"),
                                    "locales/fr.po": 'msgid "Upcoming"\nmsgstr "Prochainement"\n'
