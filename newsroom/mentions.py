@@ -12,15 +12,13 @@ another's.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from newsroom.config import close_category
 from newsroom.content import Article, Event
 from newsroom.problems import Problem
-from newsroom.site import Site, dates_of
-from newsroom.slugs import term_slug
+from newsroom.site import Site, category_of, dates_of, group_terms
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -132,19 +130,17 @@ def category_warnings(site: Site) -> list[Problem]:
     or event only whose name is close to another category's (probably a slip)."""
     if site.config.categories:
         return []  # (the build already holds every category to the declared ones)
-    uses: dict[str, list[Article | Event]] = defaultdict(list)
-    names: dict[str, str] = {}  # the first spelling of each, by slug
-    for record in (*site.articles, *site.events):
-        if record.category:
-            uses[term_slug(record.category)].append(record)
-            names.setdefault(term_slug(record.category), record.category)
+    records = (*site.articles, *site.events)
+    used = group_terms([category_of(r) for r in records], records,
+                       lambda name, slug, filed: (name, slug, filed))
+    names = {slug: name for name, slug, _ in used}
     problems = []
-    for slug, (record, *others) in uses.items():
+    for name, slug, (record, *others) in used:
         near = None if others else close_category(
-            names[slug], {s: name for s, name in names.items() if s != slug})
+            name, {s: n for s, n in names.items() if s != slug})
         if near:
             problems.append(Problem(record.source, record.lines.get("category"),
-                                    f"category: '{names[slug]}' is used only here and is "
+                                    f"category: '{name}' is used only here and is "
                                     f"close to '{near}'; write '{near}', or declare the site's "
                                     f"categories in {site.config.source}"))
     return sorted(problems)

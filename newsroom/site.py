@@ -155,13 +155,13 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
         pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
         assets=content.assets,
         categories=_category_terms(config, articles),
-        tags=_terms([a.tags for a in articles], articles),
+        tags=group_terms([a.tags for a in articles], articles),
         years=_years(articles),
         events_of_article=events_of_article,
         articles_of_event=articles_of_event,
         scheduled=_scheduled(content.articles, now),
         dates_of_event=dates_of_event,
-        event_categories=_terms([_category_of(e) for e in events], events, EventTerm),
+        event_categories=group_terms([category_of(e) for e in events], events, EventTerm),
     )
 
 
@@ -266,13 +266,13 @@ def _category_terms(config: SiteConfig, articles: tuple[Article, ...]) -> tuple[
     names are the declared ones: content.py spells each record's category so.)"""
     about = {term_slug(category.name): category.description
              for category in config.categories}
-    terms = _terms([_category_of(a) for a in articles], articles)
+    terms = group_terms([category_of(a) for a in articles], articles)
     return tuple(replace(term, description=about[term.slug]) if about.get(term.slug) else term
                  for term in terms)
 
 
-def _category_of(record: Article | Event) -> tuple[str, ...]:
-    """The record's category as a list of names for _terms: none or one."""
+def category_of(record: Article | Event) -> tuple[str, ...]:
+    """The record's category as a list of names for group_terms: none or one."""
     return (record.category,) if record.category else ()
 
 
@@ -312,7 +312,7 @@ def _suggest(slug: str, known) -> str:
     return " (write the slug of one, as in its address)"
 
 
-def _terms(names_per_record: list[tuple[str, ...]], records: tuple[Any, ...],
+def group_terms(names_per_record: list[tuple[str, ...]], records: tuple[Any, ...],
            make: Callable[[str, str, tuple[Any, ...]], Any] = Term) -> tuple[Any, ...]:
     """The records grouped by the names each is filed under (categories or tags), each group
     made with `make(name, slug, records)`, in the names' alphabetical order."""
