@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import frontmatter
 
 from newsroom import fields as f
-from newsroom import recurrence, theme
+from newsroom import recurrence
 from newsroom.cache import Store, digest
 from newsroom.config import SiteConfig, site_category
 from newsroom.problems import Problem, site_path
@@ -307,9 +307,10 @@ def _assets(config: SiteConfig, problems: list[Problem]) -> tuple[Asset, ...]:
     """Media, and the static files of the theme with the site's own in front of them."""
     assets = [Asset(path, "media/" + path.relative_to(config.root / "content/media").as_posix())
               for path in _files(config, "content/media", problems, None)]
-    *own, builtin = config.template_folders
-    static = theme.static_files(builtin)
-    for folder in own:  # (walked as the site's files are: no link may lead outside)
+    static: dict[str, Path] = {}
+    # The theme's first, then the site's own over them; each walked as the site's files are
+    # (no link may lead outside its folder).
+    for folder in reversed(config.template_folders):
         if (folder / "static").is_dir():
             static.update((path.relative_to(folder / "static").as_posix(), path)
                           for path in _walk(folder / "static", problems, config.root, folder))

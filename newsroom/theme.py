@@ -43,14 +43,6 @@ def loader(folders: tuple[Path, ...]) -> jinja2.BaseLoader:
         jinja2.FileSystemLoader(str(folders[-1]))])
 
 
-def static_files(folder: Path) -> dict[str, Path]:
-    """The theme's static files (copied to /static/) by their path under static/."""
-    static = folder / "static"
-    return {path.relative_to(static).as_posix(): path for path in sorted(static.rglob("*"))
-            if path.is_file() and not any(part.startswith(".") or part.endswith("~")
-                                          for part in path.relative_to(static).parts)}
-
-
 def fingerprint(folders: tuple[Path, ...]) -> str:
     """A hash of every template (static files aside: they are copied, with keys of their
     own)."""
