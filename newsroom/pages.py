@@ -713,11 +713,15 @@ def status_text(event: Event, language: Language) -> str:
 def event_summary(event: Event, language: Language) -> str:
     """The event's summary, else the first paragraph of its description, else its time
     (and for a repeating event, how it repeats)."""
+    return event.summary or first_paragraph_text(event.html) or _when(event, language)
+
+
+def _when(event: Event, language: Language) -> str:
     when = timefmt.event_range(event.start, event.end, event.all_day, language)
-    if event.rrule:
-        when = language.gettext("%(rule)s, from %(when)s") % {
-            "rule": recurrence.describe(event.rrule, event.timezone, language), "when": when}
-    return event.summary or first_paragraph_text(event.html) or when
+    if not event.rrule:
+        return when
+    return language.gettext("%(rule)s, from %(when)s") % {
+        "rule": recurrence.describe(event.rrule, event.timezone, language), "when": when}
 
 
 def shown_date(site: Site, event: Event) -> Event:

@@ -20,7 +20,6 @@ FREQUENCIES = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "year
 # A series may not list more dates than this: a page of 500 dates helps nobody, and it keeps
 # a typo such as `until: 9999-01-01` on a daily event from making millions.
 MAX_DATES = 500
-_UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
 # The parts of an RFC 5545 rule that pick dates; times come from the event's start.
 _PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
           "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST")
@@ -47,7 +46,7 @@ def raw_rule(text: str, all_day: bool, zone: ZoneInfo) -> str:
     """A written RRULE value, checked and with UNTIL put the way RFC 5545 wants it."""
     parts = _written_parts(text)
     _check_numbers(parts)
-    if parts.get("FREQ") not in _UNITS:
+    if parts.get("FREQ") not in FREQUENCIES.values():
         raise RuleError(f"'{text}' needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
     if "UNTIL" in parts:
         if "COUNT" in parts:
