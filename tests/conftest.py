@@ -49,7 +49,7 @@ BASE_CONFIG = {
 
 def write_site(root: Path, files: dict[str, str], config: dict | None = None) -> Path:
     """Write a small site into root from {relative path: text}; return its config path."""
-    settings = {**BASE_CONFIG, "templates_dir": str(TEMPLATES), **(config or {})}
+    settings = {**BASE_CONFIG, **(config or {})}
     root.mkdir(parents=True, exist_ok=True)
     (root / "site_config.yaml").write_text(yaml.safe_dump(settings, sort_keys=False),
                                            encoding="utf-8")
@@ -82,12 +82,7 @@ def article(title: str = "Hello", date: str = "2024-05-01", body: str = "Some wo
 def copy_fixture(name: str, destination: Path) -> Path:
     """Copy tests/sites/<name> to destination (so builds never write into the repo)."""
     shutil.copytree(SITES / name, destination)
-    config = destination / "site_config.yaml"
-    # The fixtures find the theme by a path relative to tests/sites/<name>; keep it found.
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("templates_dir: ../../../templates",
-                                   f"templates_dir: {TEMPLATES}"), encoding="utf-8")
-    return config
+    return destination / "site_config.yaml"
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -57,7 +57,7 @@ def test_every_setting_is_read(tmp_path):
         "author": "Editor", "publisher": "Parish Council", "news_title": "Latest",
         "events_title": "What's on", "per_page": 4, "home_news": 2, "home_events": 0,
         "feed_limit": 7, "feed_full_content": False, "sanitize_html": False,
-        "copyright": "© Parish", "output_dir": "build"})
+        "copyright": "© Parish", "output_dir": "build", "templates_dir": str(TEMPLATES)})
     config = load_config(path)
     assert config.title == "Test News"
     assert config.description == "A site for tests."

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import NOW, TEMPLATES, article, config_problems, soup, write_site
+from conftest import NOW, article, config_problems, soup, write_site
 
 from newsroom.build import build_site
 from newsroom.config import load_config
 
-MINIMAL = ("title: Parish News\nbase_url: https://news.example.org/\n"
-           f"templates_dir: {TEMPLATES}\n")
+MINIMAL = "title: Parish News\nbase_url: https://news.example.org/\nlanguage: en-GB\n"
 ONE_ARTICLE = {"content/news/2024-05-01-a.md": article("A")}
 
 
