@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +17,8 @@ from bs4 import BeautifulSoup
 from hypothesis import settings
 
 from newsroom.build import build_site
+from newsroom.config import load_config
+from newsroom.problems import BuildError
 
 # Property tests: a quick look while developing, the full search in CI (CI=true) or when
 # HYPOTHESIS_PROFILE=full asks for it.
@@ -60,16 +65,45 @@ def write_site(root: Path, files: dict[str, str], config: dict | None = None) ->
     return root / "site_config.yaml"
 
 
+def config_file(root: Path, text: str) -> Path:
+    """A site_config.yaml of `text` in root (made if missing)."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "site_config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_problems(path: Path, **options) -> list[str]:
+    """The problems loading the config at `path` reports."""
+    with pytest.raises(BuildError) as raised:
+        load_config(path, **options)
+    return [str(p) for p in raised.value.problems]
+
+
 def config_problems(root: Path, text: str) -> list[str]:
     """The problems loading a site_config.yaml of `text`, in root, reports."""
-    from newsroom.config import load_config
-    from newsroom.problems import BuildError
+    return load_problems(config_file(root, text))
 
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "site_config.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(BuildError) as raised:
-        load_config(root / "site_config.yaml")
-    return [str(p) for p in raised.value.problems]
+
+def build(root: Path, files: dict[str, str], config: dict | None = None) -> Path:
+    """Build a small site; return its output folder."""
+    build_site(write_site(root, files, config), now=NOW)
+    return root / "public"
+
+
+def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python build.py ARGS` in cwd, as an editor would (`env` added to the
+    environment)."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def article(title: str = "Hello", date: str = "2024-05-01", body: str = "Some words.",

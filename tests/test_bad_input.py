@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, soup, write_site
+from conftest import NOW, article, build, soup, write_site
 from icalendar import Calendar
 
 from newsroom import output
@@ -21,12 +21,6 @@ def problems_of(config: Path, **options) -> list[str]:
     with pytest.raises(BuildError) as caught:
         build_site(config, now=NOW, **options)
     return [str(p) for p in caught.value.problems]
-
-
-def build(root: Path, files: dict[str, str], config: dict | None = None) -> Path:
-    """Build a small site; return its output folder."""
-    build_site(write_site(root, files, config), now=NOW)
-    return root / "public"
 
 
 def test_tags_and_categories_without_letters_get_safe_addresses(tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, config_problems, soup, write_site
+from conftest import NOW, article, build, config_problems, soup, write_site
 
 from newsroom.build import build_site, read_site
 from newsroom.config import Category, load_config
@@ -23,11 +23,6 @@ def build_problems(root: Path, files: dict[str, str], config: dict | None = None
         build_site(write_site(root, files, config), now=NOW)
     assert not (root / "public").exists()
     return sorted(str(p) for p in raised.value.problems)
-
-
-def built(root: Path, files: dict[str, str], config: dict | None = None) -> Path:
-    build_site(write_site(root, files, config), now=NOW)
-    return root / "public"
 
 
 def warnings_of(root: Path, files: dict[str, str], config: dict | None = None) -> list[str]:
@@ -120,7 +115,7 @@ def test_an_events_category_is_held_to_the_declared_ones_at_its_line(tmp_path):
 
 
 def test_case_and_punctuation_do_not_matter_and_the_declared_spelling_is_shown(tmp_path):
-    public = built(tmp_path, {
+    public = build(tmp_path, {
         "content/news/2024-05-01-a.md": article("A", category="guides!"),
         "content/news/2024-05-02-b.md": article("B", "2024-05-02", category="GUIDES"),
     }, DECLARED)
@@ -132,7 +127,7 @@ def test_case_and_punctuation_do_not_matter_and_the_declared_spelling_is_shown(t
 
 
 def test_a_declared_description_is_shown_under_the_heading_and_describes_the_page(tmp_path):
-    public = built(tmp_path, {
+    public = build(tmp_path, {
         "content/news/2024-05-01-a.md": article("A", category="Research"),
         "content/news/2024-05-02-b.md": article("B", "2024-05-02", category="Guides"),
     }, DECLARED)
@@ -146,7 +141,7 @@ def test_a_declared_description_is_shown_under_the_heading_and_describes_the_pag
 
 
 def test_a_declared_category_with_no_articles_has_no_page(tmp_path):
-    public = built(tmp_path, {
+    public = build(tmp_path, {
         "content/news/2024-05-01-a.md": article("A", category="Guides"),
     }, DECLARED)
     assert (public / "category" / "guides" / "index.html").exists()
@@ -156,7 +151,7 @@ def test_a_declared_category_with_no_articles_has_no_page(tmp_path):
 
 
 def test_without_declared_categories_any_category_is_taken(tmp_path):
-    public = built(tmp_path, {"content/news/2024-05-01-a.md": article("A", category="Sport")})
+    public = build(tmp_path, {"content/news/2024-05-01-a.md": article("A", category="Sport")})
     assert soup(public / "category" / "sport" / "index.html").h1.get_text() == "Sport"
 
 
@@ -164,7 +159,7 @@ def test_without_declared_categories_any_category_is_taken(tmp_path):
 
 
 def test_the_index_of_categories_lists_each_with_its_articles_and_description(tmp_path):
-    public = built(tmp_path, {
+    public = build(tmp_path, {
         "content/news/2024-05-01-a.md": article("A", category="Research"),
         "content/news/2024-05-02-b.md": article("B", "2024-05-02", category="Guides"),
         "content/news/2024-05-03-c.md": article("C", "2024-05-03", category="Guides"),
@@ -182,7 +177,7 @@ def test_the_index_of_categories_lists_each_with_its_articles_and_description(tm
 
 
 def test_the_index_of_tags_lists_each_with_its_number_of_articles(tmp_path):
-    public = built(tmp_path, {
+    public = build(tmp_path, {
         "content/news/2024-05-01-a.md": article("A", tags=["beta", "Alpha"]),
         "content/news/2024-05-02-b.md": article("B", "2024-05-02", tags=["alpha"]),
     })
@@ -193,7 +188,7 @@ def test_the_index_of_tags_lists_each_with_its_number_of_articles(tmp_path):
 
 
 def test_the_indexes_are_in_the_sitemap(tmp_path):
-    public = built(tmp_path, {"content/news/2024-05-01-a.md": article("A", category="Guides",
+    public = build(tmp_path, {"content/news/2024-05-01-a.md": article("A", category="Guides",
                                                                       tags=["alpha"])})
     sitemap = (public / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://news.example.org/category/</loc>" in sitemap
@@ -201,7 +196,7 @@ def test_the_indexes_are_in_the_sitemap(tmp_path):
 
 
 def test_a_site_with_no_categories_or_tags_has_no_index_of_them(tmp_path):
-    public = built(tmp_path, {"content/news/2024-05-01-a.md": article("A")}, DECLARED)
+    public = build(tmp_path, {"content/news/2024-05-01-a.md": article("A")}, DECLARED)
     assert not (public / "category").exists()
     assert not (public / "tag").exists()
 

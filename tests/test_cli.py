@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import REPO, article, write_site
-
-BUILD_PY = str(REPO / "build.py")
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python build.py ARGS` in cwd, as an editor would."""
-    return subprocess.run([sys.executable, BUILD_PY, *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+from conftest import article, run, write_site
 
 
 def test_build_in_the_site_folder_writes_public_and_prints_one_summary_line(tmp_path):

@@ -5,26 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-from conftest import TEMPLATES, write_site
+from conftest import TEMPLATES, config_file, load_problems, write_site
 
 from newsroom.config import CONFIG_SCHEMA, MenuItem, load_config
-from newsroom.problems import BuildError
 
 MINIMAL = "title: Parish News\nbase_url: https://news.example.org/\n"
-
-
-def config_file(root: Path, text: str) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    path = root / "site_config.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems_of(path: Path, **options) -> list[str]:
-    with pytest.raises(BuildError) as raised:
-        load_config(path, **options)
-    return [str(p) for p in raised.value.problems]
 
 
 def test_a_minimal_config_gets_the_documented_defaults(tmp_path):
@@ -92,21 +77,21 @@ def test_base_url_argument_overrides_the_file(tmp_path):
 
 
 def test_a_bad_base_url_argument_is_reported_as_the_option(tmp_path):
-    assert problems_of(config_file(tmp_path, MINIMAL), base_url="preview.example.org") == [
+    assert load_problems(config_file(tmp_path, MINIMAL), base_url="preview.example.org") == [
         "--base-url: 'preview.example.org' is not a full web address (write "
         "https://example.org/page)"]
 
 
 def test_base_url_with_a_query_is_an_error_at_its_line(tmp_path):
     path = config_file(tmp_path, "title: T\nbase_url: https://example.org/?x=1\n")
-    assert problems_of(path) == [
+    assert load_problems(path) == [
         "site_config.yaml:2: base_url: may not have ? or # parts (write "
         "https://news.example.org/ or .../site/)"]
 
 
 def test_unknown_key_near_a_known_one_is_an_error_with_a_suggestion(tmp_path):
     path = config_file(tmp_path, "titel: Parish News\nbase_url: https://news.example.org/\n")
-    assert problems_of(path) == [
+    assert load_problems(path) == [
         "site_config.yaml:1: unknown key 'titel' (did you mean 'title'?)",
         "site_config.yaml:1: title: missing (add title: Our news)",
     ]
@@ -115,13 +100,13 @@ def test_unknown_key_near_a_known_one_is_an_error_with_a_suggestion(tmp_path):
 def test_unknown_key_far_from_any_setting_lists_the_settings(tmp_path):
     path = config_file(tmp_path, MINIMAL + "theme: dark\n")
     known = ", ".join(sorted(CONFIG_SCHEMA))
-    assert problems_of(path) == [f"site_config.yaml:3: unknown key 'theme' (known keys: {known})"]
+    assert load_problems(path) == [f"site_config.yaml:3: unknown key 'theme' (known keys: {known})"]
 
 
 def test_every_problem_in_the_config_is_reported_at_once(tmp_path):
     path = config_file(tmp_path, "title: T\nbase_url: example.org\ntimezone: Mars/Olympus\n"
                                  "per_page: 0\nfeed_full_content: yes please\n")
-    assert problems_of(path) == [
+    assert load_problems(path) == [
         "site_config.yaml:2: base_url: 'example.org' is not a full web address (write "
         "https://example.org/page)",
         "site_config.yaml:3: timezone: 'Mars/Olympus' is not a known time zone (write an "
@@ -133,7 +118,7 @@ def test_every_problem_in_the_config_is_reported_at_once(tmp_path):
 
 
 def test_missing_file_says_where_to_run_newsroom(tmp_path):
-    assert problems_of(tmp_path / "site_config.yaml") == [
+    assert load_problems(tmp_path / "site_config.yaml") == [
         "site_config.yaml: no site_config.yaml here (run newsroom in the site's folder or "
         "pass --config path/to/site_config.yaml)"]
 
@@ -141,7 +126,7 @@ def test_missing_file_says_where_to_run_newsroom(tmp_path):
 def test_a_file_that_is_not_utf8_is_reported(tmp_path):
     path = tmp_path / "site_config.yaml"
     path.write_bytes(b"title: Caf\xe9 News\nbase_url: https://news.example.org/\n")
-    assert problems_of(path) == [
+    assert load_problems(path) == [
         "site_config.yaml: is not UTF-8 text (byte 10); save it as UTF-8"]
 
 
@@ -153,18 +138,18 @@ def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
 
 
 def test_an_empty_file_says_what_to_write(tmp_path):
-    assert problems_of(config_file(tmp_path, "")) == [
+    assert load_problems(config_file(tmp_path, "")) == [
         "site_config.yaml:1: is empty (write title:, base_url: and the other settings from "
         "the README)"]
 
 
 def test_a_config_that_is_not_a_mapping_is_an_error(tmp_path):
-    assert problems_of(config_file(tmp_path, "- title: T\n")) == [
+    assert load_problems(config_file(tmp_path, "- title: T\n")) == [
         "site_config.yaml:1: expected key: value lines (a mapping), found list"]
 
 
 def test_a_yaml_syntax_error_is_reported_with_its_line(tmp_path):
-    problems = problems_of(config_file(tmp_path, MINIMAL + "description: Ohio: news\n"))
+    problems = load_problems(config_file(tmp_path, MINIMAL + "description: Ohio: news\n"))
     assert problems == [
         "site_config.yaml:3: YAML syntax error: mapping values are not allowed here (a value "
         "containing ': ' must be quoted, e.g. title: \"Ohio: lessons\")"]
@@ -183,7 +168,7 @@ def test_menu_items_are_checked_with_their_number_and_line(tmp_path):
                                            "    url: /news/\n"
                                            "  - titel: Events\n"
                                            "    url: events\n")
-    assert problems_of(path) == [
+    assert load_problems(path) == [
         "site_config.yaml:6: menu item 2: unknown key 'titel' (did you mean 'title'?)",
         "site_config.yaml:7: menu item 2: url: 'events' is not a link (write /media/photo.jpg "
         "for a file on this site or https://example.org/page)",
@@ -193,7 +178,7 @@ def test_menu_items_are_checked_with_their_number_and_line(tmp_path):
 
 def test_a_menu_that_is_not_a_list_is_an_error(tmp_path):
     path = config_file(tmp_path, MINIMAL + "menu: /news/\n")
-    assert problems_of(path) == [
+    assert load_problems(path) == [
         "site_config.yaml:3: menu: '/news/' is not a list (write one '- ' line per item)"]
 
 

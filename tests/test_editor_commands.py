@@ -12,19 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, TEMPLATES, article, soup, write_site
+from conftest import REPO, TEMPLATES, article, run, soup, write_site
 
 from newsroom import workers
 from newsroom.cli import github_annotation, main
 from newsroom.problems import Problem
-
-
-def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python build.py ARGS` in cwd."""
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
-
 
 # new ---------------------------------------------------------------------------------------
 

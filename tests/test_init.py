@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, article, require_tool, soup, write_site
+from conftest import REPO, article, require_tool, run, soup, write_site
 
 from newsroom import __version__
 from newsroom.config import load_config
@@ -19,12 +18,6 @@ from newsroom.scaffold import EXAMPLE_FILES, SITE_FILES, STARTER
 
 MADE_ALWAYS = {"site_config.yaml", ".gitignore", "requirements.txt",
                ".github/workflows/publish.yml", "content/media/.gitkeep"}
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python build.py ARGS` in cwd, as someone starting a site would."""
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
 
 
 def files_in(root: Path) -> set[str]:

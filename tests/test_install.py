@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, require_tool
+from conftest import REPO, free_port, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -23,12 +22,6 @@ pytestmark = pytest.mark.slow
 def run(*command: str | Path, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def served(url: str, seconds: float = 60) -> dict:

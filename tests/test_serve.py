@@ -6,7 +6,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,19 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, article, copy_fixture, write_site
+from conftest import REPO, article, copy_fixture, free_port, write_site
 
 from newsroom.cli import _parser
 from newsroom.server import inject_live_script, local_url, resolve_request
 
 FIRST = "content/news/2024-01-10-first-bulletin.md"
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
