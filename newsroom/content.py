@@ -529,10 +529,12 @@ MAX_TEXT_BYTES = 5 * 1024 * 1024
 
 def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
     try:
-        with open(path, "rb") as handle:  # (one byte more than allowed tells it is too large)
-            raw = handle.read(MAX_TEXT_BYTES + 1)
+        with open(path, "rb") as handle:
+            # Sized first: read(MAX_TEXT_BYTES + 1) would allocate 5 MB for every file.
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(MAX_TEXT_BYTES + 1) if size > MAX_TEXT_BYTES else handle.read()
             if len(raw) > MAX_TEXT_BYTES:
-                size = os.fstat(handle.fileno()).st_size
+                size = max(size, len(raw))
                 problems.append(Problem(rel, None, f"is {size / 1048576:.1f} MB, too large "
                                                    "for an article, event or page (at most 5 "
                                                    "MB); put large files in content/media/"))
