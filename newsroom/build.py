@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from newsroom import feeds, markup, render, search
 from newsroom.cache import Caches, digest, open_caches, open_store, save_caches
@@ -127,8 +129,10 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
     config = load_config(config_path, base_url=base_url, output_dir=output_dir,
                          search=search_on)
     caches = _caches_for(config, caches, use_cache)
+    # While the workers read, this process compiles the templates for the workers that render.
     site = read_site(config, now=options.now, drafts=options.drafts, future=options.future,
-                     caches=caches, jobs=options.jobs, changed=options.changed)
+                     caches=caches, jobs=options.jobs, changed=options.changed,
+                     meanwhile=partial(render.load_templates, config))
     clock.lap("read")
     with locked(config.output_dir, config.output_dir_from):
         staging = Staging(config.output_dir, config.root, config.templates_dir,
@@ -154,11 +158,14 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
 
 def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
               future: bool = False, caches: Caches | None = None, jobs: int = 1,
-              render_markdown: bool = True, changed: Collection[Path] | None = None) -> Site:
-    """Read, check and assemble the site (its Markdown rendered); raise BuildError."""
+              render_markdown: bool = True, changed: Collection[Path] | None = None,
+              meanwhile: Callable[[], Any] | None = None) -> Site:
+    """Read, check and assemble the site (its Markdown rendered); raise BuildError.
+    `meanwhile()` runs in this process while workers read."""
     records = caches.records if caches else None
     content, problems = read_content(config, jobs, records, changed,
-                                     markup.with_html(config) if render_markdown else None)
+                                     markup.with_html(config) if render_markdown else None,
+                                     meanwhile)
     problems += check_output_dir(config.output_dir, config.root, config.templates_dir,
                                  config.output_dir_from)
     if problems:

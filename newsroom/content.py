@@ -201,7 +201,8 @@ class _Listing:
 
 def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
                  changed: Collection[Path] | None = None,
-                 finish: Callable[[Any], Any] | None = None) -> tuple[Content, list[Problem]]:
+                 finish: Callable[[Any], Any] | None = None,
+                 meanwhile: Callable[[], Any] | None = None) -> tuple[Content, list[Problem]]:
     """Read every article, event, page and asset; collect the problems of all of them.
 
     A file unchanged since the last build (same size and modification time, same config)
@@ -209,13 +210,14 @@ def read_content(config: SiteConfig, jobs: int = 1, cache: Store | None = None,
     (the preview's) that is told which paths `changed` since the last read looks at only
     those, not at every file. `finish(record)` is applied to each record parsed, in the
     process that parsed it (the build renders its Markdown there: one round of workers, not
-    two); records from the cache are given back as they were stored.
+    two); records from the cache are given back as they were stored. `meanwhile()` runs in
+    this process while the workers parse.
     """
     problems: list[Problem] = []
     listing = _current_listing(config, cache, changed, problems)
     files = [(kind, path) for kind in SUFFIXES for path in listing.keys[kind]]
     found, to_parse = _records_in_cache(listing, files, cache)
-    parsed = parallel_map(_parse_files, to_parse, jobs, (config, finish))[0]
+    parsed = parallel_map(_parse_files, to_parse, jobs, (config, finish), meanwhile=meanwhile)[0]
     for (_kind, path, key), (records, file_problems) in zip(to_parse, parsed, strict=True):
         problems.extend(file_problems)
         found[path] = records

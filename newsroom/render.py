@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import io
@@ -120,18 +121,38 @@ _set_up_for: list[RenderJob] = []
 def environment(job: RenderJob) -> jinja2.Environment:
     """The job's templates, with the site's globals and shared parts: loaded once per
     process, set up once per job."""
-    folder = (str(job.config.template_folders), job.templates)
-    env = _environments.get(folder)
-    if env is None:
-        env = make_environment(job.config.template_folders)
-        _environments.clear()
-        _environments[folder] = env
+    env = _loaded(job.config, job.templates)
     if not _set_up_for or _set_up_for[0] is not job:
         _speak(env, i18n.language(job.config.language, job.config.root))
         env.globals.update(config=job.config, params=job.config.params, url=job.urls,
                            archive=job.archive)
         env.globals.update(_shared_parts(env, job.config, job.urls, job.archive))
         _set_up_for[:] = [job]
+    return env
+
+
+def load_templates(config: SiteConfig) -> None:
+    """Compile the site's templates in this process before it starts the workers that
+    render: started by fork, they find them compiled, instead of each compiling them. (The
+    built-in ones under theme/ are compiled when a template extends them.) A template's
+    problems are left to rendering, which reports them with the page."""
+    env = _loaded(config, theme.fingerprint(config.template_folders))
+    _speak(env, i18n.language(config.language, config.root))  # (the filters they name)
+    for name in env.list_templates(extensions=("html",)):
+        if not name.startswith("theme/"):
+            with contextlib.suppress(jinja2.TemplateError):
+                env.get_template(name)
+
+
+def _loaded(config: SiteConfig, templates: str) -> jinja2.Environment:
+    """This process's environment for the config's template folders as they are now (their
+    fingerprint: `templates`)."""
+    folder = (str(config.template_folders), templates)
+    env = _environments.get(folder)
+    if env is None:
+        env = make_environment(config.template_folders)
+        _environments.clear()
+        _environments[folder] = env
     return env
 
 

@@ -15,6 +15,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import NOW, REPO, TEMPLATES, article, copy_fixture, soup, write_site
 
@@ -102,6 +103,32 @@ def test_with_two_workers_each_articles_card_is_rendered_once(tmp_path, monkeypa
     build_site(config, now=NOW, jobs=2, use_cache=False)
     cards = made.read_text(encoding="utf-8").splitlines()
     assert len(cards) == len(set(cards)) >= len(ARTICLES)
+
+
+@pytest.mark.skipif(workers.start_context().get_start_method() != "fork",
+                    reason="workers started by spawn import everything afresh: they have no "
+                           "compiled templates to inherit")
+def test_with_two_workers_the_templates_are_compiled_once(tmp_path, monkeypatch):
+    # They are compiled while the workers read, in the process that then starts the workers
+    # that render; each of those compiled them again before.
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
+    made = tmp_path / "compiled.txt"
+    real = jinja2.Environment.compile
+
+    def noting_compiles(env, source, name=None, *args, **kwargs):
+        with made.open("a", encoding="utf-8") as notes:  # (from any process)
+            notes.write(f"{os.getpid()} {name}\n")
+        return real(env, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", noting_compiles)
+    # A template of the site's own: a fingerprint no earlier build in this process has seen.
+    config = write_site(tmp_path / "site", {
+        **ARTICLES, "templates/page.html": "{% extends 'theme/page.html' %}{# own #}\n"})
+    build_site(config, now=NOW, jobs=2, use_cache=False)
+    compiled = made.read_text(encoding="utf-8").splitlines()
+    assert {line.split()[0] for line in compiled} == {str(os.getpid())}
+    assert len(compiled) == len(set(compiled))
+    assert {"article.html", "list.html"} <= {line.split()[1] for line in compiled}
 
 
 def test_an_unchanged_rebuild_does_no_markdown_work_and_writes_nothing(tmp_path,
