@@ -74,9 +74,13 @@ def test_output_is_byte_identical_whatever_the_worker_count(tmp_path, monkeypatc
         == {path: data for path, data in single.items() if not path.startswith("pagefind/")}
 
 
-@pytest.mark.skipif(workers.start_context().get_start_method() != "fork",
-                    reason="counts cards by patching the renderer, which only forked "
-                           "workers inherit")
+# What these tests patch in this process, only workers started by fork inherit.
+only_under_fork = pytest.mark.skipif(workers.start_context().get_start_method() != "fork",
+                                     reason="patches what only workers started by fork "
+                                            "inherit")
+
+
+@only_under_fork
 def test_with_two_workers_each_articles_card_is_rendered_once(tmp_path, monkeypatch):
     # Cards are rendered once per worker: the lists that show them go to one worker.
     monkeypatch.setattr(workers, "MIN_PARALLEL", 1)
@@ -105,9 +109,7 @@ def test_with_two_workers_each_articles_card_is_rendered_once(tmp_path, monkeypa
     assert len(cards) == len(set(cards)) >= len(ARTICLES)
 
 
-@pytest.mark.skipif(workers.start_context().get_start_method() != "fork",
-                    reason="workers started by spawn import everything afresh: they have no "
-                           "compiled templates to inherit")
+@only_under_fork
 def test_with_two_workers_the_templates_are_compiled_once(tmp_path, monkeypatch):
     # They are compiled while the workers read, in the process that then starts the workers
     # that render; each of those compiled them again before.
