@@ -188,6 +188,25 @@ def test_articles_print_without_the_site_furniture(visit, site_url):
     assert page.locator("h1").is_visible()
 
 
+def test_a_cancelled_events_title_is_struck_through_and_nothing_else(visit, site_url):
+    # Its related article's title was struck through too: the rule reached every card title
+    # inside the cancelled event.
+    page = visit().page
+
+    def line(selector: str) -> str:
+        return page.locator(selector).first.evaluate(
+            "e => getComputedStyle(e).textDecorationLine")
+
+    page.goto(site_url + "events/2025-11-20-winter-showcase/")
+    assert line("h1") == "line-through"
+    assert page.locator(".related .card-title a").count() >= 1
+    assert line(".related .card-title a") == "none"
+    page.goto(site_url + "news/example-why-the-fictional-winter-showcase-was-cancelled/")
+    assert line(".event-item.is-cancelled .card-title a") == "line-through"
+    page.goto(site_url + "events/")
+    assert line(".event-item:not(.is-cancelled) .card-title a") == "none"
+
+
 def test_pages_read_without_javascript(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
