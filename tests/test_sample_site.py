@@ -274,3 +274,12 @@ def test_every_internal_link_and_anchor_resolves(site, base_path, request):
         if fragment and target.suffix == ".html" and soup(target).find(id=fragment) is None:
             broken.append(f"{page.relative_to(out)}: {link} (no #{fragment})")
     assert broken == []
+
+
+def test_every_labelled_link_says_what_it_shows(sample_site):
+    # WCAG 2.5.3 (label in name): a voice user says what they see. The category calendars'
+    # ".ics" links were named "Conferences calendar file (.ics)", which axe 4.14 reports.
+    for path in sample_site.rglob("*.html"):
+        for link in soup(path).select("a[aria-label]"):
+            shown = " ".join(link.get_text().split()).lower()
+            assert link["aria-label"].lower().startswith(shown), (path, str(link))
