@@ -387,7 +387,7 @@ def _new(args: argparse.Namespace, terminal: Terminal) -> int:
 
 
 def _check(args: argparse.Namespace, terminal: Terminal) -> int:
-    from newsroom.links import check_links
+    from newsroom.links import check_links, lead_image_problems
     from newsroom.mentions import category_warnings, weekday_problems
 
     with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
@@ -396,8 +396,9 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
                             jobs=args.jobs, search_index=False)  # links only: no index
         terminal.clear_progress()
         problems, checked = check_links(report)
-    warnings = (weekday_problems(report.site) + category_warnings(report.site)
-                if report.site else [])
+    assert report.site is not None
+    problems = sorted(problems + lead_image_problems(report.site))
+    warnings = weekday_problems(report.site) + category_warnings(report.site)
     terminal.problems(warnings, args.format, level="warning")
     if problems:
         raise BuildError(problems)

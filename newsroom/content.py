@@ -48,6 +48,11 @@ class Article:
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     fingerprint: str = ""
     html: str = ""
+    # The lead image's text alternative (None: not written; "": decoration, on purpose),
+    # caption and credit.
+    image_alt: str | None = None
+    image_caption: str | None = None
+    image_credit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,10 @@ class Event:
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     fingerprint: str = ""
     html: str = ""
+    image: str | None = None  # the lead image, as an article's
+    image_alt: str | None = None
+    image_caption: str | None = None
+    image_credit: str | None = None
 
     @property
     def ends(self) -> datetime:
@@ -125,6 +134,15 @@ class Content:
     assets: tuple[Asset, ...]
 
 
+# The lead image: the picture that stands for an article or an event, on its page, in
+# lists, feeds and share previews.
+IMAGE_SCHEMA: f.Schema = {
+    "image": f.Field(f.link),
+    "image_alt": f.Field(f.text, keeps_empty=True),  # "": only decoration, on purpose
+    "image_caption": f.Field(f.text),
+    "image_credit": f.Field(f.text),
+}
+
 ARTICLE_SCHEMA: f.Schema = {
     "title": f.Field(f.text, required=True, example='"Your headline"'),
     "date": f.Field(f.when, required=True, example="2020-07-06 or 2020-07-06 09:30"),
@@ -132,8 +150,7 @@ ARTICLE_SCHEMA: f.Schema = {
     "category": f.Field(f.text),
     "tags": f.Field(f.string_list),
     "summary": f.Field(f.text),
-    "image": f.Field(f.link),
-    "image_alt": f.Field(f.text),
+    **IMAGE_SCHEMA,
     "slug": f.Field(f.slug),
     "draft": f.Field(f.boolean),
     "updated": f.Field(f.when),
@@ -156,6 +173,7 @@ EVENT_SCHEMA: f.Schema = {
     "description": f.Field(f.text),
     "tags": f.Field(f.string_list),
     "related": f.Field(f.string_list),
+    **IMAGE_SCHEMA,
     "uid": f.Field(f.text),
     "slug": f.Field(f.slug),
     "category": f.Field(f.text),
@@ -596,6 +614,11 @@ def _split_front_matter(config: SiteConfig, path: Path, problems: list[Problem],
     return rel, doc, doc.data, body, body_line, digest(config.fingerprint, rel, source)
 
 
+def lead_image(values: dict[str, Any]) -> dict[str, str | None]:
+    """An article's or event's lead image fields, as checked."""
+    return {name: values.get(name) for name in IMAGE_SCHEMA}
+
+
 def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
@@ -626,9 +649,6 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
     if mistake:
         problems.append(Problem(rel, doc.line(("category",)), mistake))
         return None
-    extra = dict(checked.extra)
-    if "image_alt" in v:
-        extra["image_alt"] = v["image_alt"]
     return Article(
         source=rel,
         slug=slug,
@@ -638,14 +658,14 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
         category=category,
         tags=v.get("tags", ()),
         summary=v.get("summary"),
-        image=v.get("image"),
         draft=v.get("draft", False),
         updated=_aware(v["updated"], config.timezone) if "updated" in v else None,
         guid=v.get("guid"),
         related_events=v.get("related_events", ()),
         markdown=body,
         body_line=body_line,
-        extra=extra,
+        extra=checked.extra,
+        **lead_image(v),
         lines=_key_lines(doc, (), meta),
         fingerprint=fingerprint,
     )
@@ -779,6 +799,7 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         rrule=rule,
         skipped=skipped,
         extra=checked.extra,
+        **lead_image(v),
         lines=_key_lines(doc, key, item),
         fingerprint=digest(config.fingerprint, rel, repr(key), repr(sorted(item.items(),
                                                                            key=str))),

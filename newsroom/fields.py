@@ -26,6 +26,9 @@ class Field:
     parse: Callable[[Any], Any]
     required: bool = False
     example: str = ""
+    # "" written as such is a value said on purpose (image_alt: "" for a decorative
+    # picture), not a field left empty.
+    keeps_empty: bool = False
 
 
 Schema = Mapping[str, Field]
@@ -83,6 +86,9 @@ def _unknown_key_problem(name: Any, schema: Schema, keep_unknown: bool) -> str |
 def _parse_into(values: dict[str, Any], name: str, raw: Any, field: Field) -> str | None:
     """Put the parsed value in `values`, or say what is wrong with it. An empty value is
     left out: a problem only when the field is required."""
+    if isinstance(raw, str) and not raw.strip() and field.keeps_empty:
+        values[name] = ""
+        return None
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return f"{name}: is empty (write {name}: {field.example})" if field.required else None
     try:

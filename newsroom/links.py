@@ -1,4 +1,5 @@
-"""`check`: every internal link, anchor, image and asset of a rendered site must resolve."""
+"""`check`: every internal link, anchor, image and asset of a rendered site must resolve, and
+every lead image says what it shows."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from newsroom.content import Article, Event, StaticPage
 from newsroom.markup import srcset
 from newsroom.pages import Page, Urls, site_urls
 from newsroom.problems import Problem, site_path
+from newsroom.site import Site
 
 LINK_ATTRIBUTES = {"a": ("href",), "link": ("href",), "img": ("src", "srcset"),
                    "script": ("src",), "source": ("src", "srcset"), "iframe": ("src",),
@@ -82,6 +84,17 @@ def check_links(report: BuildReport) -> tuple[list[Problem], int]:
     return sorted(problems.values()), checked
 
 
+def lead_image_problems(site: Site) -> list[Problem]:
+    """A lead image without image_alt, at its line: readers who cannot see it are told
+    nothing of it. (image_alt: "" says that the picture is only decoration.)"""
+    return [Problem(record.source, record.lines.get("image"),
+                    "image: has no image_alt; say what the picture shows, for readers who "
+                    "cannot see it (image_alt: \"Delegates at the opening session\"), or "
+                    "write image_alt: \"\" if it is only decoration")
+            for record in (*site.articles, *site.events)
+            if record.image and record.image_alt is None]
+
+
 def _fault(link: str, page_url: str, urls: Urls, available: set[str],
            parsed: dict[str, PageLinks]) -> str | None:
     """What is wrong with a link: '{link}' stands for the link as its author wrote it."""
@@ -119,7 +132,8 @@ def _place(link: str, fault: str, page: Page, records: dict, config: SiteConfig)
     # Editors write site links without the base path; show them as written.
     written = "/" + link[len(base):] if base != "/" and link.startswith(base) else link
     for record in records.get(page.source or "", ()):
-        if isinstance(record, Article) and record.image and record.image in (written, link):
+        if isinstance(record, Article | Event) and record.image and record.image in (written,
+                                                                                   link):
             return Problem(record.source, record.lines.get("image"), "image: " + fault.format(
                 link=record.image) + " (put the file in content/media/ and write "
                 "/media/its-name)")

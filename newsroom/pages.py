@@ -571,7 +571,7 @@ def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
                   events: tuple[Event, ...]) -> Page:
     url = urls.article(article)
     summary = article_summary(article)
-    image = urls.absolute(urls.site_link(article.image)) if article.image else None
+    image = lead_image_url(article, urls)
     jsonld: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle",
         "headline": article.title, "description": summary,
@@ -591,7 +591,7 @@ def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
         jsonld["image"] = image
     return Page(url, "article.html", {
         "meta": meta(article.title, url, summary, og_type="article", image=image,
-                     image_alt=str(article.extra.get("image_alt", "")),
+                     image_alt=article.image_alt or "",
                      published=timefmt.iso(article.date),
                      modified=timefmt.iso(article.updated) if article.updated else None,
                      jsonld=jsonld),
@@ -603,6 +603,11 @@ def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
         "newer": Link(newer.title, urls.article(newer)) if newer else None,
         "older": Link(older.title, urls.article(older)) if older else None,
     }, article.source)
+
+
+def lead_image_url(record: Article | Event, urls: Urls) -> str | None:
+    """The full address of an article's or event's lead image, if it has one."""
+    return urls.absolute(urls.site_link(record.image)) if record.image else None
 
 
 def attendance_mode(event: Event) -> str:
@@ -635,6 +640,8 @@ def event_jsonld(event: Event, urls: Urls, description: str) -> dict[str, Any]:
         "organizer": {"@type": "Organization", "name": event.organiser},
         "url": urls.absolute(urls.event(event)),
     }
+    if event.image:
+        data["image"] = lead_image_url(event, urls)
     if event.previous_start is not None:
         data["previousStartDate"] = _schema_date(event, event.previous_start)
     if locations:
@@ -740,7 +747,8 @@ def _event_page(urls: Urls, meta: MetaMaker, event: Event,
     endless = bool(event.rrule) and recurrence.is_endless(event.rrule)
     return Page(url, "event.html", {
         "meta": meta(event.title, url, summary, jsonld=event_jsonld(shown, urls, summary),
-                     alternates=(("text/calendar", event.title, urls.event_ics(event)),)),
+                     alternates=(("text/calendar", event.title, urls.event_ics(event)),),
+                     image=lead_image_url(event, urls), image_alt=event.image_alt or ""),
         "event": shown,
         "summary": summary,
         "attendance": attendance_mode(event),

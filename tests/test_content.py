@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from conftest import article, write_site
 
 from newsroom.config import load_config
@@ -106,7 +107,29 @@ def test_unknown_front_matter_keys_are_kept_in_extra_for_templates(tmp_path):
     content, problems = read(tmp_path, {"content/news/a.md": article(
         hero_colour="teal", image_alt="A hall")})
     assert problems == []
-    assert content.articles[0].extra == {"hero_colour": "teal", "image_alt": "A hall"}
+    assert content.articles[0].extra == {"hero_colour": "teal"}
+
+
+@pytest.mark.parametrize("kind", ["article", "event"])
+def test_a_lead_image_comes_with_its_alternative_text_caption_and_credit(tmp_path, kind):
+    fields = {"image": "/media/hall.jpg", "image_alt": "The main hall, full",
+              "image_caption": "The opening session.", "image_credit": "Ada Lens"}
+    files = {"content/news/a.md": article(**fields)} if kind == "article" else {
+        "content/events/a.yaml": yaml.safe_dump({"title": "Talk", "start": "2027-01-01 10:00",
+                                                 **fields})}
+    content, problems = read(tmp_path, files)
+    assert problems == []
+    [record] = content.articles if kind == "article" else content.events
+    assert (record.image, record.image_alt, record.image_caption, record.image_credit) == (
+        "/media/hall.jpg", "The main hall, full", "The opening session.", "Ada Lens")
+
+
+def test_an_empty_image_alt_says_the_picture_is_decoration(tmp_path):
+    content, problems = read(tmp_path, {
+        "content/news/a.md": article(image="/media/line.svg", image_alt=""),
+        "content/news/b.md": article(image="/media/line.svg")})
+    assert problems == []
+    assert [a.image_alt for a in content.articles] == ["", None]
 
 
 def test_article_remembers_the_line_of_every_front_matter_key(tmp_path):

@@ -114,7 +114,7 @@ def test_new_says_what_to_write_when_an_option_is_wrong(tmp_path):
 
 BROKEN_LINKS = {
     "content/news/2024-01-01-a.md": article(
-        "A", "2024-01-01", image="/media/missing.png",
+        "A", "2024-01-01", image="/media/missing.png", image_alt="Nothing",
         body="Intro.\n\nSee [nothing](/no/such/page/) and [here](/news/a/#nope).\n\n"
              "![A picture](/media/gone.png)\n"),
     "content/events/talk.yaml": "title: Talk\nstart: 2027-01-01 10:00\ndescription: |\n"
@@ -138,14 +138,33 @@ def test_check_reports_broken_links_at_their_line_in_the_markdown(tmp_path):
         "content/events/talk.yaml:4: broken link /notes/",
         "content/news/2024-01-01-a.md:4: image: broken link /media/missing.png (put the file "
         "in content/media/ and write /media/its-name)",
-        "content/news/2024-01-01-a.md:9: broken anchor /news/a/#nope (no id 'nope' on that "
+        "content/news/2024-01-01-a.md:10: broken anchor /news/a/#nope (no id 'nope' on that "
         "page)",
-        "content/news/2024-01-01-a.md:9: broken link /no/such/page/",
-        "content/news/2024-01-01-a.md:11: broken link /media/gone.png",
+        "content/news/2024-01-01-a.md:10: broken link /no/such/page/",
+        "content/news/2024-01-01-a.md:12: broken link /media/gone.png",
         "site_config.yaml: menu item 'Nowhere': broken link /nowhere/",
         "Check failed: 6 problems.",
     ]
     assert not (tmp_path / "public").exists()
+
+
+def test_check_asks_for_the_alternative_text_of_every_lead_image(tmp_path):
+    write_site(tmp_path, {
+        "content/media/hall.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        "content/news/2024-01-01-a.md": article("A", "2024-01-01", image="/media/hall.svg"),
+        "content/news/2024-01-02-b.md": article("B", "2024-01-02", image="/media/hall.svg",
+                                                image_alt=""),
+        "content/events/talk.yaml": "title: Talk\nstart: 2027-01-01 10:00\n"
+                                    "image: /media/hall.svg\n",
+    })
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    why = ("image: has no image_alt; say what the picture shows, for readers who cannot see "
+           "it (image_alt: \"Delegates at the opening session\"), or write image_alt: \"\" "
+           "if it is only decoration")
+    assert result.stderr.splitlines() == [f"content/events/talk.yaml:3: {why}",
+                                          f"content/news/2024-01-01-a.md:4: {why}",
+                                          "Check failed: 2 problems."]
 
 
 def test_check_reports_content_problems_too_without_touching_the_output(tmp_path):
@@ -207,7 +226,7 @@ def test_check_can_speak_github_annotations(tmp_path):
     result = run("check", "--format", "github", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert "::error file=content/news/2024-01-01-a.md,line=9::broken link /no/such/page/" in lines
+    assert "::error file=content/news/2024-01-01-a.md,line=10::broken link /no/such/page/" in lines
     assert all(line.startswith("::error file=") for line in lines)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import NOW, article, soup, write_site
 
 from newsroom.build import build_site
@@ -349,3 +351,39 @@ def test_the_menu_marks_the_item_whose_page_it_is_on_and_no_other(
     footer = soup(public / "about" / "index.html").find("footer", class_="site-footer")
     assert [a["href"] for a in footer.find_all("a")] == [
         "/site/feed.xml", "/site/atom.xml", "/site/events/calendar.ics"]
+
+
+LEAD = {"image": "/media/hall.svg", "image_alt": "The main hall, full",
+        "image_caption": "The opening session.", "image_credit": "Ada Lens"}
+
+
+@pytest.mark.parametrize("kind", ["article", "event"])
+def test_a_lead_image_is_shown_with_its_caption_and_credit_and_shared(tmp_path, kind):
+    files = {"content/media/hall.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+             "content/news/2024-05-01-a.md": article("A", **LEAD),
+             "content/events/2027-01-01-talk.yaml": yaml.safe_dump(
+                 {"title": "Talk", "start": "2027-01-01 10:00", **LEAD})}
+    build_site(write_site(tmp_path, files), now=NOW)
+    page = soup(tmp_path / "public" / ("news/a" if kind == "article" else
+                                       "events/2027-01-01-talk") / "index.html")
+    figure = page.select_one("main figure.lead-image")
+    assert figure.img["src"] == "/media/hall.svg"
+    assert figure.img["alt"] == "The main hall, full"
+    assert " ".join(figure.figcaption.get_text().split()) == \
+        "The opening session. Picture: Ada Lens"
+    assert figure.figcaption.select_one(".credit").get_text() == "Picture: Ada Lens"
+    image = "https://news.example.org/media/hall.svg"
+    assert page.find("meta", property="og:image")["content"] == image
+    assert page.find("meta", property="og:image:alt")["content"] == "The main hall, full"
+    [data] = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
+    assert data["image"] == image
+
+
+def test_a_decorative_lead_image_has_an_empty_alternative_and_no_caption(tmp_path):
+    files = {"content/media/line.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+             "content/news/2024-05-01-a.md": article("A", image="/media/line.svg",
+                                                     image_alt="")}
+    build_site(write_site(tmp_path, files), now=NOW)
+    figure = soup(tmp_path / "public/news/a/index.html").select_one("figure.lead-image")
+    assert figure.img["alt"] == ""
+    assert figure.figcaption is None
