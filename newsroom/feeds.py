@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import mimetypes
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -12,16 +13,17 @@ from urllib.parse import urljoin
 
 from newsroom import __version__, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
-from newsroom.content import Article, Event
+from newsroom.content import Article, Asset, Event
 from newsroom.i18n import Language
 from newsroom.markup import renderer_settings, rewrite_urls
-from newsroom.output import Output
+from newsroom.output import Output, asset_key
 from newsroom.pages import (
     Page,
     Urls,
     article_summary,
     event_summary,
     feed_id,
+    lead_image_url,
     status_label,
 )
 from newsroom.site import Site, dates_of
@@ -69,26 +71,100 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
                                                         Callable[[], bytes]]]:
     """Every feed by its path: what it is made from, and how to make it."""
     config = site.config
+    images = _local_images(site)
     latest = site.articles[:config.feed_limit]
-    news = tuple(a.fingerprint for a in latest)
+    news = _made_of(latest, images)
     made = {
         urls.output_path(urls.feed()): (news, lambda: _feed(
-            site, urls, latest, config.title, urls.feed(), urls.home()).rss_str(pretty=True)),
+            site, urls, images, latest, config.title, urls.feed(), urls.home()
+        ).rss_str(pretty=True)),
         urls.output_path(urls.atom()): (news, lambda: _feed(
-            site, urls, latest, config.title, urls.atom(), urls.home()).atom_str(pretty=True)),
+            site, urls, images, latest, config.title, urls.atom(), urls.home(), atom=True
+        ).atom_str(pretty=True)),
     }
     for term in site.categories:
         articles = term.articles[:config.feed_limit]
         made[urls.output_path(urls.category_feed(term))] = (
-            tuple(a.fingerprint for a in articles),
-            lambda t=term, a=articles: _feed(site, urls, a, f"{config.title}: {t.name}",
+            _made_of(articles, images),
+            lambda t=term, a=articles: _feed(site, urls, images, a, f"{config.title}: {t.name}",
                                              urls.category_feed(t), urls.category(t)
                                              ).rss_str(pretty=True))
     coming = site.upcoming_events[:config.feed_limit]
     made[urls.output_path(urls.events_feed())] = (
-        (*(e.fingerprint for e in coming), timefmt.iso(_last_ended(site))),
-        lambda: _events_feed(site, urls, coming))
+        (*_made_of(coming, images), timefmt.iso(_last_ended(site))),
+        lambda: _events_feed(site, urls, images, coming))
     return made
+
+
+def _local_images(site: Site) -> dict[str, Asset]:
+    """The site's media files by the address an editor writes for them (/media/a.jpg)."""
+    return {"/" + asset.url_path: asset for asset in site.assets
+            if asset.url_path.startswith("media/")}
+
+
+def _made_of(records: Sequence[Article | Event], images: dict[str, Asset]) -> tuple[str, ...]:
+    """What feed items are made from: each record, and the file of its lead image (whose
+    size the enclosure gives)."""
+    return tuple(digest(r.fingerprint, asset_key(images[r.image]))
+                 if r.image in images else r.fingerprint for r in records)
+
+
+def _enclose(entry: Any, record: Article | Event, images: dict[str, Asset], urls: Urls,
+             atom: bool = False) -> None:
+    """Attach the record's lead image to the feed item: an RSS enclosure, an Atom link
+    rel="enclosure". Only a file of the site's own: RSS requires its size in bytes, which
+    newsroom cannot know of a picture elsewhere."""
+    asset = images.get(record.image or "")
+    kind = mimetypes.guess_type(asset.url_path)[0] if asset else None
+    if asset is None or kind is None or not kind.startswith("image/"):
+        return
+    try:
+        size = asset.source.stat().st_size
+    except OSError:  # (gone since it was listed: the next build will not list it)
+        return
+    image = (lead_image_url(record, urls), str(size), kind)
+    if atom:
+        entry.image_enclosure.image = image
+    else:
+        entry.enclosure(*image)
+
+
+class _NoFeedExtension:
+    """The feed-level half feedgen's register_extension asks for: nothing to add."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, feed: Any) -> Any:
+        return feed
+
+    def extend_rss(self, feed: Any) -> Any:
+        return feed
+
+
+class _AtomEnclosure:
+    """A feedgen entry extension (its published extension API) that writes an Atom
+    entry's lead image as <link rel="enclosure" href type length>. feedgen 1.0 writes the
+    link FeedEntry.enclosure makes without its rel, type and length: a second alternate
+    link, which makes the entry invalid Atom."""
+
+    def __init__(self) -> None:
+        self.image: tuple[str, str, str] | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, entry: Any) -> Any:
+        if self.image:
+            from lxml import etree
+
+            url, length, kind = self.image
+            etree.SubElement(entry, "link", rel="enclosure", href=url, type=kind,
+                             length=length)
+        return entry
+
+    def extend_rss(self, item: Any) -> Any:
+        return item
 
 
 def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
@@ -102,6 +178,8 @@ def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
     # dc:creator names authors in RSS, whose <author> must be an e-mail address; Atom has
     # <author><name> of its own.
     generator.load_extension("dc", atom=False, rss=True)
+    generator.register_extension("image_enclosure", _NoFeedExtension, _AtomEnclosure,
+                                 atom=True, rss=False)
     generator.id(urls.absolute(page_url))
     generator.title(title)
     generator.subtitle(config.description or title)
@@ -119,8 +197,8 @@ def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
     return generator
 
 
-def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_url: str,
-          page_url: str) -> FeedGenerator:
+def _feed(site: Site, urls: Urls, images: dict[str, Asset], articles: Sequence[Article],
+          title: str, self_url: str, page_url: str, atom: bool = False) -> FeedGenerator:
     config = site.config
     newest = max((a.updated or a.date for a in articles), default=_epoch(site))
     generator = _channel(site, urls, title, self_url, page_url, newest)
@@ -142,6 +220,7 @@ def _feed(site: Site, urls: Urls, articles: Sequence[Article], title: str, self_
             entry.category({"term": tag})
         if config.feed_full_content:
             entry.content(absolute_html(article.html, link), type="html")
+        _enclose(entry, article, images, urls, atom)
     return generator
 
 
@@ -150,7 +229,8 @@ def _last_ended(site: Site) -> datetime:
     return max((e.ends for e in site.past_events), default=_epoch(site))
 
 
-def _events_feed(site: Site, urls: Urls, coming: Sequence[Event]) -> bytes:
+def _events_feed(site: Site, urls: Urls, images: dict[str, Asset],
+                 coming: Sequence[Event]) -> bytes:
     """RSS of the upcoming events (each date of a repeating one), soonest first."""
     config, language = site.config, site.language
     generator = _channel(site, urls, f"{config.title}: {config.events_title}",
@@ -171,6 +251,7 @@ def _events_feed(site: Site, urls: Urls, coming: Sequence[Event]) -> bytes:
             entry.category({"term": event.category})
         for tag in event.tags:
             entry.category({"term": tag})
+        _enclose(entry, event, images, urls)
     return generator.rss_str(pretty=True)
 
 

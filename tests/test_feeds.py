@@ -611,3 +611,58 @@ def test_basepath_sitemap_and_robots(basepath_site: Path) -> None:
     assert set(entries) == html_page_urls(basepath_site, "https://example.org/site/")
     robots = (basepath_site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "Sitemap: https://example.org/site/sitemap.xml" in robots
+
+
+# Lead images -------------------------------------------------------------------------------
+
+PICTURE = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"/>'
+
+
+def pictured_site(root: Path) -> Path:
+    """Articles and an event with lead images of the site's own and from elsewhere, built."""
+    files = {
+        "content/news/2024-05-01-hall.md": article("Hall", "2024-05-01", image="/media/hall.svg",
+                                                   image_alt="The hall"),
+        "content/news/2024-05-02-far.md": article("Far", "2024-05-02",
+                                                  image="https://images.example.com/far.jpg",
+                                                  image_alt="Far away"),
+        "content/events/2027-01-01-talk.yaml": "title: Talk\nstart: 2027-01-01 10:00\n"
+                                               "image: /media/hall.svg\nimage_alt: The hall\n",
+    }
+    config = write_site(root, files)
+    (root / "content/media").mkdir(parents=True, exist_ok=True)
+    (root / "content/media/hall.svg").write_bytes(PICTURE)
+    build_site(config, now=NOW)
+    return root / "public"
+
+
+def test_feeds_carry_the_lead_image_with_its_size_and_type(tmp_path: Path) -> None:
+    public = pictured_site(tmp_path)
+    picture = "https://news.example.org/media/hall.svg"
+    _, rss = read_feed(public / "feed.xml")
+    assert dict(rss_item(rss, "Hall").find("enclosure").attrib) == {
+        "url": picture, "length": str(len(PICTURE)), "type": "image/svg+xml"}
+    _, atom = read_feed(public / "atom.xml")
+    entry = atom_entry(atom, "Hall")
+    [link] = entry.findall("atom:link[@rel='enclosure']", NS)
+    # Exactly one alternate link: feedgen's own enclosure link lost its rel and made two.
+    assert len(entry.findall("atom:link", NS)) == 2
+    assert (link.get("href"), link.get("length"), link.get("type")) == (
+        picture, str(len(PICTURE)), "image/svg+xml")
+    _, events = read_feed(public / "events/feed.xml")
+    [item] = events.findall("channel/item")
+    assert item.find("enclosure").get("url") == picture
+
+
+def test_a_picture_from_elsewhere_has_no_enclosure_it_could_not_size(tmp_path: Path) -> None:
+    _, rss = read_feed(pictured_site(tmp_path) / "feed.xml")
+    assert rss_item(rss, "Far").find("enclosure") is None
+
+
+def test_a_lead_image_replaced_by_a_larger_file_remakes_the_feeds(tmp_path: Path) -> None:
+    public = pictured_site(tmp_path)
+    larger = PICTURE.replace(b"/>", b"><title>The hall</title></svg>")
+    (tmp_path / "content/media/hall.svg").write_bytes(larger)
+    build_site(tmp_path / "site_config.yaml", now=NOW)
+    _, rss = read_feed(public / "feed.xml")
+    assert rss_item(rss, "Hall").find("enclosure").get("length") == str(len(larger))
