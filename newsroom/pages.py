@@ -310,7 +310,7 @@ def _home_page(site: Site, urls: Urls, meta: MetaMaker) -> Page:
     return Page(urls.home(), "home.html", {
         "meta": meta(config.title, urls.home(), jsonld=jsonld),
         "articles": site.articles[:config.home_news],
-        "events": _next_dates(site.upcoming_events, config.home_events),
+        "events": _once(site.upcoming_events, config.home_events),
     })
 
 
@@ -420,9 +420,12 @@ def _year_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
 
 
 def _events_list_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
-    """The events index: each page's dates split into those to come and those past."""
+    """The events index: each event once (a repeating one at its next date, or its last),
+    each page's split into those to come and those past."""
     config = site.config
-    events = site.upcoming_events + site.past_events
+    upcoming = _once(site.upcoming_events)
+    coming = {event.slug for event in upcoming}
+    events = upcoming + tuple(e for e in _once(site.past_events) if e.slug not in coming)
     pages = _paginated(events, config.per_page, urls.events, "events.html",
                        lambda n: meta(meta.numbered(config.events_title, n), urls.events(n)),
                        {"heading": config.events_title, "categories": site.event_categories})
@@ -510,11 +513,11 @@ def _check_unique_urls(pages: list[Page], site: Site, urls: Urls) -> None:
         raise BuildError(problems)
 
 
-def _next_dates(upcoming: Sequence[Event], count: int) -> tuple[Event, ...]:
-    """The next date of each of the first `count` events: on the home page a weekly event
-    is one item, not three."""
+def _once(dates: Sequence[Event], count: int | None = None) -> tuple[Event, ...]:
+    """The first date in `dates` of each event (of the first `count` events): in lists a
+    repeating event is one item, not one per date."""
     seen: dict[str, Event] = {}
-    for event in upcoming:
+    for event in dates:
         if len(seen) == count:
             break
         seen.setdefault(event.slug, event)

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from newsroom import i18n, theme, timefmt
+from newsroom import i18n, recurrence, theme, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
@@ -72,6 +72,7 @@ def _speak(env: jinja2.Environment, language: Language) -> None:
         month=language.month,
         event_range=lambda e: timefmt.event_range(e.start, e.end, e.all_day, language),
         previous_range=partial(previous_range, language=language),
+        repeats=lambda e: recurrence.describe(e.rrule, e.timezone, language),
     )
     env.globals.update(direction=language.direction,
                        event_summary=partial(event_summary, language=language),
