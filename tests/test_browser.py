@@ -177,6 +177,22 @@ def test_no_sideways_scrolling_on_small_screens(visit, site_url, width):
     assert image.bounding_box()["width"] <= width
 
 
+def test_on_a_phone_the_masthead_is_short_and_the_first_event_in_view(visit, site_url):
+    # At 375 px the masthead took 218 of 740 px, and /events/ showed no event unscrolled.
+    reader = visit(375)
+    page = reader.page
+    page.set_viewport_size({"width": 375, "height": 740})
+    for kind in ("home", "article", "events", "event", "search"):
+        page.goto(site_url + PAGE_KINDS[kind])
+        assert page.locator(".masthead").bounding_box()["height"] <= 120, kind
+    page.goto(site_url + "events/")
+    title = page.locator(".event-item .card-title").first.bounding_box()
+    assert title["y"] + title["height"] <= 740
+    page.get_by_role("link", name="Search", exact=True).click()
+    assert page.url.endswith("/search/")
+    assert page.get_by_label("Search news, events and pages").is_visible()
+
+
 def test_keyboard_users_see_a_skip_link_and_their_focus(visit, site_url):
     page = visit().page
     page.goto(site_url)
