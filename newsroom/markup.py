@@ -32,7 +32,7 @@ EXTENSION_CONFIGS = {
 # One allow-list for raw HTML in Markdown: the tags and attributes editors need for text,
 # tables, figures and footnotes; no scripts, styles, forms, frames or event handlers.
 ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"acronym", "center", "strike", "tt"}) | {
-    "figure", "figcaption", "picture", "source", "section"}
+    "figure", "figcaption", "picture", "source", "section", "iframe"}
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "hreflang", "rel"},
@@ -50,7 +50,31 @@ ALLOWED_ATTRIBUTES = {
     "col": {"span"},
     "colgroup": {"span"},
     "abbr": {"title"},
+    # Only video players at the addresses EMBEDS names (see _embed_only): any other
+    # frame loses its address, and then itself.
+    "iframe": {"src", "title", "allowfullscreen"},
 }
+# (Not loading="lazy" yet: the Nu HTML Checker the tests pin, of 2020, refuses it on a frame.)
+EMBED_ATTRIBUTES = {"iframe": {
+    "referrerpolicy": "strict-origin-when-cross-origin",
+    "allow": "accelerometer; encrypted-media; gyroscope; picture-in-picture; fullscreen"}}
+
+# Videos an editor embeds by writing an image of the video's page on a line of its own:
+# ![The launch, in two minutes](https://www.youtube.com/watch?v=...). Each page address
+# (its video id in the group) and the player it is shown in: YouTube's that sets no cookie
+# until played, Vimeo's told not to track.
+EMBEDS = (
+    (re.compile(r"https://(?:www\.|m\.)?youtube\.com/(?:watch\?(?:[^\s\"]*&)?v=|embed/|shorts/)"
+                r"([\w-]{11})(?:[&?#][^\s\"]*)?"), "https://www.youtube-nocookie.com/embed/{}"),
+    (re.compile(r"https://youtu\.be/([\w-]{11})(?:[?#][^\s\"]*)?"),
+     "https://www.youtube-nocookie.com/embed/{}"),
+    (re.compile(r"https://(?:www\.)?vimeo\.com/(\d{1,12})(?:[/?#][^\s\"]*)?"),
+     "https://player.vimeo.com/video/{}?dnt=1"),
+)
+PLAYERS = re.compile(r"https://(?:www\.youtube-nocookie\.com/embed/[\w-]{11}"
+                     r"|player\.vimeo\.com/video/\d{1,12}\?dnt=1)")
+_VIDEO_PARAGRAPH = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
+_ATTRIBUTE = re.compile(r'\s([a-z]+)="([^"]*)"')
 URL_ATTRIBUTES = ("href", "src", "srcset", "poster", "cite")
 
 WORDS_PER_MINUTE = 200
@@ -70,8 +94,20 @@ def markdown_html(text: str) -> str:
 
 
 def sanitize(fragment: str) -> str:
-    """Remove everything from HTML that is not on the allow-list (scripts, handlers, js: URLs)."""
-    return _cleaner().clean(fragment)
+    """Remove everything from HTML that is not on the allow-list (scripts, handlers, js: URLs,
+    frames but the video players')."""
+    return _EMPTY_FRAME.sub("", _cleaner().clean(fragment))
+
+
+# A frame whose address the sanitiser took away (not a video player's): nothing to show.
+_EMPTY_FRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.DOTALL)
+
+
+def _embed_only(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: a frame's address must be a video player's."""
+    if tag == "iframe" and attribute == "src":
+        return value if PLAYERS.fullmatch(value) else None
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +115,29 @@ def _cleaner() -> nh3.Cleaner:
     # (Made once: nh3.clean builds a cleaner from the allow-list on every call.)
     return nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                        clean_content_tags={"script", "style"}, link_rel=None,
-                       filter_style_properties={"text-align"})
+                       filter_style_properties={"text-align"},
+                       attribute_filter=_embed_only, set_tag_attribute_values=EMBED_ATTRIBUTES)
+
+
+def embed_videos(fragment: str) -> str:
+    """Each paragraph that is only an image of a YouTube or Vimeo video's page, as that
+    video's player: a titled 16:9 frame (the image's text is its title). The
+    sanitiser then checks the frame's address like any other."""
+    if "<img" not in fragment:
+        return fragment
+    return _VIDEO_PARAGRAPH.sub(_player, fragment)
+
+
+def _player(paragraph: re.Match[str]) -> str:
+    attributes = dict(_ATTRIBUTE.findall(paragraph.group(1)))
+    page = html.unescape(attributes.get("src", ""))
+    for address, player in EMBEDS:
+        found = address.fullmatch(page)
+        if found:
+            title = attributes.get("alt") or "Video"
+            return (f'<div class="video"><iframe src="{player.format(found.group(1))}" '
+                    f'title="{title}" allowfullscreen></iframe></div>')
+    return paragraph.group(0)
 
 
 def render_markdown(text: str, *, base_path: str = "/", safe: bool = True) -> str:
@@ -91,6 +149,7 @@ def render_markdown(text: str, *, base_path: str = "/", safe: bool = True) -> st
     fragment = prose.prose_html(text)
     if fragment is None:
         fragment = markdown_html(text)
+    fragment = embed_videos(fragment)
     if safe:
         fragment = sanitize(fragment)
     if base_path != "/":

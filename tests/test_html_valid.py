@@ -8,7 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
+from conftest import NOW, article, require_tool, write_site
+
+from newsroom.build import build_site
 
 # Each test drives a real checker (Java): slow.
 pytestmark = pytest.mark.slow
@@ -43,3 +45,14 @@ def check(folder: Path) -> list[str]:
 @pytest.mark.parametrize("site", ["sample_site", "basepath_site"])
 def test_every_page_and_stylesheet_passes_the_nu_html_checker(site, request):
     assert check(request.getfixturevalue(site)) == []
+
+
+@pytest.mark.java
+def test_an_article_with_an_embedded_video_passes_the_nu_html_checker(tmp_path):
+    config = write_site(tmp_path, {"content/news/2024-05-01-launch.md": article(
+        "Launch", body="Watch it:\n\n![The launch, in two minutes]"
+                       "(https://www.youtube.com/watch?v=dQw4w9WgXcQ)\n")})
+    build_site(config, now=NOW)
+    page = tmp_path / "public/news/launch/index.html"
+    assert "<iframe" in page.read_text(encoding="utf-8")
+    assert check(page.parent) == []

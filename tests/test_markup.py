@@ -511,3 +511,54 @@ def test_a_build_renders_each_markdown_text_once_as_it_is_read(tmp_path, monkeyp
         assert sorted(texts) == sorted([a.markdown for a in site.articles] + ["A *fair*."])
     assert [a.html for a in site.articles][:1] == ["<p>Body 28.</p>"]
     assert site.events[0].html == "<p>A <em>fair</em>.</p>"
+
+
+# Videos ------------------------------------------------------------------------------------
+
+PLAYER_ATTRIBUTES = {
+    "referrerpolicy": "strict-origin-when-cross-origin", "allowfullscreen": "",
+    "allow": "accelerometer; encrypted-media; gyroscope; picture-in-picture; fullscreen"}
+
+
+@pytest.mark.parametrize(("page", "player"), [
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=10",
+     "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+    ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+    ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871?dnt=1"),
+])
+def test_an_image_of_a_videos_page_on_its_own_line_is_the_videos_player(page, player):
+    html = render_markdown(f"Watch it:\n\n![The launch, in two minutes]({page})\n\nMore.")
+    [frame] = parse(html).find_all("iframe")
+    assert frame.parent.name == "div" and frame.parent["class"] == ["video"]
+    assert frame.attrs == {"src": player, "title": "The launch, in two minutes",
+                           **PLAYER_ATTRIBUTES}
+
+
+@pytest.mark.parametrize("frame", [
+    '<iframe src="https://evil.example/embed/dQw4w9WgXcQ" title="x"></iframe>',
+    '<iframe src="https://www.youtube-nocookie.com.evil.example/embed/dQw4w9WgXcQ"></iframe>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    "<iframe>text</iframe>",
+])
+def test_every_other_frame_is_removed_whole(frame):
+    assert "iframe" not in render_markdown(f"Before.\n\n{frame}\n\nAfter.")
+
+
+def test_a_players_frame_written_by_hand_keeps_only_what_a_player_needs():
+    html = render_markdown('<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" '
+                           'title="Launch" allow="camera; microphone" onload="steal()" '
+                           'width="1"></iframe>')
+    [frame] = parse(html).find_all("iframe")
+    forced = {k: v for k, v in PLAYER_ATTRIBUTES.items() if k != "allowfullscreen"}
+    assert frame.attrs == {"src": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+                           "title": "Launch", **forced}
+
+
+@pytest.mark.parametrize("text", [
+    "Text ![inline](https://www.youtube.com/watch?v=dQw4w9WgXcQ) here.",
+    "![A look-alike](https://www.youtube.com.evil.example/watch?v=dQw4w9WgXcQ)",
+    "![Not a video](https://www.youtube.com/channel/UCabc)",
+])
+def test_only_a_videos_own_page_on_a_line_of_its_own_becomes_a_player(text):
+    assert "iframe" not in render_markdown(text)
