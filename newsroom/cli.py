@@ -18,6 +18,7 @@ from newsroom import __version__
 from newsroom.build import BuildReport, build_site, read_site
 from newsroom.config import CONFIG_NAME, load_config
 from newsroom.fields import FieldError, when
+from newsroom.mentions import sanitiser_warnings
 from newsroom.problems import BuildError, Problem
 from newsroom.site import Change, coming_changes, next_change
 
@@ -281,6 +282,8 @@ def _build_and_report(args: argparse.Namespace, terminal: Terminal) -> int:
                         progress=terminal.progress, jobs=args.jobs, search_on=args.search)
     terminal.clear_progress()
     assert report.site is not None
+    # Nothing an editor wrote vanishes in silence.
+    terminal.problems(sanitiser_warnings(report.site), level="warning")
     config = report.site.config
     zone = config.timezone
     terminal.say(terminal.paint(_summary(report, zone), "32"))
@@ -398,7 +401,8 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
         problems, checked = check_links(report)
     assert report.site is not None
     problems = sorted(problems + lead_image_problems(report.site))
-    warnings = weekday_problems(report.site) + category_warnings(report.site)
+    warnings = (weekday_problems(report.site) + category_warnings(report.site)
+                + sanitiser_warnings(report.site))
     terminal.problems(warnings, args.format, level="warning")
     if problems:
         raise BuildError(problems)

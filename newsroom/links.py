@@ -150,12 +150,16 @@ def _place(link: str, fault: str, page: Page, records: dict, config: SiteConfig)
                    fault.format(link=link) + f" (on {page.url})")
 
 
+def markdown_of(record: Article | Event | StaticPage) -> tuple[str, int]:
+    """The Markdown of a record (an event's description), and the file line it starts on."""
+    if isinstance(record, Event):
+        return record.description, record.lines.get("description", record.line) + 1
+    return record.markdown, record.body_line
+
+
 def _line_in_markdown(record: Article | Event | StaticPage, forms: set[str]) -> int | None:
     """The file line where the Markdown of `record` writes the link in one of its forms."""
-    if isinstance(record, Event):
-        text, first = record.description, record.lines.get("description", record.line) + 1
-    else:
-        text, first = record.markdown, record.body_line
+    text, first = markdown_of(record)
     for index, line in enumerate(text.split("\n")):
         if any(f"({w}" in line or f'"{w}"' in line or f"<{w}>" in line or f"]: {w}" in line
                or f"'{w}'" in line for w in forms):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -117,6 +118,65 @@ def _cleaner() -> nh3.Cleaner:
                        clean_content_tags={"script", "style"}, link_rel=None,
                        filter_style_properties={"text-align"},
                        attribute_filter=_embed_only, set_tag_attribute_values=EMBED_ATTRIBUTES)
+
+
+def removed_by_sanitiser(text: str) -> list[tuple[int, str]]:
+    """What the sanitiser takes out of the HTML of Markdown `text`, each with the line of
+    `text` (from 0) that writes it: ('<script>', 'onclick= on <a>', ...). Empty when the
+    text holds no raw HTML and no link to a scheme that is not the web's."""
+    if not _may_hold_unsafe(text):
+        return []
+    fragment = embed_videos(markdown_html(text))
+    before, after = _tags_and_attributes(fragment), _tags_and_attributes(sanitize(fragment))
+    gone = before.tags - after.tags
+    removed = [(f"<{tag}>", rf"<{tag}\b") for tag in gone]
+    # (An attribute of an element taken out whole goes with it, unmentioned.)
+    removed += [(f"{name}= on <{tag}>",
+                 rf"\b{name}\s*=" + (f"|{_UNSAFE_LINK}" if name in URL_ATTRIBUTES else ""))
+                for tag, name in before.attributes - after.attributes if tag not in gone]
+    lines = text.split("\n")
+    return sorted({(_line_matching(lines, pattern), what) for what, pattern in removed})
+
+
+def _may_hold_unsafe(text: str) -> bool:
+    """Whether the text has raw HTML (a tag), or a link to an address whose scheme may run
+    code: only then can the sanitiser have anything to take out. (Each test starts with a
+    character searched for fast: over 5,000 articles, 0.6 s became 0.02 s.)"""
+    return bool("<" in text and _TAG.search(text) or "]" in text and _CODE_LINK.search(text))
+
+
+# A Markdown link or reference to an address whose scheme may run code.
+_UNSAFE_LINK = r"\](?:\(|:)\s*<?\s*(?:javascript|vbscript|data):"
+_CODE_LINK = re.compile(_UNSAFE_LINK, re.IGNORECASE)
+_TAG = re.compile(r"<[a-zA-Z!/]")
+
+
+@dataclass(frozen=True)
+class _Elements:
+    tags: Counter[str]
+    attributes: Counter[tuple[str, str]]
+
+
+def _tags_and_attributes(fragment: str) -> _Elements:
+    """How many of each tag a fragment has, and of each attribute given to a tag (counted:
+    a frame taken out is missed beside a video's frame kept)."""
+    found = _Elements(Counter(), Counter())
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.tags[tag] += 1
+            found.attributes.update((tag, name) for name, _ in attrs)
+
+    collector = Collector(convert_charrefs=True)
+    collector.feed(fragment)
+    collector.close()
+    return found
+
+
+def _line_matching(lines: list[str], pattern: str) -> int:
+    """The first line that matches `pattern`, ignoring case (the first line if none does)."""
+    found = re.compile(pattern, re.IGNORECASE)
+    return next((number for number, line in enumerate(lines) if found.search(line)), 0)
 
 
 def embed_videos(fragment: str) -> str:

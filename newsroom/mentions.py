@@ -1,4 +1,5 @@
-"""What `check` warns about in what articles say: weekdays and dates, and categories.
+"""What `check` warns about in what articles say: weekdays and dates, categories, and what
+the sanitiser takes out.
 
 An article that announces an event usually says when it is in words. If the weekday and the
 date disagree (a Wednesday that is really a Tuesday), readers turn up on the wrong day: the
@@ -143,4 +144,22 @@ def category_warnings(site: Site) -> list[Problem]:
                                     f"category: '{name}' is used only here and is "
                                     f"close to '{near}'; write '{near}', or declare the site's "
                                     f"categories in {site.config.source}"))
+    return sorted(problems)
+
+
+def sanitiser_warnings(site: Site) -> list[Problem]:
+    """Everything the sanitiser takes out of an article, event or page, at its line: it would
+    vanish from the page without a word (a <script>, a frame, an onclick=)."""
+    from newsroom.links import markdown_of
+    from newsroom.markup import removed_by_sanitiser
+
+    problems = []
+    for record in (*site.articles, *site.events, *site.pages):
+        text, first = markdown_of(record)
+        for line, what in removed_by_sanitiser(text):
+            hint = (", or show a video with ![Its title](its YouTube or Vimeo address) on a "
+                    "line of its own" if what == "<iframe>" else "")
+            problems.append(Problem(record.source, first + line,
+                                    f"{what} is taken out of the page (articles carry no "
+                                    f"scripts, styles, forms or frames); delete it{hint}"))
     return sorted(problems)

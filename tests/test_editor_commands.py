@@ -167,6 +167,34 @@ def test_check_asks_for_the_alternative_text_of_every_lead_image(tmp_path):
                                           "Check failed: 2 problems."]
 
 
+def test_check_and_build_say_at_its_line_what_the_sanitiser_took_out(tmp_path):
+    # A frame or a script vanished from the page without a word to the editor (issue 21).
+    write_site(tmp_path, {
+        "content/news/2024-01-01-a.md": article("A", "2024-01-01", body=(
+            "Intro.\n\n<script>alert(1)</script>\n\nA [link](javascript:alert(1)) and "
+            '<span onclick="x()">text</span>.\n\n<iframe src="https://evil.example/"></iframe>\n'
+            "\n![Launch](https://www.youtube.com/watch?v=dQw4w9WgXcQ)\n")),
+        "content/events/talk.yaml": "title: Talk\nstart: 2027-01-01 10:00\ndescription: |\n"
+                                    "  Book below.\n\n  <form><input name=q></form>\n",
+    })
+    taken = "is taken out of the page (articles carry no scripts, styles, forms or frames); "
+    video = ", or show a video with ![Its title](its YouTube or Vimeo address) on a line of its own"
+    expected = [
+        f"content/events/talk.yaml:6: warning: <form> {taken}delete it",
+        f"content/events/talk.yaml:6: warning: <input> {taken}delete it",
+        f"content/news/2024-01-01-a.md:8: warning: <script> {taken}delete it",
+        f"content/news/2024-01-01-a.md:10: warning: href= on <a> {taken}delete it",
+        f"content/news/2024-01-01-a.md:10: warning: onclick= on <span> {taken}delete it",
+        f"content/news/2024-01-01-a.md:12: warning: <iframe> {taken}delete it{video}",
+    ]
+    checked = run("check", cwd=tmp_path)
+    assert checked.returncode == 0
+    assert checked.stderr.splitlines() == expected
+    built = run("-q", cwd=tmp_path)
+    assert built.returncode == 0
+    assert built.stderr.splitlines() == expected
+
+
 def test_check_reports_content_problems_too_without_touching_the_output(tmp_path):
     write_site(tmp_path, {"content/news/2024-01-01-a.md": article("A", "2024-01-01")})
     assert run(cwd=tmp_path).returncode == 0

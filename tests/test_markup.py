@@ -17,6 +17,7 @@ from newsroom.markup import (
     first_paragraph_text,
     markdown_html,
     reading_minutes,
+    removed_by_sanitiser,
     render_content,
     render_markdown,
     renderer_settings,
@@ -562,3 +563,19 @@ def test_a_players_frame_written_by_hand_keeps_only_what_a_player_needs():
 ])
 def test_only_a_videos_own_page_on_a_line_of_its_own_becomes_a_player(text):
     assert "iframe" not in render_markdown(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Plain words, [a link](https://example.org/) and *emphasis*.",
+    "![Launch](https://www.youtube.com/watch?v=dQw4w9WgXcQ)",
+    "<em>Allowed</em> HTML, a <table><tr><td>cell</td></tr></table> and <abbr title=x>y</abbr>.",
+    "Maths: a < b and 2 > 1.",
+])
+def test_nothing_is_reported_removed_when_the_sanitiser_keeps_it_all(text):
+    assert removed_by_sanitiser(text) == []
+
+
+def test_what_the_sanitiser_takes_out_is_named_at_its_line():
+    text = ("Intro.\n\n![Launch](https://vimeo.com/76979871)\n\n"
+            '<iframe src="https://evil.example/"></iframe>\n\n<img src=x onerror="alert(1)">')
+    assert removed_by_sanitiser(text) == [(4, "<iframe>"), (6, "onerror= on <img>")]
