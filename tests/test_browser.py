@@ -164,6 +164,19 @@ def test_no_accessibility_violations(visit, site_url, kind):
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.parametrize("kind", ["home", "article", "events", "event", "rescheduled event",
+                                  "search"])
+def test_the_dark_scheme_has_no_accessibility_violations(visit, site_url, kind):
+    page = visit().page
+    page.emulate_media(color_scheme="dark")
+    page.goto(site_url + PAGE_KINDS[kind])
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != \
+        "rgb(255, 255, 255)"
+    results = axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    assert results.violations_count == 0, results.generate_report()
+
+
 @pytest.mark.parametrize("width", [320, 375, 768])
 def test_no_sideways_scrolling_on_small_screens(visit, site_url, width):
     page = visit(width).page
