@@ -53,6 +53,7 @@ class Article:
     image_alt: str | None = None
     image_caption: str | None = None
     image_credit: str | None = None
+    featured: bool = False  # the home page's lead story while it is the newest so marked
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ ARTICLE_SCHEMA: f.Schema = {
     **IMAGE_SCHEMA,
     "slug": f.Field(f.slug),
     "draft": f.Field(f.boolean),
+    "featured": f.Field(f.boolean),
     "updated": f.Field(f.when),
     "guid": f.Field(f.uri),
     "related_events": f.Field(f.string_list),
@@ -659,6 +661,7 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
         tags=v.get("tags", ()),
         summary=v.get("summary"),
         draft=v.get("draft", False),
+        featured=v.get("featured", False),
         updated=_aware(v["updated"], config.timezone) if "updated" in v else None,
         guid=v.get("guid"),
         related_events=v.get("related_events", ()),

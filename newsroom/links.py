@@ -131,12 +131,11 @@ def _place(link: str, fault: str, page: Page, records: dict, config: SiteConfig)
     base = config.base_path
     # Editors write site links without the base path; show them as written.
     written = "/" + link[len(base):] if base != "/" and link.startswith(base) else link
+    image = _image_problem({link, written}, fault, records.get(page.source or "") or [
+        r for group in records.values() for r in group])
+    if image is not None:
+        return image
     for record in records.get(page.source or "", ()):
-        if isinstance(record, Article | Event) and record.image and record.image in (written,
-                                                                                   link):
-            return Problem(record.source, record.lines.get("image"), "image: " + fault.format(
-                link=record.image) + " (put the file in content/media/ and write "
-                "/media/its-name)")
         line = _line_in_markdown(record, {link, written})
         if line is not None:
             return Problem(record.source, line, fault.format(link=written))
@@ -155,6 +154,18 @@ def markdown_of(record: Article | Event | StaticPage) -> tuple[str, int]:
     if isinstance(record, Event):
         return record.description, record.lines.get("description", record.line) + 1
     return record.markdown, record.body_line
+
+
+def _image_problem(forms: set[str], fault: str,
+                   records: Iterable[Article | Event | StaticPage]) -> Problem | None:
+    """The problem at a record's image: line, when the link is its lead image (shown on its
+    page, and in lists: on a page of no record's own, any record's)."""
+    for record in records:
+        if isinstance(record, Article | Event) and record.image in forms:
+            return Problem(record.source, record.lines.get("image"), "image: " + fault.format(
+                link=record.image) + " (put the file in content/media/ and write "
+                "/media/its-name)")
+    return None
 
 
 def _line_in_markdown(record: Article | Event | StaticPage, forms: set[str]) -> int | None:

@@ -307,11 +307,20 @@ def _home_page(site: Site, urls: Urls, meta: MetaMaker) -> Page:
     jsonld = {"@context": "https://schema.org", "@type": "WebSite", "name": config.title,
               "url": config.base_url, "description": config.description,
               "publisher": {"@type": "Organization", "name": config.publisher}}
+    lead = lead_story(site.articles)
+    section = lead and lead.category and term_slug(lead.category)
     return Page(urls.home(), "home.html", {
         "meta": meta(config.title, urls.home(), jsonld=jsonld),
-        "articles": site.articles[:config.home_news],
+        "lead": lead,
+        "lead_category": next((t.ref for t in site.categories if t.slug == section), None),
+        "articles": tuple(a for a in site.articles if a is not lead)[:config.home_news],
         "events": _once(site.upcoming_events, config.home_events),
     })
+
+
+def lead_story(articles: Sequence[Article]) -> Article | None:
+    """The home page's lead story: the newest article marked featured, else the newest."""
+    return next((a for a in articles if a.featured), articles[0] if articles else None)
 
 
 def _news_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:

@@ -387,3 +387,43 @@ def test_a_decorative_lead_image_has_an_empty_alternative_and_no_caption(tmp_pat
     figure = soup(tmp_path / "public/news/a/index.html").select_one("figure.lead-image")
     assert figure.img["alt"] == ""
     assert figure.figcaption is None
+
+
+def test_the_home_page_leads_with_the_newest_featured_story(tmp_path):
+    files = {"content/media/hall.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+             "content/news/2024-05-03-newest.md": article("Newest", "2024-05-03"),
+             "content/news/2024-05-02-featured.md": article(
+                 "Featured", "2024-05-02", featured=True, category="Reports", **LEAD),
+             "content/news/2024-05-01-older.md": article("Older featured", "2024-05-01",
+                                                         featured=True)}
+    build_site(write_site(tmp_path, files), now=NOW)
+    home = soup(tmp_path / "public/index.html")
+    lead = home.select_one(".lead-story")
+    assert lead.select_one(".lead-story-title").get_text() == "Featured"
+    assert lead.img["alt"] == "The main hall, full"
+    assert lead.select_one(".kicker a")["href"] == "/category/reports/"
+    assert [t.get_text() for t in home.select(".home-news .card .card-title")] == [
+        "Newest", "Older featured"]
+
+
+def test_without_a_featured_story_the_newest_leads(tmp_path):
+    files = {"content/news/2024-05-03-newest.md": article("Newest", "2024-05-03"),
+             "content/news/2024-05-01-older.md": article("Older", "2024-05-01")}
+    build_site(write_site(tmp_path, files), now=NOW)
+    home = soup(tmp_path / "public/index.html")
+    assert home.select_one(".lead-story-title").get_text() == "Newest"
+    assert home.select_one(".lead-story img") is None
+    assert [t.get_text() for t in home.select(".card-title")] == ["Older"]
+
+
+def test_cards_show_the_lead_image_as_a_thumbnail(tmp_path):
+    files = {"content/media/hall.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+             "content/news/2024-05-02-a.md": article("Pictured", "2024-05-02", **LEAD),
+             "content/news/2024-05-01-b.md": article("Plain", "2024-05-01")}
+    build_site(write_site(tmp_path, files), now=NOW)
+    cards = {c.select_one(".card-title").get_text(): c
+             for c in soup(tmp_path / "public/news/index.html").select("article.card")}
+    # (Beside the headline that names it, the thumbnail says nothing more: alt="".)
+    assert cards["Pictured"].img.attrs == {"class": ["card-image"], "src": "/media/hall.svg",
+                                           "alt": "", "loading": "lazy"}
+    assert cards["Plain"].img is None
