@@ -334,15 +334,28 @@ def _article_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[
     terms = {("category", t.slug): t.ref for t in site.categories}
     terms.update({("tag", t.slug): t.ref for t in site.tags})
     articles = site.articles
+    more = {id(article): _nearby(term.articles, index)
+            for term in site.categories for index, article in enumerate(term.articles)}
     return [_planned_article(site, urls, meta, memo, terms, article,
                              newer=articles[index - 1] if index > 0 else None,
-                             older=articles[index + 1] if index + 1 < len(articles) else None)
+                             older=articles[index + 1] if index + 1 < len(articles) else None,
+                             more=more.get(id(article), ()))
             for index, article in enumerate(articles)]
+
+
+def _nearby(articles: Sequence[Article], index: int, count: int = 3) -> tuple[Article, ...]:
+    """Up to `count` others of a category's articles (newest first), the nearest in time to
+    the one at `index`: older ones first. (Not the newest of the category: then a new article
+    would change the page of every other one in it.)"""
+    older = tuple(articles[index + 1:index + 1 + count])
+    newer = tuple(reversed(articles[max(0, index - (count - len(older))):index]))
+    return older + newer
 
 
 def _planned_article(site: Site, urls: Urls, meta: MetaMaker, memo: Memo,
                      terms: dict[tuple[str, str], TermRef], article: Article,
-                     newer: Article | None, older: Article | None) -> Page:
+                     newer: Article | None, older: Article | None,
+                     more: tuple[Article, ...] = ()) -> Page:
     """An article's page, the one planned last time if it is made from the same things."""
     linked = site.events_of_article.get(article.slug, ())
     related = tuple(shown_date(site, e) for e in linked)
@@ -355,10 +368,11 @@ def _planned_article(site: Site, urls: Urls, meta: MetaMaker, memo: Memo,
     return memo.get(
         ("article", id(article), id(newer), id(older), category and category.name,
          tuple(t.name for t in tags),
-         tuple((id(e), shown.start) for e, shown in zip(linked, related, strict=True))),
-        (article, newer, older, linked),
-        lambda: _article_page(urls, meta, site.config, article, newer, older, category, tags,
-                              related))
+         tuple((id(e), shown.start) for e, shown in zip(linked, related, strict=True)),
+         tuple(map(id, more))),
+        (article, newer, older, linked, more),
+        lambda: _article_page(urls, meta, site.config, article, (newer, older, more), category,
+                              tags, related))
 
 
 def _category_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
@@ -578,9 +592,13 @@ def article_summary(article: Article) -> str:
 
 
 def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
-                  article: Article, newer: Article | None, older: Article | None,
+                  article: Article,
+                  others: tuple[Article | None, Article | None, tuple[Article, ...]],
                   category: TermRef | None, tags: tuple[TermRef, ...],
                   events: tuple[Event, ...]) -> Page:
+    """An article's page; `others` are the newer and older articles and more of its
+    category."""
+    newer, older, more = others
     url = urls.article(article)
     summary = article_summary(article)
     image = lead_image_url(article, urls)
@@ -614,6 +632,7 @@ def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
         "events": events,
         "newer": Link(newer.title, urls.article(newer)) if newer else None,
         "older": Link(older.title, urls.article(older)) if older else None,
+        "more": more,
     }, article.source)
 
 

@@ -427,3 +427,21 @@ def test_cards_show_the_lead_image_as_a_thumbnail(tmp_path):
     assert cards["Pictured"].img.attrs == {"class": ["card-image"], "src": "/media/hall.svg",
                                            "alt": "", "loading": "lazy"}
     assert cards["Plain"].img is None
+
+
+def test_beside_an_article_are_the_nearest_others_of_its_category(tmp_path):
+    files = {f"content/news/2024-05-0{day}-s{day}.md": article(
+        f"Story {day}", f"2024-05-0{day}", category="Reports") for day in range(1, 7)}
+    files["content/news/2024-05-09-other.md"] = article("Elsewhere", "2024-05-09",
+                                                        category="Notices")
+    build_site(write_site(tmp_path, files), now=NOW)
+
+    def beside(slug: str) -> list[str]:
+        aside = soup(tmp_path / f"public/news/{slug}/index.html").select_one("aside")
+        assert aside.select_one("h2").get_text() == "More in Reports"
+        return [a.get_text() for a in aside.select(".more-list a")]
+
+    assert beside("s4") == ["Story 3", "Story 2", "Story 1"]
+    assert beside("s2") == ["Story 1", "Story 3", "Story 4"]
+    assert beside("s1") == ["Story 2", "Story 3", "Story 4"]
+    assert soup(tmp_path / "public/news/other/index.html").select_one("aside") is None

@@ -77,8 +77,15 @@ def test_menus_footers_tags_and_actions_stay_out_of_the_index(site):
             assert body not in furniture.parents and furniture not in body.descendants
         for ignored in body.select("[data-pagefind-ignore]"):
             assert ignored["data-pagefind-ignore"] == "all"
-    article = soup(out / ARTICLE).select_one("[data-pagefind-body]")
-    assert article.select_one("footer.article-footer")["data-pagefind-ignore"] == "all"
+    tagged = soup(out / "news/grant-for-zebrafish-start-up/index.html")
+    assert tagged.select_one("[data-pagefind-body] footer.article-footer")[
+        "data-pagefind-ignore"] == "all"
+    # What to read next, beside the article or event, is not part of it.
+    for path in (ARTICLE, "events/2025-09-10-zebrafish-seminar/index.html"):
+        page = soup(out / path)
+        for aside in page.select("aside"):
+            assert page.select_one("[data-pagefind-body]") not in aside.parents
+            assert aside["data-pagefind-ignore"] == "all"
     event = soup(out / "events/2025-09-10-zebrafish-seminar/index.html")
     assert event.select_one(".actions")["data-pagefind-ignore"] == "all"
 
