@@ -129,30 +129,15 @@ def _enclose(entry: Any, record: Article | Event, images: dict[str, Asset], urls
         entry.enclosure(*image)
 
 
-class _NoFeedExtension:
-    """The feed-level half feedgen's register_extension asks for: nothing to add."""
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-    def extend_atom(self, feed: Any) -> Any:
-        return feed
-
-    def extend_rss(self, feed: Any) -> Any:
-        return feed
-
-
 class _AtomEnclosure:
-    """A feedgen entry extension (its published extension API) that writes an Atom
-    entry's lead image as <link rel="enclosure" href type length>. feedgen 1.0 writes the
-    link FeedEntry.enclosure makes without its rel, type and length: a second alternate
-    link, which makes the entry invalid Atom."""
+    """A feedgen entry extension (its published extension API; registered for Atom only, so
+    feedgen calls only extend_atom) that writes an Atom entry's lead image as
+    <link rel="enclosure" href type length>. feedgen 1.0 writes the link
+    FeedEntry.enclosure makes without its rel, type and length: a second alternate link,
+    which makes the entry invalid Atom."""
 
     def __init__(self) -> None:
         self.image: tuple[str, str, str] | None = None
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
 
     def extend_atom(self, entry: Any) -> Any:
         if self.image:
@@ -163,14 +148,12 @@ class _AtomEnclosure:
                              length=length)
         return entry
 
-    def extend_rss(self, item: Any) -> Any:
-        return item
-
 
 def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
              updated: datetime) -> FeedGenerator:
     # feedgen and icalendar (with lxml) are imported when a feed or calendar is made: most
     # rebuilds make none.
+    from feedgen.ext.base import BaseExtension
     from feedgen.feed import FeedGenerator
 
     config = site.config
@@ -178,7 +161,8 @@ def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
     # dc:creator names authors in RSS, whose <author> must be an e-mail address; Atom has
     # <author><name> of its own.
     generator.load_extension("dc", atom=False, rss=True)
-    generator.register_extension("image_enclosure", _NoFeedExtension, _AtomEnclosure,
+    # (Its feed-level half adds nothing: feedgen's own base extension.)
+    generator.register_extension("image_enclosure", BaseExtension, _AtomEnclosure,
                                  atom=True, rss=False)
     generator.id(urls.absolute(page_url))
     generator.title(title)
