@@ -117,6 +117,13 @@ class StaticPage:
     html: str = ""
 
 
+def markdown_of(record: Article | Event | StaticPage) -> tuple[str, int]:
+    """The Markdown of a record (an event's description), and the file line it starts on."""
+    if isinstance(record, Event):
+        return record.description, record.lines.get("description", record.line) + 1
+    return record.markdown, record.body_line
+
+
 @dataclass(frozen=True)
 class Asset:
     """A file copied into the site as it is: media from content/, CSS and JS from templates/."""
@@ -616,7 +623,7 @@ def _split_front_matter(config: SiteConfig, path: Path, problems: list[Problem],
     return rel, doc, doc.data, body, body_line, digest(config.fingerprint, rel, source)
 
 
-def lead_image(values: dict[str, Any]) -> dict[str, str | None]:
+def _lead_image(values: dict[str, Any]) -> dict[str, str | None]:
     """An article's or event's lead image fields, as checked."""
     return {name: values.get(name) for name in IMAGE_SCHEMA}
 
@@ -668,7 +675,7 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
         markdown=body,
         body_line=body_line,
         extra=checked.extra,
-        **lead_image(v),
+        **_lead_image(v),
         lines=_key_lines(doc, (), meta),
         fingerprint=fingerprint,
     )
@@ -802,7 +809,7 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         rrule=rule,
         skipped=skipped,
         extra=checked.extra,
-        **lead_image(v),
+        **_lead_image(v),
         lines=_key_lines(doc, key, item),
         fingerprint=digest(config.fingerprint, rel, repr(key), repr(sorted(item.items(),
                                                                            key=str))),

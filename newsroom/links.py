@@ -10,7 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from newsroom.build import BuildReport
 from newsroom.config import SiteConfig
-from newsroom.content import Article, Event, StaticPage
+from newsroom.content import Article, Event, StaticPage, markdown_of
 from newsroom.markup import srcset
 from newsroom.pages import Page, Urls, site_urls
 from newsroom.problems import Problem, site_path
@@ -147,13 +147,6 @@ def _place(link: str, fault: str, page: Page, records: dict, config: SiteConfig)
                      if (folder / page.template).is_file()), config.templates_dir / page.template)
     return Problem(site_path(template, config.root), None,
                    fault.format(link=link) + f" (on {page.url})")
-
-
-def markdown_of(record: Article | Event | StaticPage) -> tuple[str, int]:
-    """The Markdown of a record (an event's description), and the file line it starts on."""
-    if isinstance(record, Event):
-        return record.description, record.lines.get("description", record.line) + 1
-    return record.markdown, record.body_line
 
 
 def _image_problem(forms: set[str], fault: str,

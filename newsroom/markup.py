@@ -126,7 +126,7 @@ def removed_by_sanitiser(text: str) -> list[tuple[int, str]]:
     text holds no raw HTML and no link to a scheme that is not the web's."""
     if not _may_hold_unsafe(text):
         return []
-    fragment = embed_videos(markdown_html(text))
+    fragment = _unsanitised_html(text)
     before, after = _tags_and_attributes(fragment), _tags_and_attributes(sanitize(fragment))
     gone = before.tags - after.tags
     removed = [(f"<{tag}>", rf"<{tag}\b") for tag in gone]
@@ -160,17 +160,22 @@ class _Elements:
 def _tags_and_attributes(fragment: str) -> _Elements:
     """How many of each tag a fragment has, and of each attribute given to a tag (counted:
     a frame taken out is missed beside a video's frame kept)."""
-    found = _Elements(Counter(), Counter())
-
-    class Collector(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found.tags[tag] += 1
-            found.attributes.update((tag, name) for name, _ in attrs)
-
-    collector = Collector(convert_charrefs=True)
+    collector = _Collector()
     collector.feed(fragment)
     collector.close()
-    return found
+    return collector.found
+
+
+class _Collector(HTMLParser):
+    """Counts the tags and attributes of the HTML it is fed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = _Elements(Counter(), Counter())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.tags[tag] += 1
+        self.found.attributes.update((tag, name) for name, _ in attrs)
 
 
 def _line_matching(lines: list[str], pattern: str) -> int:
@@ -200,16 +205,20 @@ def _player(paragraph: re.Match[str]) -> str:
     return paragraph.group(0)
 
 
+def _unsanitised_html(text: str) -> str:
+    """The HTML of Markdown `text` as the sanitiser gets it: prose.py's, else
+    Python-Markdown's, with its videos' players."""
+    fragment = prose.prose_html(text)
+    return embed_videos(markdown_html(text) if fragment is None else fragment)
+
+
 def render_markdown(text: str, *, base_path: str = "/", safe: bool = True) -> str:
     """Markdown to HTML: sanitised unless `safe` is off, site links put under the base path.
 
     Plain prose is written by prose.py (the same HTML, sooner), the rest by Python-Markdown;
     either way the sanitiser sees all of it.
     """
-    fragment = prose.prose_html(text)
-    if fragment is None:
-        fragment = markdown_html(text)
-    fragment = embed_videos(fragment)
+    fragment = _unsanitised_html(text)
     if safe:
         fragment = sanitize(fragment)
     if base_path != "/":

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from newsroom.config import close_category
-from newsroom.content import Article, Event
+from newsroom.content import Article, Event, markdown_of
+from newsroom.markup import removed_by_sanitiser
 from newsroom.problems import Problem
 from newsroom.site import Site, category_of, dates_of, group_terms
 
@@ -150,9 +151,6 @@ def category_warnings(site: Site) -> list[Problem]:
 def sanitiser_warnings(site: Site) -> list[Problem]:
     """Everything the sanitiser takes out of an article, event or page, at its line: it would
     vanish from the page without a word (a <script>, a frame, an onclick=)."""
-    from newsroom.links import markdown_of
-    from newsroom.markup import removed_by_sanitiser
-
     problems = []
     for record in (*site.articles, *site.events, *site.pages):
         text, first = markdown_of(record)
