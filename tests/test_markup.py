@@ -517,6 +517,8 @@ def test_a_build_renders_each_markdown_text_once_as_it_is_read(tmp_path, monkeyp
 # Videos ------------------------------------------------------------------------------------
 
 PLAYER_ATTRIBUTES = {
+    # Loaded only as the reader nears it.
+    "loading": "lazy",
     "referrerpolicy": "strict-origin-when-cross-origin", "allowfullscreen": "",
     "allow": "accelerometer; encrypted-media; gyroscope; picture-in-picture; fullscreen"}
 
