@@ -3,7 +3,8 @@ none reaches back.
 
     load_config    site_config.yaml, checked                             config.py
     read_site      content/ read and checked, its Markdown rendered,     content.py, markup.py,
-                   the site assembled                                    site.py
+                   its pictures resized, the site assembled, share       images.py, site.py
+                   cards drawn
     plan_outputs   every file of the site with a key of what it is       pages.py, render.py,
                    made from: pages, feeds and calendars, sitemap and    feeds.py
                    robots.txt, media and static files
@@ -24,19 +25,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from newsroom import feeds, markup, render, search
-from newsroom.cache import Caches, digest, open_caches, open_store, save_caches
+from newsroom import feeds, images, markup, render, search
+from newsroom.cache import Caches, Store, digest, open_caches, open_store, save_caches
 from newsroom.config import SiteConfig, load_config
 from newsroom.content import Asset, listing_current, read_content
 from newsroom.output import Output, Staging, asset_key, check_output_dir, locked, wanted_files
-from newsroom.pages import Page, plan_pages, site_urls
-from newsroom.problems import BuildError
+from newsroom.pages import BRAND, Page, plan_pages, share_card_texts, site_urls
+from newsroom.problems import BuildError, Problem
 from newsroom.render import Progress
 from newsroom.site import Change, Site, assemble_site, next_change
 from newsroom.workers import default_jobs
@@ -92,7 +93,7 @@ class OutputPlan:
 
     job: render.RenderJob  # the pages, to render
     page_keys: list[str]  # [] on a first build: the workers work them out as they render
-    assets: tuple[Asset, ...]  # copied as they are
+    assets: tuple[Asset, ...]  # copied as they are (pictures' sizes and share cards too)
     made: tuple[Output, ...]  # made already: the sitemap and robots.txt
     feeds: dict[str, str]  # by path, with their keys: made only when their key changed
     calendars: dict[str, str]  # likewise
@@ -166,15 +167,36 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
     content, problems = read_content(config, jobs, records, changed,
                                      markup.with_html(config) if render_markdown else None,
                                      meanwhile)
-    problems += check_output_dir(config.output_dir, config.root, config.templates_dir,
-                                 config.output_dir_from)
+    image_store = caches.images if caches else open_store(None, "images", images.settings())
+    pictures, image_problems = images.make_pictures(content.assets, config.root, image_store,
+                                                    jobs, config.sanitize_html)
+    problems += image_problems + check_output_dir(config.output_dir, config.root,
+                                                  config.templates_dir, config.output_dir_from)
     if problems:
         raise BuildError(problems)
     if render_markdown:
         store = caches.markdown if caches else open_store(None, "markdown",
                                                           markup.renderer_settings(config))
         content = markup.render_content(content, config, store, jobs)
-    return assemble_site(config, content, now=now, drafts=drafts, future=future)
+    site = assemble_site(config, content, now=now, drafts=drafts, future=future,
+                         pictures=pictures)
+    return replace(site, cards=share_cards(site, image_store, jobs))
+
+
+def share_cards(site: Site, store: Store, jobs: int) -> images.ShareCards:
+    """The share cards of the site's articles and events without a picture (if it makes
+    them); raise BuildError when they cannot be made."""
+    config = site.config
+    if not config.share_cards:
+        return images.ShareCards()
+    font = config.params.get("share_card_font")
+    cards, failed = images.make_share_cards(
+        share_card_texts(site), config.title, config.params.get("share_card_colour", BRAND),
+        config.root / font if font else None, store, jobs)
+    if failed:
+        raise BuildError([Problem(config.source, None, f"params: share_card_font: {message}")
+                          for message in failed])
+    return cards
 
 
 def plan_outputs(site: Site, caches: Caches, staging: Staging,
@@ -183,7 +205,9 @@ def plan_outputs(site: Site, caches: Caches, staging: Staging,
     urls = site_urls(site)
     pages = plan_pages(site, caches.pages)
     archive = tuple((year, len(articles)) for year, articles in site.years)
-    job = render.prepare(pages, site.config, urls, archive)
+    job = render.prepare(pages, site.config, urls, archive, site.pictures)
+    # The files as they are, and those made of pictures (kept in the images store).
+    assets = (*site.assets, *site.pictures.files, *site.cards.files)
     # A first build (no output to tell changes by) renders every page: the workers work out
     # each page's key as they render it, not in a round of their own first.
     keys = render.page_keys(job, options.jobs, caches.page_keys) if staging.previous else []
@@ -191,14 +215,14 @@ def plan_outputs(site: Site, caches: Caches, staging: Staging,
     # Feeds and calendars are slow to make, so their keys come from what they are made of.
     feed_keys, calendar_keys = feeds.feed_keys(site, urls), feeds.calendar_keys(site, urls)
     wanted = wanted_files([*zip(job.paths, keys or [""] * len(job.paths), strict=True),
-                           *((a.url_path, asset_key(a)) for a in site.assets),
+                           *((a.url_path, asset_key(a)) for a in assets),
                            *((o.path, digest(o.data)) for o in made),
                            *feed_keys.items(), *calendar_keys.items()])
     index = search.plan_index(site.config, staging.previous_files(search.is_index_file),
                               keys, options.search_index)
     if index and index.kept:
         wanted = wanted_files([*wanted.items(), *index.kept.items()])
-    return OutputPlan(job, keys, site.assets, made, feed_keys, calendar_keys, index, wanted)
+    return OutputPlan(job, keys, assets, made, feed_keys, calendar_keys, index, wanted)
 
 
 def _write(plan: OutputPlan, site: Site, caches: Caches, staging: Staging,
@@ -277,7 +301,7 @@ def _caches_for(config: SiteConfig, caches: Caches | None, use_cache: bool) -> C
     the site's own (empty and never saved without `use_cache`)."""
     settings = markup.renderer_settings(config)
     if caches is None or caches.markdown.settings != settings:
-        caches = open_caches(config.root if use_cache else None, settings)
+        caches = open_caches(config.root if use_cache else None, settings, images.settings())
     caches.begin()
     return caches
 

@@ -18,6 +18,7 @@ import hmac
 import marshal
 import os
 import secrets
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -102,6 +103,9 @@ class Caches:
 
     markdown: Store
     records: Store
+    # Pictures made of content images, and share cards (images.py): entries here, their
+    # files in a folder of their own (files_folder).
+    images: Store
     # In memory only, for the next build in this process: pages planned (and what is
     # worked out from a page alone, like its sitemap entry), and their keys.
     pages: Memo = field(default_factory=Memo)
@@ -113,20 +117,21 @@ class Caches:
 
     def begin(self) -> None:
         """Start a build: nothing used yet (so what it does not use can be dropped)."""
-        for store in (self.markdown, self.records):
+        for store in (self.markdown, self.records, self.images):
             store.used = set()
 
 
-def open_caches(root: Path | None, markdown_settings: str) -> Caches:
+def open_caches(root: Path | None, markdown_settings: str, image_settings: str) -> Caches:
     """The site's caches (empty, and never saved, when root is None)."""
     return Caches(open_store(root, "markdown", markdown_settings),
-                  open_store(root, "records", code_fingerprint()))
+                  open_store(root, "records", code_fingerprint()),
+                  open_store(root, "images", image_settings))
 
 
 def save_caches(caches: Caches) -> None:
     """Write what changed in the site's caches, and forget what this build did not use (so
     saving again, before the next build, writes nothing)."""
-    for store in (caches.markdown, caches.records):
+    for store in (caches.markdown, caches.records, caches.images):
         save_store(store)
         store.dirty = set()
         for kept in (store.entries, store.objects):
@@ -148,6 +153,10 @@ class Store:
     used: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)
     objects: dict[str, Any] = field(default_factory=dict)  # decoded values, kept in memory
+    # Where a store keeps its files (see files_folder), once known; and the temporary
+    # folder of one that cannot keep them in the site, gone with the store.
+    files: Path | None = field(default=None, repr=False)
+    scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
 
     def key(self, *parts: str) -> str:
         """A key for parts under this store's settings."""
@@ -170,6 +179,36 @@ class Store:
         """The file holding the keys that start with `shard`."""
         assert self.folder is not None
         return self.folder / f"{self.name}-{shard}.bin"
+
+
+def files_folder(store: Store) -> Path:
+    """The folder of the files a store keeps beside its entries, one folder for each entry
+    (named by its key); a folder of its entry dropped is deleted as the store is saved. A
+    store that is never saved, or whose folder cannot be written, keeps them in a temporary
+    folder."""
+    if store.files is None and store.folder is not None:
+        try:
+            (store.folder / store.name).mkdir(parents=True, exist_ok=True)
+            store.files = store.folder / store.name
+        except OSError:
+            pass  # a read-only site still builds; it makes its pictures again next time
+    if store.files is None:
+        store.scratch = tempfile.TemporaryDirectory(prefix="newsroom-")
+        store.files = Path(store.scratch.name)
+    return store.files
+
+
+def _drop_unused_files(store: Store) -> None:
+    """Delete the folders of files whose entries this build did not use."""
+    if store.files is None or store.scratch is not None:
+        return
+    try:
+        folders = list(os.scandir(store.files))
+    except OSError:
+        return
+    for folder in folders:
+        if folder.is_dir() and folder.name not in store.used:
+            shutil.rmtree(folder.path, ignore_errors=True)
 
 
 def open_store(root: Path | None, name: str, settings: str) -> Store:
@@ -208,6 +247,7 @@ def save_store(store: Store) -> None:
         # Shards in the format before this one (JSON), which nothing reads any more.
         for old in store.folder.glob(f"{store.name}-*.json"):
             old.unlink(missing_ok=True)
+        _drop_unused_files(store)
     except OSError:
         pass  # a read-only site still builds; it just starts cold next time
 

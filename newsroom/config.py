@@ -63,6 +63,7 @@ class SiteConfig:
     sanitize_html: bool
     copyright: str
     search: bool
+    share_cards: bool  # a picture for social networks of each article and event without one
     source: str
     fingerprint: str
     # The `params:` mapping, for templates: any keys and values, as the YAML has them (the
@@ -103,6 +104,7 @@ CONFIG_SCHEMA: f.Schema = {
     "sanitize_html": f.Field(f.boolean),
     "copyright": f.Field(f.text),
     "search": f.Field(f.boolean),
+    "share_cards": f.Field(f.boolean),
     "params": f.Field(f.mapping),
     "categories": f.Field(f.mapping_list),
 }
@@ -112,6 +114,10 @@ THEME_PARAMS_SCHEMA: f.Schema = {
     "logo": f.Field(f.link),
     "footer_text": f.Field(f.text),
     "social": f.Field(f.mapping_list),
+    # Share cards: their background (the theme's --brand), and a font for headlines in
+    # letters Pillow's own font lacks.
+    "share_card_colour": f.Field(f.colour, example='"#0b5d7a"'),
+    "share_card_font": f.Field(f.text, example="fonts/NotoSans-Bold.ttf"),
 }
 
 SOCIAL_SCHEMA: f.Schema = {
@@ -165,6 +171,7 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
         sanitize_html=values.get("sanitize_html", True),
         copyright=values.get("copyright", ""),
         search=values.get("search", True) if search is None else search,
+        share_cards=values.get("share_cards", True),
         source=name,
         # Everything records and pages derive from the config (the language's catalogues
         # too), in one value for cache keys.

@@ -23,7 +23,6 @@ from newsroom.pages import (
     article_summary,
     event_summary,
     feed_id,
-    lead_image_url,
     status_label,
 )
 from newsroom.site import Site, dates_of
@@ -97,9 +96,16 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
 
 
 def _local_images(site: Site) -> dict[str, Asset]:
-    """The site's media files by the address an editor writes for them (/media/a.jpg)."""
-    return {"/" + asset.url_path: asset for asset in site.assets
-            if asset.url_path.startswith("media/")}
+    """The site's media files by the address an editor writes for them (/media/a.jpg): a
+    picture's 1,200-wide size where newsroom made one (not an original of megabytes)."""
+    made = {asset.url_path: asset for asset in site.pictures.files}
+    images = {}
+    for asset in site.assets:
+        if asset.url_path.startswith("media/"):
+            picture = site.pictures.by_path.get(asset.url_path)
+            shown = picture.share if picture else None
+            images["/" + asset.url_path] = made[shown.url_path] if shown else asset
+    return images
 
 
 def _made_of(records: Sequence[Article | Event], images: dict[str, Asset]) -> tuple[str, ...]:
@@ -122,7 +128,7 @@ def _enclose(entry: Any, record: Article | Event, images: dict[str, Asset], urls
         size = asset.source.stat().st_size
     except OSError:  # (gone since it was listed: the next build will not list it)
         return
-    image = (lead_image_url(record, urls), str(size), kind)
+    image = (urls.absolute(urls.asset(asset.url_path)), str(size), kind)
     if atom:
         entry.image_enclosure.image = image
     else:

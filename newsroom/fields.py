@@ -163,6 +163,14 @@ def text(value: Any) -> str:
     return result
 
 
+def colour(value: Any) -> str:
+    """A colour as CSS writes it in hex: '#0b5d7a'."""
+    if not isinstance(value, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", value.strip()):
+        raise FieldError(f"{_show(value)} is not a colour (write it as CSS does, in quotes: "
+                         "\"#0b5d7a\")")
+    return value.strip().lower()
+
+
 def boolean(value: Any) -> bool:
     """true or false."""
     if not isinstance(value, bool):

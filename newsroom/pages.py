@@ -15,6 +15,7 @@ from newsroom.cache import Memo
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
 from newsroom.i18n import Language
+from newsroom.images import CardText
 from newsroom.markup import first_paragraph_text, under_base
 from newsroom.problems import BuildError, Problem
 from newsroom.site import EventTerm, Site, Term, TermRef, dates_of, is_upcoming
@@ -179,6 +180,7 @@ class Meta:
     og_type: str = "website"
     image: str | None = None
     image_alt: str = ""
+    image_size: tuple[int, int] | None = None  # the image's width and height, when known
     published: str | None = None
     modified: str | None = None
     jsonld: dict[str, Any] = field(default_factory=dict)
@@ -283,7 +285,7 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     urls = site_urls(site)
     config = site.config
     memo = memo or Memo()
-    memo.begin((config.fingerprint, urls))
+    memo.begin((config.fingerprint, urls, site.pictures.fingerprint))
     meta = meta_maker(config, urls, site.language)
     pages = [_home_page(site, urls, meta)]
     pages += _news_pages(site, urls, meta, memo)
@@ -372,7 +374,7 @@ def _planned_article(site: Site, urls: Urls, meta: MetaMaker, memo: Memo,
          tuple(map(id, more))),
         (article, newer, older, linked, more),
         lambda: _article_page(urls, meta, site.config, article, (newer, older, more), category,
-                              tags, related))
+                              tags, related, share_image(article, site, urls)))
 
 
 def _category_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
@@ -473,7 +475,8 @@ def _planned_event(site: Site, urls: Urls, meta: MetaMaker, memo: Memo, event: E
         ("event", id(event), shown.start, tuple(d.start for d in dates), len(coming),
          tuple(map(id, articles))),
         (event, articles),
-        lambda: _event_page(urls, meta, event, dates, shown, coming, articles))
+        lambda: _event_page(urls, meta, event, (dates, shown, coming), articles,
+                            share_image(event, site, urls)))
 
 
 def _search_pages(config: SiteConfig, urls: Urls, meta: MetaMaker) -> list[Page]:
@@ -595,13 +598,12 @@ def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
                   article: Article,
                   others: tuple[Article | None, Article | None, tuple[Article, ...]],
                   category: TermRef | None, tags: tuple[TermRef, ...],
-                  events: tuple[Event, ...]) -> Page:
+                  events: tuple[Event, ...], image: ShareImage | None) -> Page:
     """An article's page; `others` are the newer and older articles and more of its
     category."""
     newer, older, more = others
     url = urls.article(article)
     summary = article_summary(article)
-    image = lead_image_url(article, urls)
     jsonld: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle",
         "headline": article.title, "description": summary,
@@ -618,10 +620,9 @@ def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
     if article.tags:
         jsonld["keywords"] = list(article.tags)
     if image:
-        jsonld["image"] = image
+        jsonld["image"] = list(image.crops)
     return Page(url, "article.html", {
-        "meta": meta(article.title, url, summary, og_type="article", image=image,
-                     image_alt=article.image_alt or "",
+        "meta": meta(article.title, url, summary, og_type="article", **_image_meta(image),
                      published=timefmt.iso(article.date),
                      modified=timefmt.iso(article.updated) if article.updated else None,
                      jsonld=jsonld),
@@ -636,9 +637,77 @@ def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
     }, article.source)
 
 
-def lead_image_url(record: Article | Event, urls: Urls) -> str | None:
-    """The full address of an article's or event's lead image, if it has one."""
-    return urls.absolute(urls.site_link(record.image)) if record.image else None
+# The share cards' background, unless params.share_card_colour says otherwise: the theme's
+# --brand.
+BRAND = "#0b5d7a"
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """The picture that stands for a page where it is shared and in search results: its
+    address for OpenGraph and Twitter, its size, and its crops for JSON-LD."""
+
+    url: str  # absolute
+    size: tuple[int, int] | None
+    alt: str
+    crops: tuple[str, ...]  # absolute; 16:9, 4:3 and 1:1 (just `url` when there are none)
+
+
+def share_image(record: Article | Event, site: Site, urls: Urls) -> ShareImage | None:
+    """An article's or event's lead image (1,200 wide, when newsroom resized it), else its
+    share card, else None."""
+    if record.image:
+        link = urls.site_link(record.image)
+        picture = site.pictures.of(link, urls.base_path)
+        shown = picture.share if picture else None
+        if picture is None or shown is None:
+            size = (picture.width, picture.height) if picture and picture.width \
+                and picture.height else None
+            return ShareImage(urls.absolute(link), size, record.image_alt or "",
+                              (urls.absolute(link),))
+        return ShareImage(_absolute_file(urls, shown.url_path), (shown.width, shown.height),
+                          record.image_alt or "",
+                          tuple(_absolute_file(urls, c.url_path) for c in picture.crops))
+    card = site.cards.by_folder.get(_folder(urls, _page_url(record, urls)))
+    if card is None:
+        return None
+    url = _absolute_file(urls, card.url_path)
+    return ShareImage(url, (card.width, card.height), record.title, (url,))
+
+
+def _image_meta(image: ShareImage | None) -> dict[str, Any]:
+    """What a page's Meta says of its share image."""
+    if image is None:
+        return {}
+    return {"image": image.url, "image_alt": image.alt, "image_size": image.size}
+
+
+def _absolute_file(urls: Urls, url_path: str) -> str:
+    return urls.absolute(urls.asset(url_path))
+
+
+def _page_url(record: Article | Event, urls: Urls) -> str:
+    return urls.article(record) if isinstance(record, Article) else urls.event(record)
+
+
+def _folder(urls: Urls, url: str) -> str:
+    """A page's folder in the output: 'news/2020/a-headline/'."""
+    return unquote(url[len(urls.base_path):])
+
+
+def share_card_texts(site: Site) -> list[CardText]:
+    """What the share card of each article and event without a picture says."""
+    urls = site_urls(site)
+    gettext = site.language.gettext
+    return [CardText(_folder(urls, _page_url(record, urls)), record.title,
+                     _card_label(record, gettext))
+            for record in (*site.articles, *site.events) if not record.image]
+
+
+def _card_label(record: Article | Event, gettext: Callable[[str], str]) -> str:
+    if isinstance(record, Article):
+        return record.category or gettext("News")
+    return record.category or gettext("Event")
 
 
 def attendance_mode(event: Event) -> str:
@@ -648,7 +717,8 @@ def attendance_mode(event: Event) -> str:
     return "online" if event.online_url else "offline"
 
 
-def event_jsonld(event: Event, urls: Urls, description: str) -> dict[str, Any]:
+def event_jsonld(event: Event, urls: Urls, description: str,
+                 image: ShareImage | None = None) -> dict[str, Any]:
     """schema.org Event for search engines: dates, status, attendance, place, offer.
 
     For a repeating event, `event` is the date to show (the next one).
@@ -671,8 +741,8 @@ def event_jsonld(event: Event, urls: Urls, description: str) -> dict[str, Any]:
         "organizer": {"@type": "Organization", "name": event.organiser},
         "url": urls.absolute(urls.event(event)),
     }
-    if event.image:
-        data["image"] = lead_image_url(event, urls)
+    if image:
+        data["image"] = list(image.crops)
     if event.previous_start is not None:
         data["previousStartDate"] = _schema_date(event, event.previous_start)
     if locations:
@@ -769,17 +839,20 @@ def shown_date(site: Site, event: Event) -> Event:
 
 
 def _event_page(urls: Urls, meta: MetaMaker, event: Event,
-                dates: tuple[Event, ...], shown: Event, coming: tuple[Event, ...],
-                articles: tuple[Article, ...]) -> Page:
-    """An event's page. A repeating event is shown and described by its next date (`shown`),
-    and is over (for the script that hides booking links) when its last date is."""
+                when: tuple[tuple[Event, ...], Event, tuple[Event, ...]],
+                articles: tuple[Article, ...], image: ShareImage | None) -> Page:
+    """An event's page. `when` is its dates, the one shown and those to come: a repeating
+    event is shown and described by its next date, and is over (for the script that hides
+    booking links) when its last date is."""
+    dates, shown, coming = when
     url = urls.event(event)
     summary = event_summary(event, meta.language)
     endless = bool(event.rrule) and recurrence.is_endless(event.rrule)
     return Page(url, "event.html", {
-        "meta": meta(event.title, url, summary, jsonld=event_jsonld(shown, urls, summary),
+        "meta": meta(event.title, url, summary,
+                     jsonld=event_jsonld(shown, urls, summary, image),
                      alternates=(("text/calendar", event.title, urls.event_ics(event)),),
-                     image=lead_image_url(event, urls), image_alt=event.image_alt or ""),
+                     **_image_meta(image)),
         "event": shown,
         "summary": summary,
         "attendance": attendance_mode(event),

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from newsroom import i18n, recurrence, theme, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
 from newsroom.i18n import Language
+from newsroom.images import Pictures, picture_html, with_pictures
 from newsroom.markup import reading_minutes, renderer_settings
 from newsroom.output import Entry, Staging
 from newsroom.pages import (
@@ -99,18 +100,22 @@ class RenderJob:
     archive: tuple[tuple[int, int], ...]  # (year, articles) of the archive
     templates: str  # a hash of the templates folder
     site_key: str  # a hash of what every page is made from besides its own context
+    pictures: Pictures = Pictures()  # the site's images, as <picture>s show them
     staging: Staging | None = None
 
 
 def prepare(pages: Sequence[Page], config: SiteConfig, urls: Urls,
-            archive: tuple[tuple[int, int], ...]) -> RenderJob:
+            archive: tuple[tuple[int, int], ...], pictures: Pictures | None = None
+            ) -> RenderJob:
     """The job of rendering `pages`, with the key of everything all pages share."""
     templates = theme.fingerprint(config.template_folders)
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
+    # Pictures are shared too: a changed image makes every page again (they are few and
+    # rarely change; knowing each page's would cost every page's key a look at its HTML).
     site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
-                      renderer_settings(config))
+                      renderer_settings(config), pictures.fingerprint if pictures else "")
     return RenderJob(tuple(pages), tuple(urls.output_path(page.url) for page in pages),
-                     config, urls, archive, templates, site_key)
+                     config, urls, archive, templates, site_key, pictures or Pictures())
 
 
 # This process's templates, by folder and fingerprint (a preview builds again and again: it
@@ -127,6 +132,7 @@ def environment(job: RenderJob) -> jinja2.Environment:
         _speak(env, i18n.language(job.config.language, job.config.root))
         env.globals.update(config=job.config, params=job.config.params, url=job.urls,
                            archive=job.archive)
+        env.globals.update(_pictures(job.pictures, job.urls))
         env.globals.update(_shared_parts(env, job.config, job.urls, job.archive))
         _set_up_for[:] = [job]
     return env
@@ -173,12 +179,41 @@ def _rendered_once(env: jinja2.Environment, template: str) -> Callable[..., Mark
     return render
 
 
+def _pictures(pictures: Pictures, urls: Urls) -> dict[str, Any]:
+    """The templates' helpers for pictures (see images.picture_html):
+
+    `picture(link, alt, sizes, lazy=True, css_class="")`: the <picture> of a site's image
+    (any other as a plain <img>).
+    `pictured(html, sizes, lazy_first=True)`: an article's HTML with its images so.
+    """
+
+    def picture(link: str, alt: str, sizes: str, lazy: bool = True, css_class: str = ""
+                ) -> Markup:
+        href = urls.site_link(link)
+        found = pictures.of(href, urls.base_path)
+        if found is None:
+            loading = ' loading="lazy"' if lazy else ""
+            img = (f'<img src="{escape(href)}" alt="{escape(alt)}" decoding="async"'
+                   f"{loading}>")
+            return Markup(f'<picture class="{escape(css_class)}">{img}</picture>'
+                          if css_class else img)
+        return Markup(picture_html(found, urls.asset, alt, sizes=sizes, lazy=lazy,
+                                   css_class=css_class))
+
+    def pictured(fragment: str, sizes: str, lazy_first: bool = True) -> Markup:
+        return Markup(with_pictures(fragment, pictures, urls.base_path, sizes=sizes,
+                                    lazy_first=lazy_first))
+
+    return {"picture": picture, "pictured": pictured}
+
+
 def _shared_parts(env: jinja2.Environment, config: SiteConfig, urls: Urls,
                   archive: tuple) -> dict[str, Any]:
     """The helpers for parts many pages show alike, each rendered once per process:
 
-    `article_card(item, level)`: an article is shown in many lists (news, its category,
-    tags and year, the home page, events), and its card is the same in each.
+    `article_card(item, level, lazy=True)`: an article is shown in many lists (news, its
+    category, tags and year, the home page, events), and its card is the same in each (but
+    for its picture's loading: not lazy when it is the first of a page).
     `archive_nav(canonical)`: the years of the archive, on every list page, the same but
     for the year (if any) whose page it is on.
     `masthead(canonical)`: the site's name, menu and search box, on every page, the same
@@ -197,8 +232,8 @@ def _shared_parts(env: jinja2.Environment, config: SiteConfig, urls: Urls,
         href = urls.site_link(item.url)
         menu_of.setdefault(urls.absolute(href), href)
 
-    def article_card(item: Article, level: int = 3) -> Markup:
-        return card(item=item, level=level)
+    def article_card(item: Article, level: int = 3, lazy: bool = True) -> Markup:
+        return card(item=item, level=level, lazy=lazy)
 
     def archive_nav(canonical: str) -> Markup:
         return nav(current=year_of.get(canonical))

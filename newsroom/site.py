@@ -14,6 +14,7 @@ from newsroom.cache import digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Asset, Content, Event, StaticPage
 from newsroom.i18n import Language
+from newsroom.images import Pictures, ShareCards
 from newsroom.problems import BuildError, Problem
 from newsroom.slugs import term_slug
 
@@ -63,6 +64,8 @@ class Site:
     # copy of the event with that date's start and end).
     dates_of_event: dict[str, tuple[Event, ...]]
     event_categories: tuple[EventTerm, ...] = ()
+    pictures: Pictures = Pictures()  # content/media's images, resized (images.py)
+    cards: ShareCards = ShareCards()  # share cards of the pages with no picture of their own
 
     @property
     def language(self) -> Language:
@@ -131,7 +134,7 @@ def newest_first(article: Article) -> tuple:
 
 
 def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts: bool = False,
-                  future: bool = False) -> Site:
+                  future: bool = False, pictures: Pictures | None = None) -> Site:
     """Choose what is published and index it; raise BuildError on cross-record problems."""
     articles = _published(content.articles, now, drafts, future)
     events = tuple(sorted(content.events, key=_by_start))
@@ -162,6 +165,7 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
         scheduled=_scheduled(content.articles, now),
         dates_of_event=dates_of_event,
         event_categories=group_terms([category_of(e) for e in events], events, EventTerm),
+        pictures=pictures or Pictures(),
     )
 
 

@@ -36,21 +36,23 @@ def default_jobs() -> int:
 def parallel_map(work: Callable[[Sequence[Item], Shared], list[Result]],
                  items: Sequence[Item], jobs: int, shared: Shared, *,
                  progress: Callable[[int, int], None] | None = None, chunk: int = 0,
-                 lead: int = 0, meanwhile: Callable[[], Any] | None = None
-                 ) -> tuple[list[Result], Any]:
+                 lead: int = 0, meanwhile: Callable[[], Any] | None = None,
+                 min_items: int = 0) -> tuple[list[Result], Any]:
     """`work(chunk_of_items, shared)` over the items, in up to `jobs` worker processes, and
     `meanwhile()` in this one while they work; return every result in the items' order (the
     same with one process or many) and what `meanwhile` gave.
 
     `work` is a module-level function. `shared` goes to each worker once, as it starts (under
     fork, it is inherited without being copied). The first `lead` items are one chunk, taken
-    first: what they have in common is then worked out once, in one process.
+    first: what they have in common is then worked out once, in one process. Fewer items
+    than `min_items` (MIN_PARALLEL unless given: more for light work, fewer for heavy) are
+    worked in this process.
     """
     # Small chunks: whoever takes the last one is the last to finish, the others wait.
     chunk = chunk or max(8, min(64, len(items) // (jobs * 16) or 1))
     chunks = [items[:lead]] if lead else []
     chunks += [items[i:i + chunk] for i in range(lead, len(items), chunk)]
-    if jobs <= 1 or len(items) < MIN_PARALLEL:
+    if jobs <= 1 or len(items) < (min_items or MIN_PARALLEL):
         aside = meanwhile() if meanwhile else None
         return _in_order((work(part, shared) for part in chunks), len(items), progress), aside
     with _pool(min(jobs, len(chunks)), shared) as pool:

@@ -46,9 +46,11 @@ BASE_CONFIG = {
     "base_url": "https://news.example.org/",
     "language": "en-GB",
     "timezone": "Europe/London",
-    # Small test sites leave the search index out unless it is what they test
-    # (tests/test_search.py); the sample site and the fixtures under tests/sites/ keep it.
+    # Small test sites leave the search index and share cards out unless they are what
+    # they test (tests/test_search.py, tests/test_images.py); the sample site and the
+    # fixtures under tests/sites/ keep them.
     "search": False,
+    "share_cards": False,
 }
 
 

@@ -39,7 +39,7 @@ def small_site(root: Path, config: dict | None = None) -> Path:
     }, config)
     media = root / "content" / "media"
     media.mkdir(parents=True)
-    (media / "photo.png").write_bytes(BINARY)
+    (media / "brochure.pdf").write_bytes(BINARY)
     return config_path
 
 
@@ -54,16 +54,16 @@ def problems_of(config: Path, **options: object) -> list[str]:
 
 
 def test_publish_writes_outputs_assets_and_the_marker(tmp_path: Path) -> None:
-    source = tmp_path / "photo.png"
+    source = tmp_path / "brochure.pdf"
     source.write_bytes(BINARY)
     out = tmp_path / "out" / "public"
     written = publish([Output("index.html", b"<p>home</p>"),
                        Output("news/x/index.html", "<p>é</p>".encode())],
-                      [Asset(source, "media/photo.png")], out, tmp_path / "site")
+                      [Asset(source, "media/brochure.pdf")], out, tmp_path / "site")
     assert written == 3
     assert (out / "index.html").read_bytes() == b"<p>home</p>"
     assert (out / "news" / "x" / "index.html").read_bytes() == "<p>é</p>".encode()
-    assert (out / "media" / "photo.png").read_bytes() == BINARY
+    assert (out / "media" / "brochure.pdf").read_bytes() == BINARY
     assert (out / MARKER).is_file()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["public"]
 
@@ -120,7 +120,7 @@ def test_media_and_static_files_are_copied_byte_for_byte(tmp_path: Path) -> None
     (nested / "annual report.pdf").write_bytes(BINARY[::-1])
     build_site(config, now=NOW)
     public = tmp_path / "site" / "public"
-    assert (public / "media" / "photo.png").read_bytes() == BINARY
+    assert (public / "media" / "brochure.pdf").read_bytes() == BINARY
     assert (public / "media" / "reports" / "2024" / "annual report.pdf").read_bytes() == (
         BINARY[::-1])
     assert (public / "static" / "style.css").read_bytes() == (
@@ -134,14 +134,14 @@ def test_files_removed_from_content_disappear_from_the_output(tmp_path: Path) ->
     public = root / "public"
     assert (public / "news" / "first" / "index.html").is_file()
     assert (public / "about" / "index.html").is_file()
-    assert (public / "media" / "photo.png").is_file()
+    assert (public / "media" / "brochure.pdf").is_file()
     (root / "content" / "news" / "2024-05-01-first.md").unlink()
     (root / "content" / "pages" / "about.md").unlink()
-    (root / "content" / "media" / "photo.png").unlink()
+    (root / "content" / "media" / "brochure.pdf").unlink()
     build_site(config, now=NOW)
     assert not (public / "news" / "first").exists()
     assert not (public / "about").exists()
-    assert not (public / "media" / "photo.png").exists()
+    assert not (public / "media" / "brochure.pdf").exists()
     assert (public / "news" / "second" / "index.html").is_file()
     assert leftovers(root) == []
 

@@ -376,7 +376,7 @@ def test_a_lead_image_is_shown_with_its_caption_and_credit_and_shared(tmp_path, 
     assert page.find("meta", property="og:image")["content"] == image
     assert page.find("meta", property="og:image:alt")["content"] == "The main hall, full"
     [data] = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
-    assert data["image"] == image
+    assert data["image"] == [image]
 
 
 def test_a_decorative_lead_image_has_an_empty_alternative_and_no_caption(tmp_path):
@@ -423,9 +423,11 @@ def test_cards_show_the_lead_image_as_a_thumbnail(tmp_path):
     build_site(write_site(tmp_path, files), now=NOW)
     cards = {c.select_one(".card-title").get_text(): c
              for c in soup(tmp_path / "public/news/index.html").select("article.card")}
-    # (Beside the headline that names it, the thumbnail says nothing more: alt="".)
-    assert cards["Pictured"].img.attrs == {"class": ["card-image"], "src": "/media/hall.svg",
-                                           "alt": "", "loading": "lazy"}
+    # (Beside the headline that names it, the thumbnail says nothing more: alt="". It is
+    # the page's first picture: not loaded lazily.)
+    assert cards["Pictured"].picture["class"] == ["card-image"]
+    assert cards["Pictured"].img.attrs == {"src": "/media/hall.svg", "alt": "",
+                                           "decoding": "async"}
     assert cards["Plain"].img is None
 
 

@@ -88,7 +88,8 @@ def test_a_templates_dir_that_is_not_there_is_a_problem_at_its_line(tmp_path):
     with pytest.raises(BuildError) as caught:
         build_site(config, now=NOW)
     [problem] = caught.value.problems
-    assert (problem.path, problem.line) == ("site_config.yaml", 7)
+    lines = (tmp_path / "site_config.yaml").read_text(encoding="utf-8").splitlines()
+    assert (problem.path, lines[problem.line - 1]) == ("site_config.yaml", "templates_dir: theme")
     assert problem.message.startswith("templates_dir: theme is not a folder;")
 
 
