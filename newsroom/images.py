@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError, features
 
 from newsroom.cache import Store, digest, files_folder
 from newsroom.content import Asset
+from newsroom.markup import tag_attributes
 from newsroom.problems import Problem, site_path
 from newsroom.workers import parallel_map
 
@@ -128,14 +129,15 @@ def make_pictures(assets: Sequence[Asset], root: Path, store: Store, jobs: int,
     images = [a for a in assets if a.url_path.startswith("media/")
               and a.source.suffix.lower() in RASTER]
     keys = {a.url_path: store.key("image", _content_hash(a.source, store)) for a in images}
-    todo = {keys[a.url_path]: _Job(keys[a.url_path], str(a.source)) for a in images
-            if _intact(store, keys[a.url_path]) is None}
-    # (An image takes a second or so: worth a worker from the second one on.)
-    failed = _run(list(todo.values()), store, jobs, min_items=2)
+    entries = {key: _intact(store, key) for key in keys.values()}
+    # (By key: two files of the same bytes are made once.)
+    todo = {key: _Job(key, str(a.source)) for a in images
+            if entries[key := keys[a.url_path]] is None}
+    failed = _run(list(todo.values()), store, jobs, entries, heavy=True)
     found, files, problems = {}, {}, []
     for asset in images:
         key = keys[asset.url_path]
-        entry = _intact(store, key)
+        entry = entries[key]
         if entry is None:
             problems.append(Problem(site_path(asset.source, root), None, failed.get(key, "")))
             continue
@@ -182,20 +184,24 @@ def _intact(store: Store, key: str) -> dict[str, Any] | None:
     return entry
 
 
-def _run(todo: list[_Job], store: Store, jobs: int, min_items: int = 0) -> dict[str, str]:
-    """Make what `todo` asks for over the workers (when there are `min_items`), into the
-    store; the problem of each job that failed, by key."""
+def _run(todo: list[_Job], store: Store, jobs: int, entries: dict[str, Any],
+         heavy: bool = False) -> dict[str, str]:
+    """Make what `todo` asks for over the workers, into the store and `entries` (by key);
+    the problem of each job that failed, by key. Heavy jobs (an image takes a second or
+    so) go one at a time, to workers from the second on; light ones (a card) in chunks,
+    to workers only when there are many."""
     if not todo:
         return {}
     folder = files_folder(store)
-    results = parallel_map(_make_chunk, todo, jobs, str(folder), chunk=1 if min_items else 0,
-                           min_items=min_items)[0]
+    results = parallel_map(_make_chunk, todo, jobs, str(folder), chunk=1 if heavy else 0,
+                           min_items=2 if heavy else 0)[0]
     failed = {}
     for job, result in zip(todo, results, strict=True):
         if isinstance(result, str):
             failed[job.key] = result
         else:
             store.put(job.key, result)
+            entries[job.key] = result
     return failed
 
 
@@ -453,14 +459,15 @@ def make_share_cards(cards: Sequence[CardText], site_name: str, colour: str, fon
     typeface = (str(font), stat.st_size, stat.st_mtime_ns) if font and stat else ("", 0, 0)
     keys = {card.folder: store.key("card", card.headline, card.label, site_name, colour,
                                    repr(typeface)) for card in cards}
+    entries = {key: _intact(store, key) for key in keys.values()}
     todo = {key: _Job(key, card=(card.headline, card.label, site_name, colour, typeface[0]))
-            for card in cards if _intact(store, key := keys[card.folder]) is None}
-    failed = _run(list(todo.values()), store, jobs)
+            for card in cards if entries[key := keys[card.folder]] is None}
+    failed = _run(list(todo.values()), store, jobs, entries)
     by_folder, files = {}, []
     folder = files_folder(store)
     for card in cards:
         key = keys[card.folder]
-        if _intact(store, key) is not None:
+        if entries[key] is not None:
             by_folder[card.folder] = Variant(f"{card.folder}share.{key[:8]}.png", *CARD_SIZE,
                                              MIME["PNG"])
             files.append(Asset(folder / key / "card.png", by_folder[card.folder].url_path))
@@ -590,23 +597,20 @@ def _srcset(widths: Sequence[Variant], href: Callable[[str], str]) -> str:
 
 
 _IMAGE = re.compile(r"<img\b[^>]*>")
-_ATTRIBUTE = re.compile(r'\s([a-zA-Z-]+)(?:="([^"]*)")?')
 
 
-def with_pictures(fragment: str, pictures: Pictures, base_path: str, *, sizes: str,
-                  lazy_first: bool = True) -> str:
-    """An article's HTML with each of its images of the site as a <picture> (see
-    picture_html), and every other image decoded asynchronously and loaded lazily (the
-    first one too, unless `lazy_first` is off)."""
+def with_pictures(fragment: str, pictures: Pictures, base_path: str,
+                  href: Callable[[str], str], *, sizes: str, lazy_first: bool = True) -> str:
+    """An article's HTML (its links under `base_path`) with each of its images of the site
+    as a <picture> (see picture_html; `href` gives a file's address), and every other image
+    decoded asynchronously and loaded lazily (the first one too, unless `lazy_first` is
+    off)."""
     if "<img" not in fragment:
         return fragment
     seen = [not lazy_first]
 
-    def href(url_path: str) -> str:
-        return base_path + quote(url_path)
-
     def replace(found: re.Match[str]) -> str:
-        attributes = dict(_ATTRIBUTE.findall(found.group(0)[4:]))
+        attributes = tag_attributes(found.group(0))
         lazy = not seen[0]
         seen[0] = False
         picture = pictures.of(html.unescape(attributes.get("src", "")), base_path)

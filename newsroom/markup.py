@@ -76,7 +76,7 @@ EMBEDS = (
 PLAYERS = re.compile(r"https://(?:www\.youtube-nocookie\.com/embed/[\w-]{11}"
                      r"|player\.vimeo\.com/video/\d{1,12}\?dnt=1)")
 _VIDEO_PARAGRAPH = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
-_ATTRIBUTE = re.compile(r'\s([a-z]+)="([^"]*)"')
+_ATTRIBUTE = re.compile(r'\s([a-zA-Z-]+)(?:="([^"]*)")?')
 URL_ATTRIBUTES = ("href", "src", "srcset", "poster", "cite")
 
 WORDS_PER_MINUTE = 200
@@ -195,7 +195,7 @@ def embed_videos(fragment: str) -> str:
 
 
 def _player(paragraph: re.Match[str]) -> str:
-    attributes = dict(_ATTRIBUTE.findall(paragraph.group(1)))
+    attributes = tag_attributes(paragraph.group(1))
     page = html.unescape(attributes.get("src", ""))
     for address, player in EMBEDS:
         found = address.fullmatch(page)
@@ -204,6 +204,12 @@ def _player(paragraph: re.Match[str]) -> str:
             return (f'<div class="video"><iframe src="{player.format(found.group(1))}" '
                     f'title="{title}" allowfullscreen></iframe></div>')
     return paragraph.group(0)
+
+
+def tag_attributes(tag: str) -> dict[str, str]:
+    """The attributes of a start tag as Python-Markdown and nh3 write one (each value in
+    double quotes, still escaped; one with no value as "")."""
+    return dict(_ATTRIBUTE.findall(tag))
 
 
 def _unsanitised_html(text: str) -> str:

@@ -692,7 +692,7 @@ def _page_url(record: Article | Event, urls: Urls) -> str:
 
 def _folder(urls: Urls, url: str) -> str:
     """A page's folder in the output: 'news/2020/a-headline/'."""
-    return unquote(url[len(urls.base_path):])
+    return urls.output_path(url).removesuffix("index.html")
 
 
 def share_card_texts(site: Site) -> list[CardText]:

@@ -201,8 +201,8 @@ def _pictures(pictures: Pictures, urls: Urls) -> dict[str, Any]:
                                    css_class=css_class))
 
     def pictured(fragment: str, sizes: str, lazy_first: bool = True) -> Markup:
-        return Markup(with_pictures(fragment, pictures, urls.base_path, sizes=sizes,
-                                    lazy_first=lazy_first))
+        return Markup(with_pictures(fragment, pictures, urls.base_path, urls.asset,
+                                    sizes=sizes, lazy_first=lazy_first))
 
     return {"picture": picture, "pictured": pictured}
 
