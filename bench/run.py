@@ -98,20 +98,22 @@ def newsroom_command(jobs: int | None, search: bool = False) -> list[str]:
         ["-j", str(jobs)] if jobs else []) + ([] if search else ["--no-search"])
 
 
-def bench_newsroom_cold(site: Path, articles: int, jobs: int | None, round_: int = 0
-                        ) -> list[Run]:
-    """A cold newsroom build, without the search index. The output and cache of an earlier
-    round are moved aside first (renamed: see main)."""
-    aside = site.parent / f"{site.name}-round-{round_}"
+def bench_newsroom_cold(site: Path, articles: int, jobs: int | None, round_: int = 0,
+                        search: bool = False) -> list[Run]:
+    """A cold newsroom build, without the search index unless asked. The output and cache
+    of an earlier build are moved aside first (renamed: see main)."""
+    aside = site.parent / f"{site.name}-round-{round_}{'-search' if search else ''}"
     for name in ("public", ".newsroom-cache", ".newsroom-prev-public"):
         if (site / name).exists():
             aside.mkdir(exist_ok=True)
             (site / name).rename(aside / name)
-    wall, cpu, peak = timed(newsroom_command(jobs), site)
-    return [Run("newsroom", "cold", articles, wall, cpu, peak, count_files(site / "public"))]
+    wall, cpu, peak = timed(newsroom_command(jobs, search), site)
+    return [Run("newsroom", "cold, search on" if search else "cold", articles, wall, cpu,
+                peak, count_files(site / "public"))]
 
 
-def bench_newsroom_again(site: Path, articles: int, jobs: int | None) -> list[Run]:
+def bench_newsroom_again(site: Path, articles: int, jobs: int | None, cards: bool = True
+                         ) -> list[Run]:
     """After the cold build: no change, one article edited, then the search index made, and
     an edit with the index made again."""
     edited = sorted((site / "content" / "news").glob("*.md"))[articles // 2]
@@ -129,7 +131,7 @@ def bench_newsroom_again(site: Path, articles: int, jobs: int | None) -> list[Ru
         wall, cpu, peak = timed(newsroom_command(jobs, search), site)
         runs.append(Run("newsroom", case, articles, wall, cpu, peak,
                         count_files(site / "public")))
-    return runs + bench_share_cards(site, articles, jobs)
+    return runs + (bench_share_cards(site, articles, jobs) if cards else [])
 
 
 def bench_share_cards(site: Path, articles: int, jobs: int | None) -> list[Run]:
@@ -197,7 +199,7 @@ def median_runs(runs: list[Run]) -> list[Run]:
     two middle ones for an even count); other runs as they are."""
     kept: list[Run] = []
     for run in runs:
-        if run.case != "cold":
+        if not run.case.startswith("cold"):
             kept.append(run)
             continue
         same = sorted((r for r in runs if (r.tool, r.case, r.articles) ==
@@ -210,10 +212,11 @@ def median_runs(runs: list[Run]) -> list[Run]:
 def cold_walls(runs: list[Run]) -> list[str]:
     """Every cold build's wall time, tool by tool, in the order they ran."""
     lines = []
-    for tool, articles in dict.fromkeys((r.tool, r.articles) for r in runs if r.case == "cold"):
+    for tool, case, articles in dict.fromkeys((r.tool, r.case, r.articles) for r in runs
+                                              if r.case.startswith("cold")):
         walls = [f"{r.wall:.2f}" for r in runs if (r.tool, r.case, r.articles) ==
-                 (tool, "cold", articles)]
-        lines.append(f"  {tool} {articles}: {', '.join(walls)} s")
+                 (tool, case, articles)]
+        lines.append(f"  {tool} {case} {articles}: {', '.join(walls)} s")
     return lines
 
 
@@ -253,8 +256,20 @@ def targets(runs: list[Run]) -> list[str]:
             continue
         if n >= 10000:
             check(f"{n}: peak memory", ours.peak_mb, 400, " MB")
+        searched = [r for r in runs if r.articles == n and r.tool == "newsroom" and (
+            "search" in r.case or "indexed" in r.case)]
+        # Issue 22: no process above 500 MB with search on; at 50,000 articles, 2 GB.
+        check(f"{n}: largest process, search on", max((r.peak_mb for r in searched),
+                                                      default=None),
+              2048 if n >= 50000 else 500, " MB")
         if n != 5000:
             continue
+        indexed = found.get(("newsroom", "cold, search on", n))
+        check(f"{n}: cold with search vs Hugo",
+              indexed.wall / hugo.wall if indexed and (hugo := found.get(("hugo", "cold", n)))
+              else None, 2.0, "x")
+        edited = found.get(("newsroom", "one edited, indexed", n))
+        check(f"{n}: one edited, indexed", edited.wall if edited else None, 2.5, " s")
         pelican = found.get(("pelican", "cold", n))
         hugo = found.get(("hugo", "cold", n))
         check(f"{n}: cold vs Pelican", ours.wall / pelican.wall if pelican else None, 0.35, "x")
@@ -294,6 +309,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
     parser.add_argument("--no-peers", action="store_true", help="skip Pelican and Hugo")
+    parser.add_argument("--no-cards", action="store_true", help="skip the share cards' row")
     parser.add_argument("--jobs", type=int, help="newsroom's worker processes")
     parser.add_argument("--chart", type=Path, help="write a PNG chart here (needs matplotlib)")
     parser.add_argument("--settle", type=float, default=60,
@@ -333,8 +349,10 @@ def main() -> None:
                     quiet_disk()
                     runs += bench_pelican(peers["pelican"], n, round_)
                 quiet_disk()
+                runs += bench_newsroom_cold(ours, n, args.jobs, round_, search=True)
+                quiet_disk()
                 runs += bench_newsroom_cold(ours, n, args.jobs, round_)
-            runs += bench_newsroom_again(ours, n, args.jobs)
+            runs += bench_newsroom_again(ours, n, args.jobs, not args.no_cards)
             print(f"measured {n} articles", file=sys.stderr)
     order = {"newsroom": 0, "pelican": 1, "hugo": 2}
     runs.sort(key=lambda r: (r.articles, order[r.tool]))  # stable: newsroom's cases in order

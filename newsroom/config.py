@@ -63,6 +63,8 @@ class SiteConfig:
     sanitize_html: bool
     copyright: str
     search: bool
+    # At most this many pages, on average, in one partition of the search index (search.py).
+    search_partition_pages: int
     share_cards: bool  # a picture for social networks of each article and event without one
     source: str
     fingerprint: str
@@ -104,6 +106,7 @@ CONFIG_SCHEMA: f.Schema = {
     "sanitize_html": f.Field(f.boolean),
     "copyright": f.Field(f.text),
     "search": f.Field(f.boolean),
+    "search_partition_pages": f.Field(f.integer(1, 1_000_000)),
     "share_cards": f.Field(f.boolean),
     "params": f.Field(f.mapping),
     "categories": f.Field(f.mapping_list),
@@ -171,6 +174,7 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
         sanitize_html=values.get("sanitize_html", True),
         copyright=values.get("copyright", ""),
         search=values.get("search", True) if search is None else search,
+        search_partition_pages=values.get("search_partition_pages", 1500),
         share_cards=values.get("share_cards", True),
         source=name,
         # Everything records and pages derive from the config (the language's catalogues

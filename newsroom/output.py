@@ -197,14 +197,13 @@ class Staging:
             self.stale.add(path)
         return self.put(path, key, data)
 
-    def previous_files(self, belongs: Callable[[str], bool]) -> dict[str, str] | None:
+    def previous_files(self, belongs: Callable[[str], bool]) -> dict[str, str]:
         """The current output's files that `belongs` picks, with their keys: to carry them
-        over as they are. None when any of them was changed or removed since."""
+        over as they are. A file changed or removed since has the key "" (not to be
+        carried over)."""
         live = str(self.out_dir)
-        picked = {path: entry[0] for path, entry in self.previous.items() if belongs(path)}
-        if all(self._intact(live, path, key, self.previous) for path, key in picked.items()):
-            return picked
-        return None
+        return {path: entry[0] if self._intact(live, path, entry[0], self.previous) else ""
+                for path, entry in self.previous.items() if belongs(path)}
 
     def _intact(self, folder: str, path: str, key: str,
                 manifest: dict[str, tuple[str, int, int]]) -> bool:

@@ -101,6 +101,9 @@ class RenderJob:
     templates: str  # a hash of the templates folder
     site_key: str  # a hash of what every page is made from besides its own context
     pictures: Pictures = Pictures()  # the site's images, as <picture>s show them
+    # What every page's own content (its record's part) is made from besides the record:
+    # the site key without what only the frame of a page shows (the archive's years).
+    content_key: str = ""
     staging: Staging | None = None
 
 
@@ -112,10 +115,12 @@ def prepare(pages: Sequence[Page], config: SiteConfig, urls: Urls,
     # Record HTML comes from the Markdown renderer: its settings and versions go in too.
     # Pictures are shared too: a changed image makes every page again (they are few and
     # rarely change; knowing each page's would cost every page's key a look at its HTML).
-    site_key = digest(code_fingerprint(), templates, config.fingerprint, repr(archive),
-                      renderer_settings(config), pictures.fingerprint if pictures else "")
+    content_key = digest(code_fingerprint(), templates, config.fingerprint,
+                         renderer_settings(config), pictures.fingerprint if pictures else "")
+    site_key = digest(content_key, repr(archive))
     return RenderJob(tuple(pages), tuple(urls.output_path(page.url) for page in pages),
-                     config, urls, archive, templates, site_key, pictures or Pictures())
+                     config, urls, archive, templates, site_key, pictures or Pictures(),
+                     content_key)
 
 
 # This process's templates, by folder and fingerprint (a preview builds again and again: it

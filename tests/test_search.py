@@ -5,6 +5,7 @@ What the index finds in a browser is in tests/test_browser.py; here, what goes i
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -24,16 +25,47 @@ CONTENT_PAGES = {ARTICLE, "news/grant-for-zebrafish-start-up/index.html",
 
 @pytest.fixture
 def site(tmp_path):
-    return copy_fixture("search", tmp_path / "site")
+    # Partitions as a large site has them (a site of up to search_partition_pages pages is
+    # one index: see test_a_small_site_is_one_index).
+    return partitioned(copy_fixture("search", tmp_path / "site"), 3)
+
+
+def partitioned(config, pages: int):
+    settings = yaml.safe_load(config.read_text())
+    config.write_text(yaml.safe_dump({**settings, "search_partition_pages": pages}))
+    return config
+
+
+def test_a_small_site_is_one_index(tmp_path):
+    config = copy_fixture("search", tmp_path / "site")
+    report, out = built(config)
+    assert partitions(out) == ["all"] and index_pages(out) == 4
 
 
 def built(config, **options):
     return build_site(config, now=NOW, **options), config.parent / "public"
 
 
-def index_pages(out) -> int:
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
-    return sum(language["page_count"] for language in entry["languages"].values())
+def partitions(out) -> list[str]:
+    return json.loads((out / "pagefind" / "partitions.json").read_text())
+
+
+def addresses(out, partition: str) -> set[str]:
+    """The addresses of the pages a partition of the index holds, as its results give them."""
+    return {json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+            for path in (out / "pagefind" / partition / "fragment").iterdir()}
+
+
+def partition_of(out, address: str) -> str:
+    return next(name for name in partitions(out) if address in addresses(out, name))
+
+
+def index_pages(out, partition: str | None = None) -> int:
+    """Pages in the index (or one partition of it), by the entry files."""
+    return sum(language["page_count"]
+               for name in ([partition] if partition else partitions(out))
+               for language in json.loads((out / "pagefind" / name / "pagefind-entry.json")
+                                          .read_text())["languages"].values())
 
 
 def index_files(out) -> dict[str, tuple[bytes, int]]:
@@ -44,6 +76,10 @@ def index_files(out) -> dict[str, tuple[bytes, int]]:
 def test_the_index_holds_every_article_event_and_page_and_nothing_else(site):
     report, out = built(site)
     assert report.search.pages == index_pages(out) == 4
+    # In partitions, a power of two of them, that share the pages out between them.
+    assert partitions(out) == ["1-of-2", "2-of-2"] and report.search.partitions == 2
+    assert set.union(*(addresses(out, name) for name in partitions(out))) == {
+        f"/{page.removesuffix('index.html')}" for page in CONTENT_PAGES}
     for page in out.rglob("*.html"):
         bodies = soup(page).select("[data-pagefind-body]")
         relative = page.relative_to(out).as_posix()
@@ -105,7 +141,7 @@ def test_the_search_page_loads_the_index_from_the_site_and_says_what_to_do_witho
     page = soup(out / "search/index.html")
     form = page.select_one("form[data-search]")
     assert form["data-bundle"] == "/pagefind/" and form["data-base"] == "/"
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert all((out / "pagefind" / name / "pagefind.js").is_file() for name in partitions(out))
     assert page.select_one("script[type=module]")["src"] == "/static/search.js"
     assert (out / "static" / "search.js").is_file()
     status = page.select_one("#nr-search-status")
@@ -118,14 +154,14 @@ def test_the_search_page_loads_the_index_from_the_site_and_says_what_to_do_witho
 def test_the_index_is_put_under_the_base_path(basepath_site):
     form = soup(basepath_site / "search/index.html").select_one("form[data-search]")
     assert form["data-bundle"] == "/site/pagefind/" and form["data-base"] == "/site/"
-    assert (basepath_site / "pagefind" / "pagefind-entry.json").is_file()
+    assert (basepath_site / "pagefind" / "partitions.json").is_file()
     box = soup(basepath_site / "index.html").select_one("header form[role=search]")
     assert box["action"] == "/site/search/"
 
 
 def test_pagefinds_own_ready_made_interfaces_are_not_published(site):
     _, out = built(site)
-    names = {p.name for p in (out / "pagefind").iterdir()}
+    names = {p.name for p in (out / "pagefind" / "1-of-2").iterdir()}
     assert "pagefind.js" in names
     assert not {n for n in names if n.startswith(("pagefind-ui", "pagefind-modular-ui",
                                                   "pagefind-component-ui"))}
@@ -197,9 +233,14 @@ def test_an_unchanged_site_keeps_its_index_and_an_edit_makes_it_again(site):
     path = site.parent / "content/news/2025-05-05-grant-for-zebrafish-start-up.md"
     path.write_text(path.read_text().replace("two more technicians", "three axolotl tanks"))
     report, _ = built(site)
-    assert report.search is not None and index_pages(out) == 4
+    # Only the edited article's partition is made again.
+    own = partition_of(out, "/news/grant-for-zebrafish-start-up/")
+    assert report.search is not None and report.search.partitions == 1
+    assert report.search.pages == index_pages(out, own) < index_pages(out) == 4
     again = index_files(out)
     assert again != first
+    assert {p for p in again if again[p] != first.get(p)} <= {
+        p for p in again if p.startswith(f"pagefind/{own}/")}
     # Files whose bytes did not change keep their mtimes, so deploys copy only what changed.
     kept = {path for path in set(first) & set(again) if first[path][0] == again[path][0]}
     assert kept and all(first[path][1] == again[path][1] for path in kept)
@@ -207,10 +248,10 @@ def test_an_unchanged_site_keeps_its_index_and_an_edit_makes_it_again(site):
 
 def test_an_index_changed_by_hand_is_made_again(site):
     _, out = built(site)
-    (out / "pagefind" / "pagefind.js").unlink()
+    (out / "pagefind" / "1-of-2" / "pagefind-entry.json").unlink()
     report, _ = built(site)
-    assert report.search is not None
-    assert (out / "pagefind" / "pagefind.js").stat().st_size > 1000
+    assert report.search is not None and report.search.partitions == 1
+    assert (out / "pagefind" / "1-of-2" / "pagefind-entry.json").is_file()
 
 
 def test_a_page_that_would_take_the_search_address_is_a_problem(site):
@@ -233,3 +274,24 @@ def test_a_change_that_leaves_every_page_alone_keeps_the_index_in_the_output(sit
     (site.parent / "content/media/note.txt").write_text("changed again")
     built(site)  # a third build finds nothing in the output that it did not make
     assert index_files(out) == first
+
+
+def test_a_growing_site_is_shared_out_and_a_new_article_makes_one_partition_again(
+        site):
+    partitioned(site, 2)
+    news = site.parent / "content/news"
+    for day in range(1, 6):
+        (news / f"2025-03-0{day}-note-{day}.md").write_text(
+            f"---\ntitle: Note {day}\ndate: 2025-03-0{day}\n---\n\nZebrafish note {day}.\n")
+    _, out = built(site)
+    # 9 pages, at most 2 to a partition on average: 8 partitions (those that hold a page).
+    assert all(name.endswith("-of-8") for name in partitions(out))
+    assert sum(index_pages(out, name) for name in partitions(out)) == 9
+    before = index_files(out)
+    (news / "2025-03-06-note-6.md").write_text(
+        "---\ntitle: Note 6\ndate: 2025-03-06\n---\n\nAxolotl note.\n")
+    report, _ = built(site)
+    own = partition_of(out, "/news/note-6/")
+    assert report.search.partitions == 1 and report.search.pages == index_pages(out, own)
+    after = index_files(out)
+    assert {path.split("/")[1] for path in after if after[path] != before.get(path)} == {own}

@@ -164,11 +164,18 @@ def test_a_broken_save_right_after_a_good_one_leaves_the_saved_caches_whole(prev
 @pytest.mark.slow
 def test_the_preview_keeps_its_search_index_current(preview):
     def indexed() -> int:
-        status, _, body = fetch(preview.url + "pagefind/pagefind-entry.json")
+        """Pages in the served index: in every partition it lists."""
+        status, _, body = fetch(preview.url + "pagefind/partitions.json")
         if status != 200:
             return 0
-        entry = json.loads(body)
-        return sum(language["page_count"] for language in entry["languages"].values())
+        count = 0
+        for name in json.loads(body):
+            status, _, body = fetch(preview.url + f"pagefind/{name}/pagefind-entry.json")
+            if status != 200:
+                return 0
+            count += sum(language["page_count"]
+                         for language in json.loads(body)["languages"].values())
+        return count
 
     wait_for(lambda: indexed() > 0)
     before = indexed()

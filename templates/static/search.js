@@ -3,6 +3,22 @@
 const form = document.querySelector("form[data-search]");
 if (form) start(form);
 
+// The index comes in partitions (news and events by year, the pages), each a Pagefind
+// index of its own: the first is loaded, the others merged into it.
+async function load(bundle, base) {
+  const listing = await fetch(new URL("partitions.json", bundle));
+  if (!listing.ok) throw new Error(`${listing.status} for the partitions`);
+  const [first, ...others] = await listing.json();
+  if (!first) throw new Error("an empty index");
+  const pagefind = await import(new URL(`${first}/pagefind.js`, bundle));
+  await pagefind.options({ basePath: new URL(`${first}/`, bundle).pathname, baseUrl: base });
+  for (const other of others) {
+    await pagefind.mergeIndex(new URL(`${other}/`, bundle).pathname, { baseUrl: base });
+  }
+  await pagefind.init();
+  return pagefind;
+}
+
 async function start(form) {
   const input = form.querySelector("input[type=search]");
   const status = document.getElementById("nr-search-status");
@@ -10,9 +26,7 @@ async function start(form) {
   const selects = [...form.querySelectorAll("select[data-filter]")];
   let pagefind;
   try {
-    pagefind = await import(new URL("pagefind.js", new URL(form.dataset.bundle, location)));
-    await pagefind.options({ baseUrl: form.dataset.base });
-    await pagefind.init();
+    pagefind = await load(new URL(form.dataset.bundle, location), form.dataset.base);
   } catch (error) {
     status.textContent = form.dataset.failed;
     return;
@@ -59,7 +73,9 @@ async function start(form) {
       status.textContent = "";
       return;
     }
-    const search = await pagefind.debouncedSearch(term, { filters }, 150);
+    // 100 ms without a keystroke before searching: a reader typing at speed searches once,
+    // and sees results about 300 ms after the last key (bench/search_latency.py).
+    const search = await pagefind.debouncedSearch(term, { filters }, 100);
     if (search === null || ticket !== latest) return; // a newer search replaced this one
     const found = await Promise.all(search.results.slice(0, 30).map((result) => result.data()));
     if (ticket !== latest) return;
