@@ -186,6 +186,35 @@ def test_the_preview_keeps_its_search_index_current(preview):
 
 
 @pytest.mark.slow
+def test_the_preview_makes_again_only_the_partition_of_the_edited_page(tmp_path):
+    root = tmp_path / "site"
+    config = copy_fixture("basepath", root)
+    with config.open("a", encoding="utf-8") as settings:
+        settings.write("search_partition_pages: 2\n")  # its pages in several partitions
+    running = Preview(root, free_port())
+    try:
+        wait_for(running.state)
+
+        def entries() -> dict[str, bytes]:
+            """Each partition's entry file as served (none while the index is not there)."""
+            status, _, body = fetch(running.url + "pagefind/partitions.json")
+            listed = json.loads(body) if status == 200 else []
+            return {name: fetch(running.url + f"pagefind/{name}/pagefind-entry.json")[2]
+                    for name in listed}
+
+        wait_for(lambda: len(entries()) > 1)
+        before = entries()
+        running.edit("content/news/2024-06-02-second-bulletin.md", "title: ",
+                     "title: Edited ")
+        wait_for(lambda: entries() != before)
+        after = entries()
+        assert after.keys() == before.keys()
+        assert sum(after[name] != before[name] for name in after) == 1
+    finally:
+        running.stop()
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="looks for processes in /proc")
 def test_an_edit_saved_while_the_search_index_is_made_is_served_at_once(tmp_path):
     # This Pagefind takes a minute: the edit must not wait for it, and the index it was
