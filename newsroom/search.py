@@ -219,6 +219,8 @@ def _run_pagefinds(folder: Path, todo: dict[str, list[str]], scratch: Path, bina
     waiting, running = list(todo.items()), {}
     try:
         while waiting or running:
+            if cancel is not None and cancel.is_set():
+                raise IndexCancelled
             while waiting and len(running) < jobs:
                 name, pages = waiting.pop(0)
                 running[name] = _start_pagefind(folder, pages, scratch / name, binary, config)
@@ -226,8 +228,6 @@ def _run_pagefinds(folder: Path, todo: dict[str, list[str]], scratch: Path, bina
                 if process.poll() is not None:
                     del running[name]
                     _check_pagefind(process, scratch / name, config)
-            if cancel is not None and cancel.is_set():
-                raise IndexCancelled
             time.sleep(0.01)
     except BaseException:
         for process in running.values():
@@ -255,7 +255,8 @@ def _start_pagefind(folder: Path, pages: list[str], out: Path, binary: Path,
                 start_new_session=True)
     except OSError as error:
         raise BuildError([Problem(config.source, None,
-                                  f"cannot run Pagefind ({binary}): {error.strerror}")]) from None
+                                  f"cannot run Pagefind ({binary}): {error.strerror}; "
+                                  f"{INSTALL_HINT}")]) from None
 
 
 def _check_pagefind(process: subprocess.Popen[bytes], out: Path, config: SiteConfig) -> None:

@@ -3,8 +3,8 @@
 const form = document.querySelector("form[data-search]");
 if (form) start(form);
 
-// The index comes in partitions (news and events by year, the pages), each a Pagefind
-// index of its own: the first is loaded, the others merged into it.
+// The index comes in partitions (one on a small site), each a Pagefind index of its own, as
+// pagefind/partitions.json lists them: the first is loaded, the others merged into it.
 async function load(bundle, base) {
   const listing = await fetch(new URL("partitions.json", bundle));
   if (!listing.ok) throw new Error(`${listing.status} for the partitions`);
