@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -171,3 +176,34 @@ def basepath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = copy_fixture("basepath", root)
     build_site(config, now=NOW)
     return root / "public"
+
+
+class StaticHost(http.server.SimpleHTTPRequestHandler):
+    """A static host: files as they are, the site's 404 page for anything missing."""
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code == 404 and not_found.is_file():
+            body = not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+@contextlib.contextmanager
+def static_host(folder: Path) -> Iterator[str]:
+    """A built site served as a static host serves it, at the address this yields."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(StaticHost, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import http.server
 import io
-import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
 import feedparser
 import pytest
+from conftest import static_host
 from icalendar import Calendar
 
 SEED = "news/bright-future-for-life-sciences-in-the-midlands/"
@@ -42,32 +41,10 @@ def axe():
     return Axe(axe_script=AXE.read_text(encoding="utf-8"))
 
 
-class _Host(http.server.SimpleHTTPRequestHandler):
-    """A static host: files as they are, the site's 404 page for anything missing."""
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        not_found = Path(self.directory) / "404.html"
-        if code == 404 and not_found.is_file():
-            body = not_found.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-
 @pytest.fixture(scope="module")
 def site_url(sample_site):
-    handler = functools.partial(_Host, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with static_host(sample_site) as address:
+        yield address
 
 
 class Visit:

@@ -6,13 +6,10 @@ behave in a browser (the upcoming list after the build, readers' local times) is
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import json
 import subprocess
 import sys
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from conftest import NOW, REPO, copy_fixture, soup, write_site
+from conftest import NOW, REPO, copy_fixture, soup, static_host, write_site
 from icalendar import Calendar
 
 from newsroom.build import build_site
@@ -451,13 +448,8 @@ def test_the_events_feed_lists_upcoming_dates_soonest_first(events_site):
 
 @pytest.fixture(scope="module")
 def served(events_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(events_site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with static_host(events_site) as address:
+        yield address
 
 
 def at(browser, moment: datetime | None, zone: str = "Europe/London", script: bool = True,

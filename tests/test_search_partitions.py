@@ -10,17 +10,14 @@ site's own search page merges them."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, REPO
+from conftest import NOW, REPO, static_host
 
 from newsroom.build import build_site
 
@@ -58,26 +55,18 @@ def built(config: Path, out: Path, partition_pages: int) -> Path:
     return out
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @contextlib.contextmanager
 def served(browser, folder: Path):
     """A page of a browser, and the address of `folder` served; no console errors."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
-    try:
-        yield page, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        page.close()
-        server.shutdown()
+    with static_host(folder) as address:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text)
+                if message.type == "error" else None)
+        try:
+            yield page, address
+        finally:
+            page.close()
     assert errors == []
 
 
