@@ -212,7 +212,7 @@ def plan_outputs(site: Site, caches: Caches, staging: Staging,
     # each page's key as they render it, not in a round of their own first.
     keys = render.page_keys(job, options.jobs, caches.page_keys) if staging.previous else []
     made: tuple[Output, ...] = (feeds.sitemap(pages, site, urls, caches.pages),
-                                feeds.robots(urls))
+                                feeds.robots(urls), *feeds.redirects(site, urls))
     # Feeds and calendars are slow to make, so their keys come from what they are made of.
     feed_keys, calendar_keys = feeds.feed_keys(site, urls), feeds.calendar_keys(site, urls)
     index = search.plan_index(site.config, staging.previous_files(search.is_index_file),

@@ -171,6 +171,9 @@ def _parser() -> argparse.ArgumentParser:
                                             "output folder is not touched.")
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="github: print GitHub Actions annotations")
+    check.add_argument("--fix", action="store_true",
+                       help="add the aliases: that keep published addresses working to the "
+                            "files that lost them, then check")
 
     commands.add_parser("schedule", parents=[common, selection],
                         help="what goes live when, and when the built site goes out of date",
@@ -284,6 +287,9 @@ def _build_and_report(args: argparse.Namespace, terminal: Terminal) -> int:
     assert report.site is not None
     # Nothing an editor wrote vanishes in silence.
     terminal.problems(sanitiser_warnings(report.site), level="warning")
+    # Only what readers can see is recorded: drafts and future articles may never go out.
+    if not (args.drafts or args.future):
+        _record_published(report, terminal)
     config = report.site.config
     zone = config.timezone
     terminal.say(terminal.paint(_summary(report, zone), "32"))
@@ -295,6 +301,22 @@ def _build_and_report(args: argparse.Namespace, terminal: Terminal) -> int:
         terminal.detail(f"  next change: {_change_line(report.next_change, zone)}")
     terminal.say(_how_to_look(report.output_dir, config.base_path))
     return 0
+
+
+def _record_published(report: BuildReport, terminal: Terminal) -> None:
+    """Warn of the published addresses the build no longer serves, then add its addresses
+    to published-urls.txt; a file it cannot read or write is a warning (the site is built
+    all the same)."""
+    from newsroom.published import FILE_NAME, broken_addresses, record_published
+
+    # Said before the new addresses are recorded: after, a renamed file is no longer new.
+    terminal.problems(broken_addresses(report), level="warning")
+    try:
+        if record_published(report):
+            terminal.detail(f"  new addresses recorded in {FILE_NAME}")
+    except BuildError as error:
+        terminal.problems(error.problems, level="warning")
+        terminal.say(f"The addresses of this build are not recorded in {FILE_NAME}.")
 
 
 def _how_to_look(output_dir: Path, base_path: str) -> str:
@@ -391,17 +413,18 @@ def _new(args: argparse.Namespace, terminal: Terminal) -> int:
 
 def _check(args: argparse.Namespace, terminal: Terminal) -> int:
     from newsroom.links import check_links, lead_image_problems
-    from newsroom.mentions import category_warnings, weekday_problems
+    from newsroom.mentions import author_warnings, category_warnings, weekday_problems
+    from newsroom.published import broken_addresses
 
+    if args.fix:
+        _fix_addresses(args, terminal)
     with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
-        report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
-                            output_dir=Path(folder) / "site", progress=terminal.progress,
-                            jobs=args.jobs, search_index=False)  # links only: no index
-        terminal.clear_progress()
+        report = _build_to_check(args, terminal, Path(folder))
         problems, checked = check_links(report)
     assert report.site is not None
-    problems = sorted(problems + lead_image_problems(report.site))
+    problems = sorted(problems + lead_image_problems(report.site) + broken_addresses(report))
     warnings = (weekday_problems(report.site) + category_warnings(report.site)
+                + author_warnings(report.site)
                 + sanitiser_warnings(report.site))
     terminal.problems(warnings, args.format, level="warning")
     if problems:
@@ -410,6 +433,27 @@ def _check(args: argparse.Namespace, terminal: Terminal) -> int:
     terminal.say(terminal.paint(f"No problems: {report.pages} pages, {checked} links "
                                 f"checked{found}.", "32"))
     return 0
+
+
+def _build_to_check(args: argparse.Namespace, terminal: Terminal, folder: Path) -> BuildReport:
+    """Build into a temporary folder, leaving the output folder alone."""
+    report = build_site(args.config, now=_now(), drafts=args.drafts, future=args.future,
+                        output_dir=folder / "site", progress=terminal.progress,
+                        jobs=args.jobs, search_index=False)  # links only: no index
+    terminal.clear_progress()
+    return report
+
+
+def _fix_addresses(args: argparse.Namespace, terminal: Terminal) -> None:
+    """`check --fix`: add the aliases that keep every published address working, a line
+    for each file changed."""
+    from newsroom.published import add_aliases, find_breaks
+
+    with tempfile.TemporaryDirectory(prefix="newsroom-check-") as folder:
+        report = _build_to_check(args, terminal, Path(folder))
+    assert report.site is not None
+    for source, aliases in add_aliases(report.site.config.root, find_breaks(report)).items():
+        terminal.say(f"{source}: added aliases: {', '.join(aliases)}")
 
 
 # What to do after `init`, once in the new site's folder.
@@ -450,11 +494,12 @@ def _schedule(args: argparse.Namespace, terminal: Terminal) -> int:
     zone = config.timezone
     changes = coming_changes(site)
     print(f"Now: {_moment(now, zone)} ({_utc(now)})")
-    sections = (("Articles going live", "article goes live"),
-                ("Next events to start", "event starts"),
-                ("Next events to end", "event ends"))
+    sections = (("Articles going live", ("article goes live",)),
+                ("Next events to start", ("event starts",)),
+                ("Next events to end", ("event ends",)),
+                ("Coming off the site (expires:)", ("article expires", "event expires")))
     for heading, what in sections:
-        found = [c for c in changes if c.what == what][:10]
+        found = [c for c in changes if c.what in what][:10]
         print(f"\n{heading}:")
         for change in found:
             print(f"  {_moment(change.moment, zone)}  ({_utc(change.moment)})  "

@@ -26,6 +26,14 @@ EVENT_STATUSES = ("scheduled", "cancelled", "postponed", "rescheduled", "moved-o
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A correction to an article: when it was made, and what it says."""
+
+    date: datetime
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
     """A news article: front matter fields plus its Markdown body (html once rendered)."""
 
@@ -33,7 +41,8 @@ class Article:
     slug: str
     title: str
     date: datetime
-    author: str
+    # Its authors as written: each a profile's slug or name, or a name with no profile.
+    authors: tuple[str, ...]
     category: str | None
     tags: tuple[str, ...]
     summary: str | None
@@ -54,6 +63,24 @@ class Article:
     image_caption: str | None = None
     image_credit: str | None = None
     featured: bool = False  # the home page's lead story while it is the newest so marked
+    corrections: tuple[Correction, ...] = ()  # oldest first
+    expires: datetime | None = None  # taken off the site at this moment
+    aliases: tuple[str, ...] = ()  # old addresses that lead here (site paths)
+    related: tuple[str, ...] = ()  # slugs of articles to show first among related stories
+
+    @property
+    def author(self) -> str:
+        """The authors as written, in one line (templates name them with site.bylines)."""
+        return ", ".join(self.authors)
+
+    @property
+    def modified(self) -> datetime | None:
+        """When the article last changed, for readers and feeds: its updated: date or its
+        latest correction, whichever is later (None: never since it was published)."""
+        moments = [c.date for c in self.corrections]
+        if self.updated is not None:
+            moments.append(self.updated)
+        return max(moments, default=None)
 
 
 @dataclass(frozen=True)
@@ -91,6 +118,8 @@ class Event:
     image_alt: str | None = None
     image_caption: str | None = None
     image_credit: str | None = None
+    expires: datetime | None = None  # taken off the site at this moment
+    aliases: tuple[str, ...] = ()  # old addresses that lead here (site paths)
 
     @property
     def ends(self) -> datetime:
@@ -115,9 +144,29 @@ class StaticPage:
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     fingerprint: str = ""
     html: str = ""
+    aliases: tuple[str, ...] = ()  # old addresses that lead here (site paths)
 
 
-def markdown_of(record: Article | Event | StaticPage) -> tuple[str, int]:
+@dataclass(frozen=True)
+class Author:
+    """An author's profile, from content/authors/<slug>.yaml; `markdown` is the bio."""
+
+    source: str
+    slug: str
+    name: str
+    role: str | None
+    markdown: str
+    body_line: int
+    photo: str | None
+    photo_alt: str | None
+    email: str | None
+    links: tuple[tuple[str, str], ...]  # (title, address)
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+    fingerprint: str = ""
+    html: str = ""
+
+
+def markdown_of(record: Article | Event | StaticPage | Author) -> tuple[str, int]:
     """The Markdown of a record (an event's description), and the file line it starts on."""
     if isinstance(record, Event):
         return record.description, record.lines.get("description", record.line) + 1
@@ -140,6 +189,7 @@ class Content:
     events: tuple[Event, ...]
     pages: tuple[StaticPage, ...]
     assets: tuple[Asset, ...]
+    authors: tuple[Author, ...] = ()
 
 
 # The lead image: the picture that stands for an article or an event, on its page, in
@@ -155,6 +205,7 @@ ARTICLE_SCHEMA: f.Schema = {
     "title": f.Field(f.text, required=True, example='"Your headline"'),
     "date": f.Field(f.when, required=True, example="2020-07-06 or 2020-07-06 09:30"),
     "author": f.Field(f.text),
+    "authors": f.Field(f.string_list),
     "category": f.Field(f.text),
     "tags": f.Field(f.string_list),
     "summary": f.Field(f.text),
@@ -165,6 +216,16 @@ ARTICLE_SCHEMA: f.Schema = {
     "updated": f.Field(f.when),
     "guid": f.Field(f.uri),
     "related_events": f.Field(f.string_list),
+    "related": f.Field(f.string_list),
+    "corrections": f.Field(f.mapping_list),
+    "expires": f.Field(f.when),
+    "aliases": f.Field(f.site_path_list),
+}
+
+CORRECTION_SCHEMA: f.Schema = {
+    "date": f.Field(f.when, required=True, example="2020-07-08 or 2020-07-08 14:00"),
+    "text": f.Field(f.text, required=True, example='"An earlier version gave the wrong '
+                                                   'date."'),
 }
 
 EVENT_SCHEMA: f.Schema = {
@@ -191,6 +252,8 @@ EVENT_SCHEMA: f.Schema = {
     "repeat": f.Field(f.mapping),
     "rrule": f.Field(f.text),
     "except": f.Field(f.date_list),
+    "expires": f.Field(f.when),
+    "aliases": f.Field(f.site_path_list),
 }
 
 REPEAT_SCHEMA: f.Schema = {
@@ -205,16 +268,33 @@ PAGE_SCHEMA: f.Schema = {
     "title": f.Field(f.text, required=True, example="About us"),
     "summary": f.Field(f.text),
     "slug": f.Field(f.slug),
+    "aliases": f.Field(f.site_path_list),
+}
+
+AUTHOR_SCHEMA: f.Schema = {
+    "name": f.Field(f.text, required=True, example='"Ada Lovelace"'),
+    "role": f.Field(f.text),
+    "bio": f.Field(f.text),
+    "photo": f.Field(f.link),
+    "photo_alt": f.Field(f.text, keeps_empty=True),
+    "email": f.Field(f.email),
+    "links": f.Field(f.mapping_list),
+    "slug": f.Field(f.slug),
+}
+
+AUTHOR_LINK_SCHEMA: f.Schema = {
+    "title": f.Field(f.text, required=True, example="Mastodon"),
+    "url": f.Field(f.web_url, required=True, example="https://example.org/@ada"),
 }
 
 
-KINDS = {"news": "article", "events": "event", "pages": "page"}
-DATETIME_FIELDS = ("date", "updated", "start", "end", "previous_start")
-TUPLE_FIELDS = ("tags", "related_events", "related", "skipped")
+KINDS = {"news": "article", "events": "event", "pages": "page", "authors": "author"}
+DATETIME_FIELDS = ("date", "updated", "start", "end", "previous_start", "expires")
+TUPLE_FIELDS = ("tags", "related_events", "related", "skipped", "authors", "aliases")
 
 
 SUFFIXES = {"news": (".md", ".markdown"), "events": (".yaml", ".yml"),
-            "pages": (".md", ".markdown")}
+            "pages": (".md", ".markdown"), "authors": (".yaml", ".yml")}
 
 
 @dataclass(frozen=True)
@@ -306,11 +386,11 @@ def _cached_records(cache: Store, key: str) -> list[Any] | None:
 def _grouped(files: list[tuple[str, Path]], found: dict[Path, list[Any]],
              assets: tuple[Asset, ...]) -> Content:
     """The records by kind, each kind's in the files' order."""
-    grouped: dict[str, list[Any]] = {"news": [], "events": [], "pages": []}
+    grouped: dict[str, list[Any]] = {kind: [] for kind in SUFFIXES}
     for kind, path in files:
         grouped[kind].extend(found[path])
     return Content(tuple(grouped["news"]), tuple(grouped["events"]), tuple(grouped["pages"]),
-                   assets)
+                   assets, tuple(grouped["authors"]))
 
 
 def listing_current(config: SiteConfig, cache: Store) -> bool:
@@ -419,7 +499,7 @@ def _parse_files(items: Sequence[tuple[str, Path, str | None]],
         if kind == "events":
             records: list[Any] = _read_events(config, path, found)
         else:
-            reader = _read_article if kind == "news" else _read_page
+            reader = {"news": _read_article, "pages": _read_page, "authors": _read_author}[kind]
             record = reader(config, path, found)
             records = [record] if record is not None else []
         if finish is not None and not found:
@@ -447,13 +527,17 @@ def _encode(record: Any) -> dict[str, Any]:
             data[name] = [value.isoformat(), getattr(value.tzinfo, "key", None)]
     if "timezone" in data:
         data["timezone"] = data["timezone"].key
+    if "corrections" in data:
+        data["corrections"] = [[c.date.isoformat(), getattr(c.date.tzinfo, "key", None),
+                                c.text] for c in data["corrections"]]
     return data
 
 
 def _decode(stored: Any) -> list[Any] | None:
     """Records from their stored data, or None if anything about it is off (then parse
     again)."""
-    classes = {"Article": Article, "Event": Event, "StaticPage": StaticPage}
+    classes = {"Article": Article, "Event": Event, "StaticPage": StaticPage,
+               "Author": Author}
     try:
         records = []
         for data in stored:
@@ -461,9 +545,10 @@ def _decode(stored: Any) -> list[Any] | None:
             cls = classes[values.pop("kind")]
             for name in DATETIME_FIELDS:
                 if isinstance(values.get(name), list):
-                    text, zone = values[name]
-                    moment = datetime.fromisoformat(text)
-                    values[name] = moment.astimezone(ZoneInfo(zone)) if zone else moment
+                    values[name] = _decoded_moment(*values[name])
+            if "corrections" in values:
+                values["corrections"] = tuple(Correction(_decoded_moment(text, zone), said)
+                                              for text, zone, said in values["corrections"])
             if "timezone" in values:
                 values["timezone"] = ZoneInfo(values["timezone"])
             for name in TUPLE_FIELDS:
@@ -473,6 +558,11 @@ def _decode(stored: Any) -> list[Any] | None:
         return records
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def _decoded_moment(text: str, zone: str | None) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment.astimezone(ZoneInfo(zone)) if zone else moment
 
 
 def _rel(config: SiteConfig, path: Path) -> str:
@@ -658,12 +748,15 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
     if mistake:
         problems.append(Problem(rel, doc.line(("category",)), mistake))
         return None
+    date = _aware(v["date"], config.timezone)
+    more = _article_extras(config, rel, doc, v, date, problems)
+    if more is None:
+        return None
     return Article(
         source=rel,
         slug=slug,
         title=v["title"],
-        date=_aware(v["date"], config.timezone),
-        author=v.get("author", config.author),
+        date=date,
         category=category,
         tags=v.get("tags", ()),
         summary=v.get("summary"),
@@ -676,9 +769,53 @@ def _read_article(config: SiteConfig, path: Path, problems: list[Problem]) -> Ar
         body_line=body_line,
         extra=checked.extra,
         **_lead_image(v),
+        **more,
         lines=_key_lines(doc, (), meta),
         fingerprint=fingerprint,
     )
+
+
+def _article_extras(config: SiteConfig, rel: str, doc: YamlDoc, v: dict[str, Any],
+                    date: datetime, problems: list[Problem]) -> dict[str, Any] | None:
+    """An article's authors, corrections, expiry, aliases and related articles, checked;
+    None when something is wrong (the problems say what)."""
+    found: list[Problem] = []
+    if "author" in v and "authors" in v:
+        found.append(Problem(rel, doc.line(("authors",)), "give author: (one) or authors: "
+                                                          "(a list), not both"))
+    expires = _aware(v["expires"], config.timezone) if "expires" in v else None
+    if expires is not None and expires <= date:
+        found.append(Problem(rel, doc.line(("expires",)), f"expires: {_iso(v['expires'])} is "
+                             "not after the article's date; write a later moment, or delete "
+                             "it"))
+    corrections = _corrections(config, rel, doc, v.get("corrections", []), date, found)
+    problems.extend(found)
+    if found:
+        return None
+    authors = v.get("authors") or ((v["author"],) if "author" in v else (config.author,))
+    return {"authors": authors, "corrections": corrections, "expires": expires,
+            "aliases": v.get("aliases", ()), "related": v.get("related", ())}
+
+
+def _corrections(config: SiteConfig, rel: str, doc: YamlDoc, items: list[Any],
+                 date: datetime, problems: list[Problem]) -> tuple[Correction, ...]:
+    """The article's corrections, oldest first, each checked."""
+    corrections = []
+    for index, item in enumerate(items):
+        label = f"corrections: item {index + 1}"
+        checked = f.check_fields(item, CORRECTION_SCHEMA, doc, ("corrections", index), rel,
+                                 label=label)
+        problems.extend(checked.problems)
+        if checked.problems:
+            continue
+        moment = _aware(checked.values["date"], config.timezone)
+        if moment < date:
+            problems.append(Problem(rel, doc.line(("corrections", index, "date")),
+                                    f"{label}: date: {_iso(checked.values['date'])} is before "
+                                    "the article's date; write when the correction was made"))
+            continue
+        corrections.append(Correction(moment, checked.values["text"]))
+    return tuple(sorted(corrections, key=lambda c: c.date))
 
 
 def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> StaticPage | None:
@@ -699,7 +836,40 @@ def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> Stati
     return StaticPage(source=rel, slug=slug, title=v["title"],
                       summary=v.get("summary"), markdown=body, body_line=body_line,
                       extra=checked.extra, lines=_key_lines(doc, (), meta),
-                      fingerprint=fingerprint)
+                      fingerprint=fingerprint, aliases=v.get("aliases", ()))
+
+
+def _read_author(config: SiteConfig, path: Path, problems: list[Problem]) -> Author | None:
+    rel = _rel(config, path)
+    source = _read_text(path, rel, problems)
+    if source is None:
+        return None
+    doc, yaml_problems = parse_yaml(source, rel)
+    problems.extend(yaml_problems)
+    if doc is None:
+        return None
+    checked = f.check_fields(doc.data, AUTHOR_SCHEMA, doc, (), rel)
+    links = []
+    for index, item in enumerate(checked.values.get("links", [])):
+        link = f.check_fields(item, AUTHOR_LINK_SCHEMA, doc, ("links", index), rel,
+                              label=f"links: item {index + 1}")
+        checked.problems.extend(link.problems)
+        if not link.problems:
+            links.append((link.values["title"], link.values["url"]))
+    problems.extend(checked.problems)
+    if checked.problems:
+        return None
+    v = checked.values
+    slug = v.get("slug") or slugify(path.stem)
+    if not slug:
+        problems.append(Problem(rel, 1, "file name gives no address; rename it "
+                                        "their-name.yaml or add slug: their-name"))
+        return None
+    return Author(source=rel, slug=slug, name=v["name"], role=v.get("role"),
+                  markdown=v.get("bio", ""), body_line=doc.line(("bio",)) or 1,
+                  photo=v.get("photo"), photo_alt=v.get("photo_alt"), email=v.get("email"),
+                  links=tuple(links), lines=_key_lines(doc, (), doc.data),
+                  fingerprint=digest(config.fingerprint, rel, source))
 
 
 def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> list[Event]:
@@ -810,6 +980,8 @@ def _read_event(config: SiteConfig, rel: str, doc: YamlDoc, key: tuple, label: s
         skipped=skipped,
         extra=checked.extra,
         **_lead_image(v),
+        expires=_localise(v["expires"], zone) if "expires" in v else None,
+        aliases=v.get("aliases", ()),
         lines=_key_lines(doc, key, item),
         fingerprint=digest(config.fingerprint, rel, repr(key), repr(sorted(item.items(),
                                                                            key=str))),

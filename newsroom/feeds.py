@@ -6,14 +6,14 @@ import html
 import mimetypes
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from newsroom import __version__, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
-from newsroom.content import Article, Asset, Event
+from newsroom.content import Article, Asset, Author, Correction, Event
 from newsroom.i18n import Language
 from newsroom.markup import renderer_settings, rewrite_urls
 from newsroom.output import Output, asset_key
@@ -23,8 +23,10 @@ from newsroom.pages import (
     article_summary,
     event_summary,
     feed_id,
+    plan_redirects,
     status_label,
 )
+from newsroom.redirects import redirects_file
 from newsroom.site import Site, dates_of
 
 if TYPE_CHECKING:
@@ -50,8 +52,9 @@ def feed_keys(site: Site, urls: Urls) -> dict[str, str]:
 def _common_key(site: Site) -> str:
     # What every feed and calendar is also made from: the config, the HTML of the records
     # (the Markdown renderer's settings and versions) and the libraries that write them.
+    # (And the authors' profiles: a byline shows its author's name.)
     return digest(code_fingerprint(), site.config.fingerprint, renderer_settings(site.config),
-                  _library_versions())
+                  _library_versions(), *(p.author.fingerprint for p in site.profiles))
 
 
 @lru_cache(maxsize=1)
@@ -88,11 +91,58 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
             lambda t=term, a=articles: _feed(site, urls, images, a, f"{config.title}: {t.name}",
                                              urls.category_feed(t), urls.category(t)
                                              ).rss_str(pretty=True))
+    made.update(_author_feeds(site, urls, images))
+    if site.corrections:
+        corrections = site.corrections[:config.feed_limit]
+        made[urls.output_path(urls.corrections_feed())] = (
+            tuple(digest(a.fingerprint, timefmt.iso(c.date), c.text) for a, c in corrections),
+            lambda: _corrections_feed(site, urls, corrections))
     coming = site.upcoming_events[:config.feed_limit]
     made[urls.output_path(urls.events_feed())] = (
         (*_made_of(coming, images), timefmt.iso(_last_ended(site))),
         lambda: _events_feed(site, urls, images, coming))
     return made
+
+
+def _author_feeds(site: Site, urls: Urls, images: dict[str, Asset]
+                  ) -> dict[str, tuple[tuple[str, ...], Callable[[], bytes]]]:
+    """Each author's RSS and Atom feeds."""
+    made: dict[str, tuple[tuple[str, ...], Callable[[], bytes]]] = {}
+    for profile in site.profiles:
+        articles = profile.articles[:site.config.feed_limit]
+        parts = (profile.author.fingerprint, *_made_of(articles, images))
+        for self_url, atom in ((urls.author_feed(profile.author), False),
+                               (urls.author_atom(profile.author), True)):
+            made[urls.output_path(self_url)] = (parts, partial(
+                _author_feed, site, urls, images, profile.author, articles, self_url, atom))
+    return made
+
+
+def _author_feed(site: Site, urls: Urls, images: dict[str, Asset], author: Author,
+                 articles: Sequence[Article], self_url: str, atom: bool) -> bytes:
+    generator = _feed(site, urls, images, articles, f"{site.config.title}: {author.name}",
+                      self_url, urls.author(author), atom=atom)
+    return generator.atom_str(pretty=True) if atom else generator.rss_str(pretty=True)
+
+
+def _corrections_feed(site: Site, urls: Urls,
+                      corrections: Sequence[tuple[Article, Correction]]) -> bytes:
+    """RSS of the corrections, newest first: each links to its article's notice."""
+    language = site.language
+    title = language.gettext("Corrections")
+    newest = corrections[0][1].date if corrections else _epoch(site)
+    generator = _channel(site, urls, f"{site.config.title}: {title}", urls.corrections_feed(),
+                         urls.corrections(), newest)
+    for article, correction in reversed(corrections):  # feedgen prepends
+        entry = generator.add_entry()
+        link = urls.absolute(urls.article(article)) + "#nr-corrections"
+        entry.guid(f"{feed_id(article, urls)}#correction-{timefmt.iso(correction.date)}",
+                   permalink=False)
+        entry.title(language.gettext("Correction: %(title)s") % {"title": article.title})
+        entry.link(href=link, rel="alternate")
+        entry.published(correction.date)
+        entry.description(correction.text)
+    return generator.rss_str(pretty=True)
 
 
 def _local_images(site: Site) -> dict[str, Asset]:
@@ -190,7 +240,7 @@ def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
 def _feed(site: Site, urls: Urls, images: dict[str, Asset], articles: Sequence[Article],
           title: str, self_url: str, page_url: str, atom: bool = False) -> FeedGenerator:
     config = site.config
-    newest = max((a.updated or a.date for a in articles), default=_epoch(site))
+    newest = max((a.modified or a.date for a in articles), default=_epoch(site))
     generator = _channel(site, urls, title, self_url, page_url, newest)
     for article in reversed(articles):  # feedgen prepends; this keeps newest first
         entry = generator.add_entry()
@@ -199,10 +249,13 @@ def _feed(site: Site, urls: Urls, images: dict[str, Asset], articles: Sequence[A
         entry.guid(feed_id(article, urls), permalink=article.guid is None)
         entry.title(article.title)
         entry.link(href=link, rel="alternate")
-        entry.author({"name": article.author})
-        entry.dc.dc_creator(article.author)
+        for byline in site.bylines.get(article.slug, ()):
+            entry.author({"name": byline.name, **(
+                {"uri": urls.absolute(urls.author(byline))} if byline.slug else {})})
+            entry.dc.dc_creator(byline.name)
         entry.published(article.date)
-        entry.updated(article.updated or article.date)
+        # A correction moves the entry's date, so that feed readers show the article again.
+        entry.updated(article.modified or article.date)
         entry.description(article_summary(article), isSummary=True)
         if article.category:
             entry.category({"term": article.category})
@@ -421,6 +474,13 @@ def _sitemap_entry(page: Page, urls: Urls) -> str:
         if isinstance(article, Article) else ""
     location = html.escape(urls.absolute(page.url), quote=False)
     return f"  <url><loc>{location}</loc>\n{lastmod}  </url>\n"
+
+
+def redirects(site: Site, urls: Urls) -> tuple[Output, ...]:
+    """_redirects, for hosts that redirect by it (Netlify, Cloudflare Pages): the redirect
+    pages' addresses and where they lead; none when the site has no redirects."""
+    found = plan_redirects(site, urls)
+    return (redirects_file(found, urls.output_path(urls.redirects())),) if found else ()
 
 
 def robots(urls: Urls) -> Output:

@@ -348,3 +348,32 @@ def mapping_list(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise FieldError(f"{_show(value)} is not a list (write one '- ' line per item)")
     return value
+
+
+def site_path(value: Any) -> str:
+    """An address on this site, from its root: /news/an-old-headline/. A path whose last part
+    has no file extension is a folder, so it ends with /."""
+    result = text(value)
+    if not result.startswith("/") or result.startswith("//") or re.search(r"[\s?#]", result):
+        raise FieldError(f"{_show(value)} is not an address on this site (write it from the "
+                         "site's root, like /news/an-old-headline/)")
+    if ".." in result.split("/") or "." in result.split("/"):
+        raise FieldError(f"{_show(value)} may not contain '.' or '..' parts (write "
+                         "/news/an-old-headline/)")
+    last = result.rsplit("/", 1)[1]
+    return result if not last or "." in last else result + "/"
+
+
+def site_path_list(value: Any) -> tuple[str, ...]:
+    """One address on this site or a list of them (see site_path)."""
+    items = value if isinstance(value, list) else [value]
+    return tuple(dict.fromkeys(site_path(item) for item in items))
+
+
+def email(value: Any) -> str:
+    """An e-mail address: name@example.org."""
+    result = text(value)
+    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+", result):
+        raise FieldError(f"{_show(value)} is not an e-mail address (write "
+                         "name@example.org)")
+    return result

@@ -342,11 +342,10 @@ def render_content(content: Content, config: SiteConfig, cache: Store,
     slots = [_slot(kind, record, cache) for kind, record in _records(content)]
     _keep_html_read(slots, cache)
     _render_missing(slots, config, cache, jobs)
-    grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": []}
+    grouped: dict[str, list[Any]] = {"articles": [], "events": [], "pages": [], "authors": []}
     for slot in slots:
         grouped[slot.kind].append(_rendered(slot, cache))
-    return replace(content, articles=tuple(grouped["articles"]),
-                   events=tuple(grouped["events"]), pages=tuple(grouped["pages"]))
+    return replace(content, **{kind: tuple(records) for kind, records in grouped.items()})
 
 
 def _records(content: Content) -> list[tuple[str, Any]]:
@@ -355,6 +354,7 @@ def _records(content: Content) -> list[tuple[str, Any]]:
         *(("articles", r) for r in content.articles),
         *(("events", r) for r in content.events),
         *(("pages", r) for r in content.pages),
+        *(("authors", r) for r in content.authors),
     ]
 
 

@@ -7,11 +7,12 @@ date disagree (a Wednesday that is really a Tuesday), readers turn up on the wro
 
 A site that does not declare its categories takes any: a slip ('Guidse') makes a category of
 its own, with one article. `check` warns about a category used once whose name is close to
-another's.
+another's, and about a byline close to an author's profile that is not quite it.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,6 +42,24 @@ def _pattern() -> re.Pattern[str]:
 
 
 MENTION = _pattern()
+
+
+def author_warnings(site: Site) -> list[Problem]:
+    """A warning for each byline with no profile whose name is close to a profile's."""
+    authors = [profile.author for profile in site.profiles]
+    names = {a.name: a for a in authors} | {a.slug: a for a in authors}
+    warnings = []
+    for article in site.articles:
+        for byline in site.bylines.get(article.slug, ()):
+            near = None if byline.slug else difflib.get_close_matches(byline.name, names,
+                                                                      n=1, cutoff=0.8)
+            if near:
+                found = names[near[0]]
+                line = article.lines.get("authors", article.lines.get("author"))
+                warnings.append(Problem(article.source, line, f"author '{byline.name}' has "
+                                        f"no profile (did you mean '{found.name}', "
+                                        f"{found.source}? write '{found.slug}')"))
+    return warnings
 
 
 def weekday_problems(site: Site) -> list[Problem]:

@@ -13,12 +13,22 @@ from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 from newsroom import recurrence, timefmt
 from newsroom.cache import Memo
 from newsroom.config import SiteConfig
-from newsroom.content import Article, Event, StaticPage
+from newsroom.content import Article, Author, Event, StaticPage
 from newsroom.i18n import Language
 from newsroom.images import CardText
 from newsroom.markup import first_paragraph_text, under_base
 from newsroom.problems import BuildError, Problem
-from newsroom.site import EventTerm, Site, Term, TermRef, dates_of, is_upcoming
+from newsroom.redirects import Redirect, check_redirects, site_redirects
+from newsroom.site import (
+    Byline,
+    EventTerm,
+    Profile,
+    Site,
+    Term,
+    TermRef,
+    dates_of,
+    is_upcoming,
+)
 from newsroom.slugs import term_slug
 
 EVENT_STATUS_SCHEMA = {
@@ -139,6 +149,35 @@ class Urls:
     def search(self) -> str:
         """The search page."""
         return self._path("search")
+
+    def authors(self) -> str:
+        """The index of every author with a profile."""
+        return self._path("authors")
+
+    def author(self, author: Author | Byline, number: int = 1) -> str:
+        """An author's page of articles."""
+        assert author.slug is not None
+        return self._paged(("authors", author.slug), number)
+
+    def author_feed(self, author: Author) -> str:
+        """An author's RSS feed."""
+        return self._path("authors", author.slug) + "feed.xml"
+
+    def author_atom(self, author: Author) -> str:
+        """An author's Atom feed."""
+        return self._path("authors", author.slug) + "atom.xml"
+
+    def corrections(self, number: int = 1) -> str:
+        """The list of every correction, newest first."""
+        return self._paged(("corrections",), number)
+
+    def corrections_feed(self) -> str:
+        """The RSS feed of corrections."""
+        return self._path("corrections") + "feed.xml"
+
+    def redirects(self) -> str:
+        """The redirects file of Netlify and Cloudflare Pages (meaningful at the root)."""
+        return self.base_path + "_redirects"
 
     def feed(self) -> str:
         """The RSS feed of the latest articles."""
@@ -296,12 +335,14 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     pages += _year_pages(site, urls, meta)
     pages += _events_list_pages(site, urls, meta)
     pages += _event_pages(site, urls, meta, memo)
+    pages += _author_pages(site, urls, meta, memo)
+    pages += _corrections_pages(site, urls, meta)
     # Before the pages, so that a page at /search/ is the one told to move.
     pages += _search_pages(config, urls, meta)
     pages += _static_pages(site, urls, meta)
     pages.append(_not_found_page(urls, meta))
     _check_unique_urls(pages, site, urls)
-    return pages
+    return pages + redirect_pages(site, urls, meta, pages)
 
 
 def _home_page(site: Site, urls: Urls, meta: MetaMaker) -> Page:
@@ -336,45 +377,46 @@ def _article_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[
     terms = {("category", t.slug): t.ref for t in site.categories}
     terms.update({("tag", t.slug): t.ref for t in site.tags})
     articles = site.articles
-    more = {id(article): _nearby(term.articles, index)
-            for term in site.categories for index, article in enumerate(term.articles)}
     return [_planned_article(site, urls, meta, memo, terms, article,
                              newer=articles[index - 1] if index > 0 else None,
-                             older=articles[index + 1] if index + 1 < len(articles) else None,
-                             more=more.get(id(article), ()))
+                             older=articles[index + 1] if index + 1 < len(articles) else None)
             for index, article in enumerate(articles)]
-
-
-def _nearby(articles: Sequence[Article], index: int, count: int = 3) -> tuple[Article, ...]:
-    """Up to `count` others of a category's articles (newest first), the nearest in time to
-    the one at `index`: older ones first. (Not the newest of the category: then a new article
-    would change the page of every other one in it.)"""
-    older = tuple(articles[index + 1:index + 1 + count])
-    newer = tuple(reversed(articles[max(0, index - (count - len(older))):index]))
-    return older + newer
 
 
 def _planned_article(site: Site, urls: Urls, meta: MetaMaker, memo: Memo,
                      terms: dict[tuple[str, str], TermRef], article: Article,
-                     newer: Article | None, older: Article | None,
-                     more: tuple[Article, ...] = ()) -> Page:
+                     newer: Article | None, older: Article | None) -> Page:
     """An article's page, the one planned last time if it is made from the same things."""
     linked = site.events_of_article.get(article.slug, ())
-    related = tuple(shown_date(site, e) for e in linked)
+    events = tuple(shown_date(site, e) for e in linked)
     category = terms.get(("category", term_slug(article.category))) \
         if article.category else None
     tags = tuple(terms[("tag", term_slug(name))] for name in article.tags)
+    related = site.related.get(article.slug, ())
+    bylines = site.bylines.get(article.slug, ())
     # Keyed by everything the page is made from: records by identity, the rest by value.
     # (A date of a repeating event is a copy of the event, told apart by its start.)
     # Terms are named by how they are spelt (their slugs come from the article itself).
     return memo.get(
         ("article", id(article), id(newer), id(older), category and category.name,
          tuple(t.name for t in tags),
-         tuple((id(e), shown.start) for e, shown in zip(linked, related, strict=True)),
-         tuple(map(id, more))),
-        (article, newer, older, linked, more),
-        lambda: _article_page(urls, meta, site.config, article, (newer, older, more), category,
-                              tags, related, share_image(article, site, urls)))
+         tuple((id(e), shown.start) for e, shown in zip(linked, events, strict=True)),
+         tuple(map(id, related)), bylines),
+        (article, newer, older, linked, related),
+        lambda: _article_page(urls, meta, site.config, article, (newer, older, related),
+                              ArticleLinks(category, tags, events, bylines),
+                              share_image(article, site, urls)))
+
+
+@dataclass(frozen=True)
+class ArticleLinks:
+    """What an article's page links to besides other articles: its category, tags, events
+    and authors."""
+
+    category: TermRef | None
+    tags: tuple[TermRef, ...]
+    events: tuple[Event, ...]
+    bylines: tuple[Byline, ...]
 
 
 def _category_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
@@ -477,6 +519,92 @@ def _planned_event(site: Site, urls: Urls, meta: MetaMaker, memo: Memo, event: E
         (event, articles),
         lambda: _event_page(urls, meta, event, (dates, shown, coming), articles,
                             share_image(event, site, urls)))
+
+
+def _author_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page]:
+    """Each author's page of articles (paginated), and the index of every author."""
+    if not site.profiles:
+        return []
+    pages = [page for profile in site.profiles
+             for page in _author_list(profile, site.config.per_page, urls, meta, memo)]
+    heading = meta.language.gettext("Authors")
+    description = meta.language.gettext("Everyone who writes for %(site)s.") % {
+        "site": site.config.title}
+    pages.append(_term_index(heading, urls.authors(), description, tuple(
+        TermEntry(p.author.name, urls.author(p.author), len(p.articles), p.author.role or "")
+        for p in site.profiles), "author", meta))
+    return pages
+
+
+def author_feeds(author: Author, urls: Urls) -> tuple[tuple[str, str, str], ...]:
+    """An author's feeds as <link rel="alternate">s: (type, title, address)."""
+    return (("application/rss+xml", f"{author.name} (RSS)", urls.author_feed(author)),
+            ("application/atom+xml", f"{author.name} (Atom)", urls.author_atom(author)))
+
+
+def _author_list(profile: Profile, per_page: int, urls: Urls, meta: MetaMaker,
+                 memo: Memo) -> list[Page]:
+    author = profile.author
+    feeds = author_feeds(author, urls)
+    description = author.role or first_paragraph_text(author.html) or author.name
+    return _paginated(profile.articles, per_page, lambda n: urls.author(author, n),
+                      "author.html",
+                      lambda n: meta(meta.numbered(author.name, n), urls.author(author, n),
+                                     description, alternates=feeds,
+                                     jsonld=_profile_jsonld(author, urls, n)),
+                      {"author": author, "feeds": feeds}, memo,
+                      ("author", author.fingerprint))
+
+
+def _profile_jsonld(author: Author, urls: Urls, number: int) -> dict[str, Any]:
+    """schema.org ProfilePage of an author, a Person."""
+    person: dict[str, Any] = {"@type": "Person", "name": author.name,
+                              "url": urls.absolute(urls.author(author))}
+    if author.role:
+        person["jobTitle"] = author.role
+    if author.html:
+        person["description"] = first_paragraph_text(author.html)
+    if author.photo:
+        person["image"] = urls.absolute(urls.site_link(author.photo))
+    if author.links:
+        person["sameAs"] = [url for _, url in author.links]
+    return {"@context": "https://schema.org", "@type": "ProfilePage",
+            "url": urls.absolute(urls.author(author, number)), "mainEntity": person}
+
+
+def _corrections_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
+    """The list of every correction, newest first (none while there are none)."""
+    if not site.corrections:
+        return []
+    language = meta.language
+    heading = language.gettext("Corrections")
+    description = language.gettext("Every correction %(site)s has made to its articles, "
+                                   "newest first.") % {"site": site.config.title}
+    feed = (("application/rss+xml", f"{heading} (RSS)", urls.corrections_feed()),)
+    return _paginated(site.corrections, site.config.per_page, urls.corrections,
+                      "corrections.html",
+                      lambda n: meta(meta.numbered(heading, n), urls.corrections(n),
+                                     description, alternates=feed),
+                      {"heading": heading, "feed": feed[0][2]})
+
+
+def plan_redirects(site: Site, urls: Urls) -> list[Redirect]:
+    """Every old address of the site and where it leads (see redirects.py)."""
+    return site_redirects((*site.articles, *site.events, *site.pages), site.expired,
+                          lambda record: _page_url(record, urls),
+                          lambda record: urls.news() if isinstance(record, Article)
+                          else urls.events(), urls.site_link)
+
+
+def redirect_pages(site: Site, urls: Urls, meta: MetaMaker, pages: list[Page]) -> list[Page]:
+    """A page at each old address that sends readers (and search engines) on; raise
+    BuildError for a redirect that would hide a page, loop, or that two records ask for."""
+    redirects = plan_redirects(site, urls)
+    check_redirects(redirects, {page.url: page.source for page in pages})
+    title = meta.language.gettext("This page has moved")
+    return [Page(r.url, "redirect.html", {"meta": meta(title, r.target, noindex=True),
+                                          "target": urls.absolute(r.target)})
+            for r in redirects]
 
 
 def _search_pages(config: SiteConfig, urls: Urls, meta: MetaMaker) -> list[Page]:
@@ -597,23 +725,44 @@ def article_summary(article: Article) -> str:
 def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
                   article: Article,
                   others: tuple[Article | None, Article | None, tuple[Article, ...]],
-                  category: TermRef | None, tags: tuple[TermRef, ...],
-                  events: tuple[Event, ...], image: ShareImage | None) -> Page:
-    """An article's page; `others` are the newer and older articles and more of its
-    category."""
-    newer, older, more = others
+                  links: ArticleLinks, image: ShareImage | None) -> Page:
+    """An article's page; `others` are the newer and older articles and its related ones."""
+    newer, older, related = others
     url = urls.article(article)
     summary = article_summary(article)
+    return Page(url, "article.html", {
+        "meta": meta(article.title, url, summary, og_type="article", **_image_meta(image),
+                     published=timefmt.iso(article.date),
+                     modified=timefmt.iso(article.modified) if article.modified else None,
+                     jsonld=_article_jsonld(article, summary, links.bylines, urls, config,
+                                            image)),
+        "article": article,
+        "summary": summary,
+        "category": links.category,
+        "tags": links.tags,
+        "events": links.events,
+        "bylines": links.bylines,
+        "newer": Link(newer.title, urls.article(newer)) if newer else None,
+        "older": Link(older.title, urls.article(older)) if older else None,
+        "related": related,
+    }, article.source)
+
+
+def _article_jsonld(article: Article, summary: str, bylines: tuple[Byline, ...], urls: Urls,
+                    config: SiteConfig, image: ShareImage | None) -> dict[str, Any]:
+    """schema.org NewsArticle: its authors as people (with their pages), its corrections."""
+    url = urls.absolute(urls.article(article))
     jsonld: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "NewsArticle",
         "headline": article.title, "description": summary,
         "datePublished": timefmt.iso(article.date),
-        "dateModified": timefmt.iso(article.updated or article.date),
-        "author": {"@type": "Person", "name": article.author},
+        "dateModified": timefmt.iso(article.modified or article.date),
+        "author": [{"@type": "Person", "name": byline.name,
+                    **({"url": urls.absolute(urls.author(byline))} if byline.slug else {})}
+                   for byline in bylines],
         "publisher": {"@type": "Organization", "name": config.publisher,
                       "url": config.base_url},
-        "mainEntityOfPage": urls.absolute(url), "url": urls.absolute(url),
-        "inLanguage": config.language,
+        "mainEntityOfPage": url, "url": url, "inLanguage": config.language,
     }
     if article.category:
         jsonld["articleSection"] = article.category
@@ -621,20 +770,11 @@ def _article_page(urls: Urls, meta: Callable[..., Meta], config: SiteConfig,
         jsonld["keywords"] = list(article.tags)
     if image:
         jsonld["image"] = list(image.crops)
-    return Page(url, "article.html", {
-        "meta": meta(article.title, url, summary, og_type="article", **_image_meta(image),
-                     published=timefmt.iso(article.date),
-                     modified=timefmt.iso(article.updated) if article.updated else None,
-                     jsonld=jsonld),
-        "article": article,
-        "summary": summary,
-        "category": category,
-        "tags": tags,
-        "events": events,
-        "newer": Link(newer.title, urls.article(newer)) if newer else None,
-        "older": Link(older.title, urls.article(older)) if older else None,
-        "more": more,
-    }, article.source)
+    if article.corrections:
+        jsonld["correction"] = [{"@type": "CorrectionComment", "text": c.text,
+                                 "datePublished": timefmt.iso(c.date)}
+                                for c in article.corrections]
+    return jsonld
 
 
 # The share cards' background, unless params.share_card_colour says otherwise: the theme's
@@ -686,8 +826,10 @@ def _absolute_file(urls: Urls, url_path: str) -> str:
     return urls.absolute(urls.asset(url_path))
 
 
-def _page_url(record: Article | Event, urls: Urls) -> str:
-    return urls.article(record) if isinstance(record, Article) else urls.event(record)
+def _page_url(record: Article | Event | StaticPage, urls: Urls) -> str:
+    if isinstance(record, Article):
+        return urls.article(record)
+    return urls.event(record) if isinstance(record, Event) else urls.page(record)
 
 
 def _folder(urls: Urls, url: str) -> str:

@@ -121,6 +121,7 @@ STARTER = Path(__file__).resolve().parent / "starter"
 SITE_FILES = (
     ("site_config.yaml", "site_config.yaml"),
     ("gitignore", ".gitignore"),
+    ("gitattributes", ".gitattributes"),
     ("requirements.txt", "requirements.txt"),
     ("publish.yml", ".github/workflows/publish.yml"),
 )

@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from newsroom import i18n, recurrence
 from newsroom.cache import digest
 from newsroom.config import SiteConfig
-from newsroom.content import Article, Asset, Content, Event, StaticPage
+from newsroom.content import Article, Asset, Author, Content, Correction, Event, StaticPage
 from newsroom.i18n import Language
 from newsroom.images import Pictures, ShareCards
 from newsroom.problems import BuildError, Problem
@@ -43,6 +43,23 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Byline:
+    """An author as a byline names them: their name, and their profile's slug when they
+    have one (then the byline links to their page)."""
+
+    name: str
+    slug: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An author's profile with their published articles, newest first."""
+
+    author: Author
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """The published site: records sorted and cross-referenced, ready for planning pages."""
 
@@ -66,6 +83,13 @@ class Site:
     event_categories: tuple[EventTerm, ...] = ()
     pictures: Pictures = Pictures()  # content/media's images, resized (images.py)
     cards: ShareCards = ShareCards()  # share cards of the pages with no picture of their own
+    profiles: tuple[Profile, ...] = ()  # by slug
+    bylines: dict[str, tuple[Byline, ...]] = field(default_factory=dict)  # by article slug
+    # Every correction of a published article, newest first.
+    corrections: tuple[tuple[Article, Correction], ...] = ()
+    expired: tuple[Article | Event, ...] = ()  # taken off the site by their expires:
+    # Up to RELATED_COUNT related articles of each published article, by its slug.
+    related: dict[str, tuple[Article, ...]] = field(default_factory=dict)
 
     @property
     def language(self) -> Language:
@@ -136,11 +160,13 @@ def newest_first(article: Article) -> tuple:
 def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts: bool = False,
                   future: bool = False, pictures: Pictures | None = None) -> Site:
     """Choose what is published and index it; raise BuildError on cross-record problems."""
-    articles = _published(content.articles, now, drafts, future)
-    events = tuple(sorted(content.events, key=_by_start))
-    problems = _duplicates(content, events)
+    live, expired = _live_and_expired(content.articles, now)
+    articles = _published(live, now, drafts, future)
+    all_events = tuple(sorted(content.events, key=_by_start))
+    events = tuple(e for e in all_events if not _is_expired(e, now))
+    problems = _duplicates(content, all_events) + _unknown_related(content.articles)
     article_problems, article_links = _events_named_by_articles(content.articles, articles,
-                                                                events)
+                                                                all_events, events)
     event_problems, event_links = _articles_named_by_events(content.articles, articles, events)
     problems += article_problems + event_problems
     if problems:
@@ -162,11 +188,102 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
         years=_years(articles),
         events_of_article=events_of_article,
         articles_of_event=articles_of_event,
-        scheduled=_scheduled(content.articles, now),
+        scheduled=_scheduled(live, now),
         dates_of_event=dates_of_event,
         event_categories=group_terms([category_of(e) for e in events], events, EventTerm),
         pictures=pictures or Pictures(),
+        profiles=_profiles(content.authors, articles, config),
+        bylines={a.slug: _bylines(a, content.authors) for a in articles},
+        corrections=tuple(sorted(((a, c) for a in articles for c in a.corrections),
+                                 key=lambda pair: (-pair[1].date.timestamp(), pair[0].slug))),
+        expired=expired + tuple(e for e in all_events if _is_expired(e, now)),
+        related=related_articles(articles),
     )
+
+
+def _is_expired(record: Article | Event, now: datetime) -> bool:
+    return record.expires is not None and record.expires <= now
+
+
+def _live_and_expired(articles: tuple[Article, ...], now: datetime
+                      ) -> tuple[tuple[Article, ...], tuple[Article, ...]]:
+    """The articles not yet expired, and those expired (drafts are never on the site)."""
+    return (tuple(a for a in articles if not _is_expired(a, now)),
+            tuple(a for a in articles if _is_expired(a, now) and not a.draft))
+
+
+def _author_finder(authors: tuple[Author, ...]) -> Callable[[str], Author | None]:
+    """Finds an author's profile by its slug or by their name, in any case."""
+    by_key = {a.name.casefold(): a for a in authors}
+    by_key.update({a.slug: a for a in authors})
+    return lambda written: by_key.get(written) or by_key.get(written.casefold())
+
+
+def _bylines(article: Article, authors: tuple[Author, ...]) -> tuple[Byline, ...]:
+    find = _author_finder(authors)
+    return tuple(Byline(found.name, found.slug) if (found := find(name)) else Byline(name)
+                 for name in article.authors)
+
+
+def _profiles(authors: tuple[Author, ...], articles: tuple[Article, ...],
+              config: SiteConfig) -> tuple[Profile, ...]:
+    """Every author's profile with their articles (newest first), by slug."""
+    find = _author_finder(authors)
+    written: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for slug in dict.fromkeys(a.slug for name in article.authors if (a := find(name))):
+            written[slug].append(article)
+    return tuple(Profile(a, tuple(written[a.slug])) for a in sorted(authors,
+                                                                  key=lambda a: a.slug))
+
+
+# How many related articles an article's page shows.
+RELATED_COUNT = 4
+
+
+def related_articles(articles: tuple[Article, ...]) -> dict[str, tuple[Article, ...]]:
+    """Each article's related articles: those its related: names first, then those sharing
+    the most of its tags and category, newest first; at most RELATED_COUNT."""
+    place = {a.slug: i for i, a in enumerate(articles)}  # (newest first)
+    # Each term's articles as the bits of one integer (bit i: articles[i]): the articles
+    # sharing at least s terms of an article are then a few bitwise operations away.
+    members: dict[str, int] = defaultdict(int)
+    for index, article in enumerate(articles):
+        for term in _terms(article):
+            members[term] |= 1 << index
+    related = {}
+    for index, article in enumerate(articles):
+        named = [place[s] for s in article.related if s in place and s != article.slug]
+        chosen = list(dict.fromkeys(named))[:RELATED_COUNT]
+        chosen += _sharing_most([members[t] for t in _terms(article)],
+                                sum(1 << i for i in chosen) | 1 << index,
+                                RELATED_COUNT - len(chosen))
+        related[article.slug] = tuple(articles[i] for i in chosen)
+    return related
+
+
+def _terms(article: Article) -> list[str]:
+    return [*(f"category:{term_slug(n)}" for n in category_of(article)),
+            *(f"tag:{term_slug(n)}" for n in article.tags)]
+
+
+def _sharing_most(masks: list[int], taken: int, count: int) -> list[int]:
+    """Up to `count` places of articles not in `taken`, sharing the most of `masks`, lowest
+    place (newest) first among equals."""
+    # at_least[s]: the articles in at least s of the masks.
+    at_least = [-1] + [0] * len(masks)
+    for mask in masks:
+        for shared in range(len(masks), 0, -1):
+            at_least[shared] |= at_least[shared - 1] & mask
+    chosen: list[int] = []
+    for shared in range(len(masks), 0, -1):
+        pool = at_least[shared] & ~taken
+        while pool and len(chosen) < count:
+            lowest = pool & -pool
+            chosen.append(lowest.bit_length() - 1)
+            taken |= lowest
+            pool ^= lowest
+    return chosen
 
 
 def _by_start(event: Event) -> tuple:
@@ -195,6 +312,7 @@ def _duplicates(content: Content, events: tuple[Event, ...]) -> list[Problem]:
     _check_unique(problems, "event", [(e.slug, e.source, e.line) for e in events])
     _check_unique(problems, "event uid", [(e.uid, e.source, e.line) for e in events])
     _check_unique(problems, "page", [(p.slug, p.source, 1) for p in content.pages])
+    _check_unique(problems, "author", [(a.slug, a.source, 1) for a in content.authors])
     return problems
 
 
@@ -203,23 +321,33 @@ RelatedPair = tuple[Article, Event]
 
 
 def _events_named_by_articles(all_articles: tuple[Article, ...],
-                              articles: tuple[Article, ...], events: tuple[Event, ...]
+                              articles: tuple[Article, ...], all_events: tuple[Event, ...],
+                              events: tuple[Event, ...]
                               ) -> tuple[list[Problem], list[RelatedPair]]:
     """Every article's related_events: a problem for each slug of no event, and a link from
-    each published article to each event it names."""
+    each published article to each event on the site it names."""
     published = {a.slug for a in articles}
+    known = {e.slug for e in all_events}
     event_by_slug = {e.slug: e for e in events}
     problems: list[Problem] = []
     links: list[RelatedPair] = []
     for article in all_articles:
         for slug in article.related_events:
-            if slug not in event_by_slug:
+            if slug not in known:
                 problems.append(Problem(article.source, article.lines.get("related_events"),
                                         f"related_events: no event "
-                                        f"'{slug}'{_suggest(slug, event_by_slug)}"))
-            elif article.slug in published:
+                                        f"'{slug}'{_suggest(slug, known)}"))
+            elif article.slug in published and slug in event_by_slug:
                 links.append((article, event_by_slug[slug]))
     return problems, links
+
+
+def _unknown_related(articles: tuple[Article, ...]) -> list[Problem]:
+    """A problem for each slug an article's related: names that is no article's."""
+    known = {a.slug for a in articles}
+    return [Problem(a.source, a.lines.get("related"), f"related: no article "
+                    f"'{slug}'{_suggest(slug, known)}")
+            for a in articles for slug in a.related if slug not in known]
 
 
 def _articles_named_by_events(all_articles: tuple[Article, ...],
@@ -339,13 +467,17 @@ def coming_changes(site: Site) -> tuple[Change, ...]:
         if event.start > site.now:
             changes.append(Change(event.start, "event starts", event.title, event.source))
         changes.append(Change(event.ends, "event ends", event.title, event.source))
+    changes += [Change(r.expires, f"{'article' if isinstance(r, Article) else 'event'} "
+                       "expires", r.title, r.source)
+                for r in (*site.articles, *site.scheduled, *site.events)
+                if r.expires is not None and r.expires > site.now]
     return tuple(sorted(changes))
 
 
 def next_change(site: Site) -> Change | None:
     """The first moment the built site goes out of date, or None if nothing is coming.
 
-    An article going live adds pages; an event ending moves it from "upcoming" to "past".
-    An event starting changes nothing that is shown.
+    An article going live adds pages; an event ending moves it from "upcoming" to "past";
+    an expiry takes a record off. An event starting changes nothing that is shown.
     """
     return next((c for c in coming_changes(site) if c.what != "event starts"), None)

@@ -21,6 +21,8 @@ PAGE_KINDS = {
     "repeating event": "events/2027-01-13-editors-drop-in/",
     "rescheduled event": "events/2027-06-15-example-summer-science-festival/",
     "search": "search/", "not found": "no/such/page/",
+    "author": "authors/alex-example/", "authors": "authors/", "corrections": "corrections/",
+    "article with corrections": "news/example-a-tour-of-a-fictional-science-park/",
 }
 SEED_EVENT = "Medilink Midlands online event with the City of Mentor, Ohio"
 SEED_TITLE = "Bright future for life sciences in the Midlands"

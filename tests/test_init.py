@@ -16,7 +16,7 @@ from newsroom import __version__
 from newsroom.config import load_config
 from newsroom.scaffold import EXAMPLE_FILES, SITE_FILES, STARTER
 
-MADE_ALWAYS = {"site_config.yaml", ".gitignore", "requirements.txt",
+MADE_ALWAYS = {"site_config.yaml", ".gitignore", ".gitattributes", "requirements.txt",
                ".github/workflows/publish.yml", "content/media/.gitkeep"}
 
 
@@ -199,7 +199,9 @@ def test_git_keeps_the_sources_and_ignores_what_the_build_makes(tmp_path):
     subprocess.run(["git", "init", "-q", "."], cwd=site, check=True)
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
                             cwd=site, capture_output=True, text=True, check=True).stdout
-    assert {line.removeprefix("?? ") for line in status.splitlines()} == made
+    # Beside the sources, the build's record of the addresses it published, to commit.
+    assert {line.removeprefix("?? ") for line in status.splitlines()} == \
+        made | {"published-urls.txt"}
 
 
 # the new site's workflow -------------------------------------------------------------------

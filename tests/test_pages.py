@@ -431,19 +431,60 @@ def test_cards_show_the_lead_image_as_a_thumbnail(tmp_path):
     assert cards["Plain"].img is None
 
 
-def test_beside_an_article_are_the_nearest_others_of_its_category(tmp_path):
-    files = {f"content/news/2024-05-0{day}-s{day}.md": article(
-        f"Story {day}", f"2024-05-0{day}", category="Reports") for day in range(1, 7)}
-    files["content/news/2024-05-09-other.md"] = article("Elsewhere", "2024-05-09",
-                                                        category="Notices")
+def related_titles(public, slug: str) -> list[str]:
+    """The titles an article's page lists under "Related stories", in order."""
+    aside = soup(public / f"news/{slug}/index.html").select_one("aside")
+    if aside is None:
+        return []
+    assert aside.select_one("#nr-related-stories").get_text() == "Related stories"
+    return [a.get_text() for a in aside.select(".more-list a")]
+
+
+def test_related_stories_share_the_most_tags_and_category_newest_first(tmp_path):
+    files = {
+        "content/news/2024-05-01-base.md": article("Base", "2024-05-01", category="Reports",
+                                                   tags=["alpha", "beta"]),
+        # Shares the category and both tags: the most related, though the oldest.
+        "content/news/2024-04-01-twin.md": article("Twin", "2024-04-01", category="Reports",
+                                                   tags=["alpha", "beta"]),
+        # Two shared terms each: the newer first.
+        "content/news/2024-04-10-pair-old.md": article("Pair old", "2024-04-10",
+                                                       category="Reports", tags=["alpha"]),
+        "content/news/2024-04-20-pair-new.md": article("Pair new", "2024-04-20",
+                                                       tags=["alpha", "beta"]),
+        # One shared term each: only the newest fits in the four.
+        "content/news/2024-03-01-one-a.md": article("One a", "2024-03-01", tags=["beta"]),
+        "content/news/2024-03-02-one-b.md": article("One b", "2024-03-02", category="Reports"),
+        "content/news/2024-06-01-unrelated.md": article("Unrelated", "2024-06-01",
+                                                        category="Notices", tags=["gamma"]),
+    }
     build_site(write_site(tmp_path, files), now=NOW)
+    public = tmp_path / "public"
+    assert related_titles(public, "base") == ["Twin", "Pair new", "Pair old", "One b"]
+    # Nothing shared, nothing shown: not the newest articles instead.
+    assert related_titles(public, "unrelated") == []
 
-    def beside(slug: str) -> list[str]:
-        aside = soup(tmp_path / f"public/news/{slug}/index.html").select_one("aside")
-        assert aside.select_one("h2").get_text() == "More in Reports"
-        return [a.get_text() for a in aside.select(".more-list a")]
 
-    assert beside("s4") == ["Story 3", "Story 2", "Story 1"]
-    assert beside("s2") == ["Story 1", "Story 3", "Story 4"]
-    assert beside("s1") == ["Story 2", "Story 3", "Story 4"]
-    assert soup(tmp_path / "public/news/other/index.html").select_one("aside") is None
+def test_related_names_articles_to_show_first(tmp_path):
+    files = {
+        "content/news/2024-05-01-base.md": article("Base", "2024-05-01", tags=["alpha"],
+                                                   related=["chosen", "also-chosen"]),
+        "content/news/2024-01-01-chosen.md": article("Chosen", "2024-01-01"),
+        "content/news/2024-01-02-also-chosen.md": article("Also chosen", "2024-01-02"),
+        **{f"content/news/2024-04-0{n}-t{n}.md": article(f"Tagged {n}", f"2024-04-0{n}",
+                                                        tags=["alpha"]) for n in range(1, 5)},
+    }
+    build_site(write_site(tmp_path, files), now=NOW)
+    assert related_titles(tmp_path / "public", "base") == [
+        "Chosen", "Also chosen", "Tagged 4", "Tagged 3"]
+
+
+def test_related_naming_no_article_is_a_problem_with_a_suggestion(tmp_path):
+    files = {"content/news/2024-05-01-base.md": article("Base", "2024-05-01",
+                                                        related=["chosenn"]),
+             "content/news/2024-01-01-chosen.md": article("Chosen", "2024-01-01")}
+    with pytest.raises(BuildError) as caught:
+        build_site(write_site(tmp_path, files), now=NOW)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/news/2024-05-01-base.md:4: related: no article 'chosenn' (did you mean "
+        "'chosen'?)"]

@@ -45,9 +45,10 @@ def problems_of(config: Path) -> list[str]:
 def test_a_misspelt_attribute_names_the_template_line_and_the_article(tmp_path: Path) -> None:
     root = tmp_path / "site"
     config = site_with_own_templates(root, {"content/news/x.md": article("X")})
-    line = edit_template(root, "article.html", "author=article.author", "author=article.autor")
+    line = edit_template(root, "article.html", ">{{ article.title }}</h1>",
+                         ">{{ article.titel }}</h1>")
     assert problems_of(config) == [
-        f"templates/article.html:{line}: 'Article' has no attribute 'autor' "
+        f"templates/article.html:{line}: 'Article' has no attribute 'titel' "
         "(while rendering content/news/x.md)"]
     assert not (root / "public").exists()
 
@@ -58,9 +59,10 @@ def test_every_article_that_hits_a_template_error_is_named(tmp_path: Path) -> No
         "content/news/2024-05-01-a.md": article("A", "2024-05-01"),
         "content/news/2024-05-02-b.md": article("B", "2024-05-02"),
     })
-    line = edit_template(root, "article.html", "author=article.author", "author=article.autor")
+    line = edit_template(root, "article.html", ">{{ article.title }}</h1>",
+                         ">{{ article.titel }}</h1>")
     assert sorted(problems_of(config)) == [
-        f"templates/article.html:{line}: 'Article' has no attribute 'autor' "
+        f"templates/article.html:{line}: 'Article' has no attribute 'titel' "
         f"(while rendering content/news/2024-05-0{n}-{slug}.md)"
         for n, slug in ((1, "a"), (2, "b"))]
 
