@@ -52,9 +52,8 @@ def feed_keys(site: Site, urls: Urls) -> dict[str, str]:
 def _common_key(site: Site) -> str:
     # What every feed and calendar is also made from: the config, the HTML of the records
     # (the Markdown renderer's settings and versions) and the libraries that write them.
-    # (And the authors' profiles: a byline shows its author's name.)
     return digest(code_fingerprint(), site.config.fingerprint, renderer_settings(site.config),
-                  _library_versions(), *(p.author.fingerprint for p in site.profiles))
+                  _library_versions())
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +74,7 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
     config = site.config
     images = _local_images(site)
     latest = site.articles[:config.feed_limit]
-    news = _made_of(latest, images)
+    news = _made_of(latest, images, site)
     made = {
         urls.output_path(urls.feed()): (news, lambda: _feed(
             site, urls, images, latest, config.title, urls.feed(), urls.home()
@@ -87,7 +86,7 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
     for term in site.categories:
         articles = term.articles[:config.feed_limit]
         made[urls.output_path(urls.category_feed(term))] = (
-            _made_of(articles, images),
+            _made_of(articles, images, site),
             lambda t=term, a=articles: _feed(site, urls, images, a, f"{config.title}: {t.name}",
                                              urls.category_feed(t), urls.category(t)
                                              ).rss_str(pretty=True))
@@ -110,7 +109,7 @@ def _author_feeds(site: Site, urls: Urls, images: dict[str, Asset]
     made: dict[str, tuple[tuple[str, ...], Callable[[], bytes]]] = {}
     for profile in site.profiles:
         articles = profile.articles[:site.config.feed_limit]
-        parts = (profile.author.fingerprint, *_made_of(articles, images))
+        parts = (profile.author.fingerprint, *_made_of(articles, images, site))
         for self_url, atom in ((urls.author_feed(profile.author), False),
                                (urls.author_atom(profile.author), True)):
             made[urls.output_path(self_url)] = (parts, partial(
@@ -136,7 +135,10 @@ def _corrections_feed(site: Site, urls: Urls,
     for article, correction in reversed(corrections):  # feedgen prepends
         entry = generator.add_entry()
         link = urls.absolute(urls.article(article)) + "#nr-corrections"
-        entry.guid(f"{feed_id(article, urls)}#correction-{timefmt.iso(correction.date)}",
+        # (Two corrections of one day are told apart by their order.)
+        same_day = [c for c in article.corrections if c.date == correction.date]
+        order = f"-{same_day.index(correction) + 1}" if len(same_day) > 1 else ""
+        entry.guid(f"{feed_id(article, urls)}#correction-{timefmt.iso(correction.date)}{order}",
                    permalink=False)
         entry.title(language.gettext("Correction: %(title)s") % {"title": article.title})
         entry.link(href=link, rel="alternate")
@@ -158,11 +160,17 @@ def _local_images(site: Site) -> dict[str, Asset]:
     return images
 
 
-def _made_of(records: Sequence[Article | Event], images: dict[str, Asset]) -> tuple[str, ...]:
+def _made_of(records: Sequence[Article | Event], images: dict[str, Asset],
+             site: Site | None = None) -> tuple[str, ...]:
     """What feed items are made from: each record, and the file of its lead image (whose
-    size the enclosure gives)."""
-    return tuple(digest(r.fingerprint, asset_key(images[r.image]))
-                 if r.image in images else r.fingerprint for r in records)
+    size the enclosure gives); with the site, the profiles of the articles' authors (whose
+    names the bylines show)."""
+    parts = tuple(digest(r.fingerprint, asset_key(images[r.image]))
+                  if r.image in images else r.fingerprint for r in records)
+    if site is None:
+        return parts
+    named = {b.slug for r in records for b in site.bylines.get(r.slug, ()) if b.slug}
+    return parts + tuple(p.author.fingerprint for p in site.profiles if p.author.slug in named)
 
 
 def _enclose(entry: Any, record: Article | Event, images: dict[str, Asset], urls: Urls,
@@ -470,7 +478,7 @@ def _sitemap_entry(page: Page, urls: Urls) -> str:
     if page.context["meta"].noindex:  # the 404 and search pages
         return ""
     article = page.context.get("article")
-    lastmod = f"    <lastmod>{timefmt.iso(article.updated or article.date)}</lastmod>\n" \
+    lastmod = f"    <lastmod>{timefmt.iso(article.modified or article.date)}</lastmod>\n" \
         if isinstance(article, Article) else ""
     location = html.escape(urls.absolute(page.url), quote=False)
     return f"  <url><loc>{location}</loc>\n{lastmod}  </url>\n"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from newsroom.problems import Problem
@@ -354,13 +355,19 @@ def site_path(value: Any) -> str:
     """An address on this site, from its root: /news/an-old-headline/. A path whose last part
     has no file extension is a folder, so it ends with /."""
     result = text(value)
-    if not result.startswith("/") or result.startswith("//") or re.search(r"[\s?#]", result):
+    if not result.startswith("/") or re.search(r"[\s?#\\]", result):
         raise FieldError(f"{_show(value)} is not an address on this site (write it from the "
                          "site's root, like /news/an-old-headline/)")
-    if ".." in result.split("/") or "." in result.split("/"):
-        raise FieldError(f"{_show(value)} may not contain '.' or '..' parts (write "
+    # As a host reads it: %2E%2E is '..', and %2F a '/' that a folder name cannot hold.
+    parts = unquote(result).split("/")
+    if any(part in ("", ".", "..") for part in parts[1:-1]) or "/" in "".join(
+            unquote(part) for part in result.split("/")):
+        raise FieldError(f"{_show(value)} may not contain '.', '..' or empty parts (write "
                          "/news/an-old-headline/)")
-    last = result.rsplit("/", 1)[1]
+    last = parts[-1]
+    if "." in last and not last.lower().endswith((".html", ".htm")):
+        raise FieldError(f"{_show(value)} is a file that a redirect page cannot stand in for "
+                         "(write an address such as /news/an-old-headline/ or /old-page.html)")
     return result if not last or "." in last else result + "/"
 
 

@@ -590,10 +590,16 @@ def _corrections_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
 
 def plan_redirects(site: Site, urls: Urls) -> list[Redirect]:
     """Every old address of the site and where it leads (see redirects.py)."""
+    categories = {term.slug: term for term in site.categories}
+
+    def section(record: Article | Event) -> str:
+        if isinstance(record, Event):
+            return urls.events()
+        term = categories.get(term_slug(record.category)) if record.category else None
+        return urls.category(term) if term else urls.news()
+
     return site_redirects((*site.articles, *site.events, *site.pages), site.expired,
-                          lambda record: _page_url(record, urls),
-                          lambda record: urls.news() if isinstance(record, Article)
-                          else urls.events(), urls.site_link)
+                          lambda record: record_url(record, urls), section, urls.site_link)
 
 
 def redirect_pages(site: Site, urls: Urls, meta: MetaMaker, pages: list[Page]) -> list[Page]:
@@ -808,7 +814,7 @@ def share_image(record: Article | Event, site: Site, urls: Urls) -> ShareImage |
         return ShareImage(_absolute_file(urls, shown.url_path), (shown.width, shown.height),
                           record.image_alt or "",
                           tuple(_absolute_file(urls, c.url_path) for c in picture.crops))
-    card = site.cards.by_folder.get(_folder(urls, _page_url(record, urls)))
+    card = site.cards.by_folder.get(_folder(urls, record_url(record, urls)))
     if card is None:
         return None
     url = _absolute_file(urls, card.url_path)
@@ -826,7 +832,8 @@ def _absolute_file(urls: Urls, url_path: str) -> str:
     return urls.absolute(urls.asset(url_path))
 
 
-def _page_url(record: Article | Event | StaticPage, urls: Urls) -> str:
+def record_url(record: Article | Event | StaticPage, urls: Urls) -> str:
+    """The address of an article's, event's or page's own page."""
     if isinstance(record, Article):
         return urls.article(record)
     return urls.event(record) if isinstance(record, Event) else urls.page(record)
@@ -841,7 +848,7 @@ def share_card_texts(site: Site) -> list[CardText]:
     """What the share card of each article and event without a picture says."""
     urls = site_urls(site)
     gettext = site.language.gettext
-    return [CardText(_folder(urls, _page_url(record, urls)), record.title,
+    return [CardText(_folder(urls, record_url(record, urls)), record.title,
                      _card_label(record, gettext))
             for record in (*site.articles, *site.events) if not record.image]
 

@@ -19,12 +19,11 @@ from urllib.parse import unquote
 import yaml
 
 from newsroom.content import Article, Event, StaticPage
-from newsroom.pages import plan_redirects, site_urls
+from newsroom.pages import plan_redirects, record_url, site_urls
 from newsroom.problems import BuildError, Problem
 
 if TYPE_CHECKING:
     from newsroom.build import BuildReport
-    from newsroom.pages import Urls
     from newsroom.site import Site
 
 Record = Article | Event | StaticPage
@@ -222,7 +221,7 @@ def _candidates(site: Site, published: Published) -> _Candidates:
     new_by_folder: dict[str, list[Record]] = {}
     for record in (*site.articles, *site.events, *site.pages, *site.expired):
         by_source.setdefault(record.source, []).append(
-            (record, site_path(_record_url(record, urls), base)))
+            (record, site_path(record_url(record, urls), base)))
         if record.source not in listed_sources:
             new_by_folder.setdefault(_folder(record.source), []).append(record)
     return _Candidates(by_source, new_by_folder)
@@ -245,13 +244,6 @@ def _heir(listed: Listed, candidates: _Candidates, published: Published,
     return _most_similar(name, candidates.new_by_folder.get(_folder(listed.source), []),
                          SIMILAR)
 
-
-def _record_url(record: Record, urls: Urls) -> str:
-    if isinstance(record, Article):
-        return urls.article(record)
-    if isinstance(record, Event):
-        return urls.event(record)
-    return urls.page(record)
 
 
 def _most_similar(name: str, records: Sequence[Record], cutoff: float) -> Record | None:

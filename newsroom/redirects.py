@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from newsroom.content import Article, Event, StaticPage
 from newsroom.output import Output
@@ -30,14 +31,20 @@ def site_redirects(records: Sequence[Record], expired: Sequence[Article | Event]
     """Every redirect of the site: each alias of a record on the site to the record's
     address, and each expired record's address and aliases to its section's page.
     `site_link` puts the base path in front of a site path."""
-    redirects = [Redirect(site_link(alias), address(record), True, record)
+    redirects = [Redirect(_encoded(site_link(alias)), address(record), True, record)
                  for record in records for alias in record.aliases]
     for record in expired:
         target = section(record)
         redirects.append(Redirect(address(record), target, False, record))
-        redirects += [Redirect(site_link(alias), target, False, record)
+        redirects += [Redirect(_encoded(site_link(alias)), target, False, record)
                       for alias in record.aliases]
     return redirects
+
+
+def _encoded(path: str) -> str:
+    """A path written by an editor as the pages' own addresses are written: percent-encoded
+    (/news/%C3%A9t%C3%A9/ for /news/été/), so that the two compare."""
+    return quote(unquote(path), safe="/")
 
 
 def check_redirects(redirects: Sequence[Redirect], pages: dict[str, str | None]) -> None:
@@ -52,7 +59,8 @@ def check_redirects(redirects: Sequence[Redirect], pages: dict[str, str | None])
                            claimed.setdefault(redirect.url, redirect))
         if mistake:
             record = redirect.record
-            problems.append(Problem(record.source, record.lines.get("aliases"), mistake))
+            line = record.lines.get("aliases") or getattr(record, "line", None) or 1
+            problems.append(Problem(record.source, line, mistake))
     if problems:
         raise BuildError(problems)
 

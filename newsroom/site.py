@@ -243,7 +243,8 @@ RELATED_COUNT = 4
 
 def related_articles(articles: tuple[Article, ...]) -> dict[str, tuple[Article, ...]]:
     """Each article's related articles: those its related: names first, then those sharing
-    the most of its tags and category, newest first; at most RELATED_COUNT."""
+    the most of its tags and category, newest first, then the nearest in time; at most
+    RELATED_COUNT."""
     place = {a.slug: i for i, a in enumerate(articles)}  # (newest first)
     # Each term's articles as the bits of one integer (bit i: articles[i]): the articles
     # sharing at least s terms of an article are then a few bitwise operations away.
@@ -258,8 +259,23 @@ def related_articles(articles: tuple[Article, ...]) -> dict[str, tuple[Article, 
         chosen += _sharing_most([members[t] for t in _terms(article)],
                                 sum(1 << i for i in chosen) | 1 << index,
                                 RELATED_COUNT - len(chosen))
+        chosen += _nearest(index, len(articles), {index, *chosen},
+                           RELATED_COUNT - len(chosen))
         related[article.slug] = tuple(articles[i] for i in chosen)
     return related
+
+
+def _nearest(index: int, total: int, taken: set[int], count: int) -> list[int]:
+    """Up to `count` places nearest `index` not in `taken`, the older (higher) first. (The
+    nearest in time, not the newest: a new article then changes the pages of its neighbours
+    only.)"""
+    chosen: list[int] = []
+    for distance in range(1, total):
+        if len(chosen) >= count:
+            break
+        chosen += [place for place in (index + distance, index - distance)
+                   if 0 <= place < total and place not in taken][:count - len(chosen)]
+    return chosen
 
 
 def _terms(article: Article) -> list[str]:

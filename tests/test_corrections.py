@@ -88,6 +88,14 @@ def test_the_corrections_feed_has_an_item_per_correction(corrected):
     assert link["href"] == "/corrections/feed.xml"
 
 
+def test_two_corrections_of_one_day_are_two_items(tmp_path):
+    build_site(write_site(tmp_path, {"content/news/2024-05-01-a.md": article(
+        "A", corrections=[{"date": "2024-05-02", "text": "One."},
+                          {"date": "2024-05-02", "text": "Two."}])}), now=NOW)
+    feed = feedparser.parse((tmp_path / "public/corrections/feed.xml").read_bytes())
+    assert len({e.id for e in feed.entries}) == 2
+
+
 def test_a_site_with_no_corrections_has_no_corrections_page(tmp_path):
     build_site(write_site(tmp_path, {"content/news/2024-05-01-a.md": article("A")}), now=NOW)
     assert not (tmp_path / "public/corrections").exists()

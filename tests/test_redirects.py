@@ -71,6 +71,20 @@ def test_an_expired_records_address_and_aliases_lead_to_its_section(notices):
         "/news/lapsed/ /news/ 302", "/old-lapsed/ /news/ 302", "/events/gone/ /events/ 302"]
 
 
+def test_an_expired_article_leads_to_its_categorys_page_while_it_has_one(tmp_path):
+    files = {"content/news/2024-05-01-gone.md": article("Gone", category="Notices",
+                                                        expires=LAPSED),
+             "content/news/2024-05-02-kept.md": article("Kept", category="Notices"),
+             "content/news/2024-05-03-alone.md": article("Alone", category="Lonely",
+                                                         expires=LAPSED)}
+    build_site(write_site(tmp_path, files), now=NOW)
+    public = tmp_path / "public"
+    assert refresh_target(soup(public / "news/gone/index.html")) == \
+        "https://news.example.org/category/notices/"
+    assert refresh_target(soup(public / "news/alone/index.html")) == \
+        "https://news.example.org/news/"
+
+
 def test_a_coming_expiry_is_on_the_schedule_and_dates_the_next_rebuild(notices):
     _, report = notices
     expiries = [(c.what, c.title) for c in coming_changes(report.site) if "expires" in c.what]
@@ -166,7 +180,26 @@ def test_two_aliases_that_lead_to_each_other_are_a_loop(tmp_path):
 
 
 def test_an_alias_that_is_not_a_path_on_the_site_says_what_to_write(tmp_path):
-    assert problems_of(tmp_path, {"content/news/2024-05-01-a.md": article(
-        "A", aliases=["https://old.example.org/a", "/news/../a/"])}) == [
+    def mistake(alias: str) -> list[str]:
+        return problems_of(tmp_path, {"content/news/2024-05-01-a.md": article(
+            "A", aliases=[alias])})
+
+    assert mistake("https://old.example.org/a") == [
         "content/news/2024-05-01-a.md:4: aliases: 'https://old.example.org/a' is not an "
         "address on this site (write it from the site's root, like /news/an-old-headline/)"]
+    for sneaky in ("/news/../a/", "/%2E%2E/%2e%2E/a/", "/news//a/", "/a%2Fb/"):
+        assert mistake(sneaky) == [
+            f"content/news/2024-05-01-a.md:4: aliases: '{sneaky}' may not contain '.', '..' "
+            "or empty parts (write /news/an-old-headline/)"], sneaky
+    assert mistake("/feed.xml") == [
+        "content/news/2024-05-01-a.md:4: aliases: '/feed.xml' is a file that a redirect page "
+        "cannot stand in for (write an address such as /news/an-old-headline/ or "
+        "/old-page.html)"]
+
+
+def test_an_alias_in_another_script_is_the_same_address_as_the_page(tmp_path):
+    assert problems_of(tmp_path, {"content/news/2024-05-01-новости.md": article(
+        "A", aliases=["/news/новости/"])}) == [
+        "content/news/2024-05-01-новости.md:4: aliases: "
+        "/news/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/ is this article's own address; "
+        "delete it"]
