@@ -329,6 +329,10 @@ def _duplicates(content: Content, events: tuple[Event, ...]) -> list[Problem]:
     _check_unique(problems, "event uid", [(e.uid, e.source, e.line) for e in events])
     _check_unique(problems, "page", [(p.slug, p.source, 1) for p in content.pages])
     _check_unique(problems, "author", [(a.slug, a.source, 1) for a in content.authors])
+    # A byline finds its profile by name as well: two profiles of one name would be a guess.
+    _check_unique(problems, "author name", [(a.name.casefold(), a.source, a.lines.get("name"))
+                                            for a in content.authors],
+                  "give each profile its own name: (a byline finds a profile by it)")
     return problems
 
 
@@ -441,14 +445,15 @@ def _link(events_of_article: dict, articles_of_event: dict, article: Article,
 
 
 def _check_unique(problems: list[Problem], kind: str,
-                  entries: list[tuple[str, str, int | None]]) -> None:
+                  entries: list[tuple[str, str, int | None]],
+                  fix: str = "give one of them another slug: (or uid:)") -> None:
     first: dict[str, tuple[str, int | None]] = {}
     for key, source, line in entries:
         if key in first:
             other, other_line = first[key]
             where = f"{other}:{other_line}" if other_line else other
             problems.append(Problem(source, line, f"{kind} '{key}' is also used by {where}; "
-                                    "give one of them another slug: (or uid:)"))
+                                    f"{fix}"))
         else:
             first[key] = (source, line)
 

@@ -137,6 +137,17 @@ def test_a_profile_with_mistakes_says_which_line_and_what_to_write(tmp_path):
         "content/authors/ada.yaml:6: unknown key 'bioo' (did you mean 'bio'?)"]
 
 
+def test_two_profiles_of_one_name_are_a_problem(tmp_path):
+    config = write_site(tmp_path, {"content/authors/ada.yaml": "name: Ada Lovelace\n",
+                                   "content/authors/ada-l.yaml": "name: ada lovelace\n"})
+    with pytest.raises(BuildError) as caught:
+        build_site(config, now=NOW)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/authors/ada.yaml:1: author name 'ada lovelace' is also used by "
+        "content/authors/ada-l.yaml:1; give each profile its own name: (a byline finds a "
+        "profile by it)"]
+
+
 def test_author_and_authors_together_is_a_problem(tmp_path):
     config = write_site(tmp_path, {"content/news/2024-05-01-x.md": article(
         "X", author="Ada", authors=["Bob"])})
