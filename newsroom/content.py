@@ -164,6 +164,7 @@ class Author:
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     fingerprint: str = ""
     html: str = ""
+    aliases: tuple[str, ...] = ()  # old addresses of the author's page (site paths)
 
 
 def markdown_of(record: Article | Event | StaticPage | Author) -> tuple[str, int]:
@@ -280,6 +281,7 @@ AUTHOR_SCHEMA: f.Schema = {
     "email": f.Field(f.email),
     "links": f.Field(f.mapping_list),
     "slug": f.Field(f.slug),
+    "aliases": f.Field(f.site_path_list),
 }
 
 AUTHOR_LINK_SCHEMA: f.Schema = {
@@ -868,7 +870,8 @@ def _read_author(config: SiteConfig, path: Path, problems: list[Problem]) -> Aut
     return Author(source=rel, slug=slug, name=v["name"], role=v.get("role"),
                   markdown=v.get("bio", ""), body_line=doc.line(("bio",)) or 1,
                   photo=v.get("photo"), photo_alt=v.get("photo_alt"), email=v.get("email"),
-                  links=tuple(links), lines=_key_lines(doc, (), doc.data),
+                  links=tuple(links), aliases=v.get("aliases", ()),
+                  lines=_key_lines(doc, (), doc.data),
                   fingerprint=digest(config.fingerprint, rel, source))
 
 

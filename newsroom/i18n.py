@@ -22,6 +22,7 @@ from babel.dates import (
     format_time,
     get_datetime_format,
 )
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
@@ -49,6 +50,10 @@ class Language:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         """The singular or plural message, as the language counts."""
         return self.translations.ngettext(singular, plural, count)
+
+    def names(self, items: list[str]) -> str:
+        """'Ada, Grace and Bob', 'Ada, Grace et Bob': a list as the language writes it."""
+        return format_list(items, locale=self.locale) if items else ""
 
     @property
     def direction(self) -> str:

@@ -598,7 +598,8 @@ def plan_redirects(site: Site, urls: Urls) -> list[Redirect]:
         term = categories.get(term_slug(record.category)) if record.category else None
         return urls.category(term) if term else urls.news()
 
-    return site_redirects((*site.articles, *site.events, *site.pages), site.expired,
+    return site_redirects((*site.articles, *site.events, *site.pages,
+                           *(profile.author for profile in site.profiles)), site.expired,
                           lambda record: record_url(record, urls), section, urls.site_link)
 
 
@@ -832,8 +833,10 @@ def _absolute_file(urls: Urls, url_path: str) -> str:
     return urls.absolute(urls.asset(url_path))
 
 
-def record_url(record: Article | Event | StaticPage, urls: Urls) -> str:
-    """The address of an article's, event's or page's own page."""
+def record_url(record: Article | Event | StaticPage | Author, urls: Urls) -> str:
+    """The address of an article's, event's, page's or author's own page."""
+    if isinstance(record, Author):
+        return urls.author(record)
     if isinstance(record, Article):
         return urls.article(record)
     return urls.event(record) if isinstance(record, Event) else urls.page(record)

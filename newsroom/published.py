@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from newsroom.content import Article, Event, StaticPage
+from newsroom.content import Article, Author, Event, StaticPage
 from newsroom.pages import plan_redirects, record_url, site_urls
 from newsroom.problems import BuildError, Problem
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from newsroom.build import BuildReport
     from newsroom.site import Site
 
-Record = Article | Event | StaticPage
+Record = Article | Event | StaticPage | Author
 
 FILE_NAME = "published-urls.txt"
 HEADER = (
@@ -34,7 +34,8 @@ HEADER = (
     "# adds to it and never takes a line out; newsroom check names any address a change\n"
     "# would break. Commit it with the site.\n"
 )
-# The pages an editor's file makes; lists and indexes come and go with what they list.
+# The pages an editor's file makes (and each author's page, from their profile); lists and
+# indexes come and go with what they list.
 PAGE_TEMPLATES = ("article.html", "event.html", "page.html")
 # Git's conflict markers: two branches that each published addresses conflict on
 # neighbouring lines, and the right merge keeps the lines of both, which reading past the
@@ -140,6 +141,9 @@ def site_addresses(report: BuildReport) -> dict[str, str]:
     base = site.config.base_path
     addresses = {site_path(page.url, base): page.source for page in report.planned
                  if page.source is not None and page.template in PAGE_TEMPLATES}
+    urls = site_urls(site)
+    addresses.update((site_path(urls.author(p.author), base), p.author.source)
+                     for p in site.profiles)
     for redirect in plan_redirects(site, site_urls(site)):
         addresses.setdefault(site_path(redirect.url, base), redirect.record.source)
     return addresses
@@ -219,7 +223,8 @@ def _candidates(site: Site, published: Published) -> _Candidates:
     listed_sources = {listed.source for listed in published.listed.values()}
     by_source: dict[str, list[tuple[Record, str]]] = {}
     new_by_folder: dict[str, list[Record]] = {}
-    for record in (*site.articles, *site.events, *site.pages, *site.expired):
+    for record in (*site.articles, *site.events, *site.pages, *site.expired,
+                   *(profile.author for profile in site.profiles)):
         by_source.setdefault(record.source, []).append(
             (record, site_path(record_url(record, urls), base)))
         if record.source not in listed_sources:
@@ -271,12 +276,12 @@ def _folder(source: str) -> str:
 
 def alias_line(record: Record) -> int:
     """Where an alias goes in a record's file: its aliases: line, else the event's first
-    line, else its title: line."""
+    line, else its title: (or an author's name:) line."""
     if "aliases" in record.lines:
         return record.lines["aliases"]
     if isinstance(record, Event):
         return record.line
-    return record.lines.get("title", 1)
+    return record.lines.get("title", record.lines.get("name", 1))
 
 
 def yaml_path(address: str) -> str:

@@ -1,6 +1,6 @@
-"""Addresses that never break: an article's, event's or page's old addresses (aliases:) lead
-to it, and an expired record's address to its section, by redirect pages and a _redirects
-file (Netlify and Cloudflare Pages)."""
+"""Addresses that never break: an article's, event's, page's or author's old addresses
+(aliases:) lead to it, and an expired record's address to its section, by redirect pages
+and a _redirects file (Netlify and Cloudflare Pages)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from newsroom.content import Article, Event, StaticPage
+from newsroom.content import Article, Author, Event, StaticPage
 from newsroom.output import Output
 from newsroom.problems import BuildError, Problem
 
-Record = Article | Event | StaticPage
+Record = Article | Event | StaticPage | Author
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,8 @@ def _mistake(redirect: Redirect, pages: dict[str, str | None], loops: bool,
 
 
 def _kind(record: Record) -> str:
-    return {Article: "article", Event: "event", StaticPage: "page"}[type(record)]
+    return {Article: "article", Event: "event", StaticPage: "page", Author: "author"}[
+        type(record)]
 
 
 def redirects_file(redirects: Sequence[Redirect], path: str) -> Output:

@@ -38,6 +38,7 @@ from newsroom.pages import (
     status_text,
 )
 from newsroom.problems import BuildError, Problem, site_path
+from newsroom.site import Byline
 from newsroom.workers import parallel_map
 
 # Called as progress(stage, done, total) while a long stage runs; the CLI draws it.
@@ -79,6 +80,19 @@ def _speak(env: jinja2.Environment, language: Language) -> None:
                        event_summary=partial(event_summary, language=language),
                        status_text=partial(status_text, language=language),
                        status_label=partial(status_label, language=language))
+
+
+def _byline(bylines: Sequence[Byline], urls: Urls, language: Language) -> Markup:
+    """The authors as the site's language lists them ('Ada, Grace and Bob'), each with a
+    profile linked to their page."""
+    parts = [Markup('<a href="{}" rel="author">{}</a>').format(urls.author(b), b.name)
+             if b.slug else escape(b.name) for b in bylines]
+    # The language's list of stand-ins, escaped, then the parts put in their places.
+    stand_ins = [f"\x00{index}\x00" for index in range(len(parts))]
+    html = escape(language.names(stand_ins))
+    for stand_in, part in zip(stand_ins, parts, strict=True):
+        html = html.replace(stand_in, part)
+    return Markup(html)
 
 
 def _jsonld(data: Any) -> Markup:
@@ -136,7 +150,9 @@ def environment(job: RenderJob) -> jinja2.Environment:
     if not _set_up_for or _set_up_for[0] is not job:
         _speak(env, i18n.language(job.config.language, job.config.root))
         env.globals.update(config=job.config, params=job.config.params, url=job.urls,
-                           archive=job.archive)
+                           archive=job.archive,
+                           byline=partial(_byline, urls=job.urls, language=i18n.language(
+                               job.config.language, job.config.root)))
         env.globals.update(_pictures(job.pictures, job.urls))
         env.globals.update(_shared_parts(env, job.config, job.urls, job.archive))
         _set_up_for[:] = [job]

@@ -148,6 +148,29 @@ def test_two_profiles_of_one_name_are_a_problem(tmp_path):
         "profile by it)"]
 
 
+def test_a_profile_s_old_address_leads_to_its_page_and_check_names_a_lost_one(
+        tmp_path, capsys, monkeypatch):
+    write_site(tmp_path, {"content/authors/ada.yaml": "name: Ada Lovelace\n",
+                          "content/news/2024-05-01-x.md": article("X", author="ada")})
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "-q"]) == 0
+    assert "/authors/ada/\tcontent/authors/ada.yaml" in (
+        tmp_path / "published-urls.txt").read_text()
+    (tmp_path / "content/authors/ada.yaml").rename(tmp_path / "content/authors/ada-l.yaml")
+    (tmp_path / "content/news/2024-05-01-x.md").write_text(article("X", author="ada-l"))
+    capsys.readouterr()
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/authors/ada-l.yaml:1: its address was /authors/ada/ (published before); add "
+        "aliases: [/authors/ada/] to keep that address working (newsroom check --fix adds it)")
+    assert main(["check", "--fix"]) == 0
+    assert "aliases:" in (tmp_path / "content/authors/ada-l.yaml").read_text()
+    assert main(["build", "-q"]) == 0
+    page = soup(tmp_path / "public/authors/ada/index.html")
+    assert page.find("link", rel="canonical")["href"] == \
+        "https://news.example.org/authors/ada-l/"
+
+
 def test_author_and_authors_together_is_a_problem(tmp_path):
     config = write_site(tmp_path, {"content/news/2024-05-01-x.md": article(
         "X", author="Ada", authors=["Bob"])})
