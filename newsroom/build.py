@@ -211,8 +211,10 @@ def plan_outputs(site: Site, caches: Caches, staging: Staging,
     # A first build (no output to tell changes by) renders every page: the workers work out
     # each page's key as they render it, not in a round of their own first.
     keys = render.page_keys(job, options.jobs, caches.page_keys) if staging.previous else []
+    news = feeds.news_sitemap(site, urls)
     made: tuple[Output, ...] = (feeds.sitemap(pages, site, urls, caches.pages),
-                                feeds.robots(urls), *feeds.redirects(site, urls))
+                                *news, feeds.robots(urls, bool(news)),
+                                *feeds.redirects(site, urls))
     # Feeds and calendars are slow to make, so their keys come from what they are made of.
     feed_keys, calendar_keys = feeds.feed_keys(site, urls), feeds.calendar_keys(site, urls)
     index = search.plan_index(site.config, staging.previous_files(search.is_index_file),

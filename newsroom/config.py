@@ -73,6 +73,8 @@ class SiteConfig:
     params: dict[str, Any] = field(default_factory=dict, hash=False)
     # The categories the site declares (none: any category is allowed).
     categories: tuple[Category, ...] = ()
+    # The WebSub hub every feed names, for readers to hear of new items at once ("": none).
+    websub_hub: str = ""
 
     @property
     def base_path(self) -> str:
@@ -105,6 +107,7 @@ CONFIG_SCHEMA: f.Schema = {
     "templates_dir": f.Field(f.text),
     "sanitize_html": f.Field(f.boolean),
     "copyright": f.Field(f.text),
+    "websub_hub": f.Field(f.web_url),
     "search": f.Field(f.boolean),
     "search_partition_pages": f.Field(f.integer(1, 1_000_000)),
     "share_cards": f.Field(f.boolean),
@@ -182,6 +185,7 @@ def load_config(path: Path, *, base_url: str | None = None, output_dir: Path | N
         fingerprint=digest(raw, site_url, str(root), str(search), language.fingerprint),
         params=values["params"],
         categories=values["categories"],
+        websub_hub=values.get("websub_hub", ""),
     )
 
 

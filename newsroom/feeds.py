@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import html
+import json
 import mimetypes
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, partial
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from newsroom import __version__, timefmt
+from newsroom import __version__, history, timefmt
 from newsroom.cache import Memo, code_fingerprint, digest
-from newsroom.content import Article, Asset, Author, Correction, Event
+from newsroom.content import Article, Asset, Correction, Event
 from newsroom.i18n import Language
 from newsroom.markup import renderer_settings, rewrite_urls
 from newsroom.output import Output, asset_key
@@ -24,10 +25,11 @@ from newsroom.pages import (
     event_summary,
     feed_id,
     plan_redirects,
+    share_image,
     status_label,
 )
 from newsroom.redirects import redirects_file
-from newsroom.site import Site, dates_of
+from newsroom.site import Site, category_of, dates_of
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -83,6 +85,8 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
             site, urls, images, latest, config.title, urls.atom(), urls.home(), atom=True
         ).atom_str(pretty=True)),
     }
+    made[urls.output_path(urls.json_feed())] = (news, lambda: _json_feed(
+        site, urls, latest, config.title, urls.json_feed(), urls.home()))
     for term in site.categories:
         articles = term.articles[:config.feed_limit]
         made[urls.output_path(urls.category_feed(term))] = (
@@ -90,6 +94,10 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
             lambda t=term, a=articles: _feed(site, urls, images, a, f"{config.title}: {t.name}",
                                              urls.category_feed(t), urls.category(t)
                                              ).rss_str(pretty=True))
+    for term in site.tags:
+        made.update(_rss_and_atom(site, urls, images, term.articles[:config.feed_limit],
+                                  f"{config.title}: {term.name}", (),
+                                  (urls.tag_feed(term), urls.tag_atom(term), urls.tag(term))))
     made.update(_author_feeds(site, urls, images))
     if site.corrections:
         corrections = site.corrections[:config.feed_limit]
@@ -98,30 +106,46 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
             lambda: _corrections_feed(site, urls, corrections))
     coming = site.upcoming_events[:config.feed_limit]
     made[urls.output_path(urls.events_feed())] = (
-        (*_made_of(coming, images), timefmt.iso(_last_ended(site))),
-        lambda: _events_feed(site, urls, images, coming))
+        _made_of(coming, images), lambda: _events_feed(site, urls, images, coming))
+    made[urls.output_path(urls.events_json_feed())] = (
+        _made_of(coming, images), lambda: _json_events_feed(site, urls, coming))
     return made
 
 
-def _author_feeds(site: Site, urls: Urls, images: dict[str, Asset]
-                  ) -> dict[str, tuple[tuple[str, ...], Callable[[], bytes]]]:
-    """Each author's RSS and Atom feeds."""
-    made: dict[str, tuple[tuple[str, ...], Callable[[], bytes]]] = {}
-    for profile in site.profiles:
-        articles = profile.articles[:site.config.feed_limit]
-        parts = (profile.author.fingerprint, *_made_of(articles, images, site))
-        for self_url, atom in ((urls.author_feed(profile.author), False),
-                               (urls.author_atom(profile.author), True)):
-            made[urls.output_path(self_url)] = (parts, partial(
-                _author_feed, site, urls, images, profile.author, articles, self_url, atom))
-    return made
+Made = dict[str, tuple[tuple[str, ...], Callable[[], bytes]]]
 
 
-def _author_feed(site: Site, urls: Urls, images: dict[str, Asset], author: Author,
-                 articles: Sequence[Article], self_url: str, atom: bool) -> bytes:
-    generator = _feed(site, urls, images, articles, f"{site.config.title}: {author.name}",
-                      self_url, urls.author(author), atom=atom)
+def _rss_and_atom(site: Site, urls: Urls, images: dict[str, Asset],
+                  articles: Sequence[Article], title: str, parts: tuple[str, ...],
+                  addresses: tuple[str, str, str]) -> Made:
+    """An RSS and an Atom feed of the articles: `addresses` are the RSS feed's, the Atom
+    feed's and the page's they stand for; `parts`, what they are made from besides the
+    articles."""
+    rss, atom, page = addresses
+    parts = (*parts, *_made_of(articles, images, site))
+    return {urls.output_path(rss): (parts, partial(_feed_bytes, site, urls, images, articles,
+                                                   title, rss, page, False)),
+            urls.output_path(atom): (parts, partial(_feed_bytes, site, urls, images, articles,
+                                                    title, atom, page, True))}
+
+
+def _feed_bytes(site: Site, urls: Urls, images: dict[str, Asset], articles: Sequence[Article],
+                title: str, self_url: str, page_url: str, atom: bool) -> bytes:
+    generator = _feed(site, urls, images, articles, title, self_url, page_url, atom=atom)
     return generator.atom_str(pretty=True) if atom else generator.rss_str(pretty=True)
+
+
+def _author_feeds(site: Site, urls: Urls, images: dict[str, Asset]) -> Made:
+    """Each author's RSS and Atom feeds."""
+    made: Made = {}
+    for profile in site.profiles:
+        author = profile.author
+        made.update(_rss_and_atom(site, urls, images,
+                                  profile.articles[:site.config.feed_limit],
+                                  f"{site.config.title}: {author.name}", (author.fingerprint,),
+                                  (urls.author_feed(author), urls.author_atom(author),
+                                   urls.author(author))))
+    return made
 
 
 def _corrections_feed(site: Site, urls: Urls,
@@ -213,6 +237,30 @@ class _AtomEnclosure:
         return entry
 
 
+class _Hub:
+    """A feedgen feed extension (its published extension API; registered for RSS only, as
+    Atom has links of its own) that names the feed's WebSub hub, <atom:link rel="hub">,
+    before the items: feedgen writes only the self link so in RSS."""
+
+    def __init__(self) -> None:
+        self.url = ""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_rss(self, feed: Any) -> Any:
+        from lxml import etree
+
+        channel = feed.find("channel")
+        first_item = channel.find("item")
+        link = etree.Element("{http://www.w3.org/2005/Atom}link", rel="hub", href=self.url)
+        if first_item is None:
+            channel.append(link)
+        else:
+            first_item.addprevious(link)
+        return feed
+
+
 def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
              updated: datetime) -> FeedGenerator:
     # feedgen and icalendar (with lxml) are imported when a feed or calendar is made: most
@@ -236,6 +284,12 @@ def _channel(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
     generator.author({"name": config.publisher})
     # feedgen takes RSS <link> from the last link given: the self link must come first.
     generator.link(href=urls.absolute(self_url), rel="self")
+    if config.websub_hub:
+        from feedgen.ext.base import BaseEntryExtension
+
+        generator.link(href=config.websub_hub, rel="hub")  # (written in Atom only)
+        generator.register_extension("websub", _Hub, BaseEntryExtension, atom=False, rss=True)
+        generator.websub.url = config.websub_hub
     generator.link(href=urls.absolute(page_url), rel="alternate")
     if config.copyright:
         generator.rights(config.copyright)
@@ -275,25 +329,22 @@ def _feed(site: Site, urls: Urls, images: dict[str, Asset], articles: Sequence[A
     return generator
 
 
-def _last_ended(site: Site) -> datetime:
-    # The upcoming list changes when an event ends: that moment dates the events feed.
-    return max((e.ends for e in site.past_events), default=_epoch(site))
-
-
 def _events_feed(site: Site, urls: Urls, images: dict[str, Asset],
                  coming: Sequence[Event]) -> bytes:
-    """RSS of the upcoming events (each date of a repeating one), soonest first."""
+    """RSS of the upcoming events (each date of a repeating one), soonest first: a cancelled
+    one stays, marked, until it would have ended."""
     config, language = site.config, site.language
+    # The feed says when it was made; each item, when its listing last changed.
     generator = _channel(site, urls, f"{config.title}: {config.events_title}",
-                         urls.events_feed(), urls.events(), _last_ended(site))
+                         urls.events_feed(), urls.events(), _built(site))
+    changed = history.last_changed(config.root, {e.source for e in coming}, config.timezone)
     for event in reversed(coming):  # feedgen prepends; this keeps the soonest first
         entry = generator.add_entry()
         when = timefmt.event_range(event.start, event.end, event.all_day, language)
-        # One item per date: a repeating event's dates are told apart by their start.
-        guid = f"{event.uid}/{timefmt.iso(event.start)}" if event.rrule else event.uid
-        entry.guid(guid, permalink=False)
-        entry.title(f"{event.title}: {when}")
+        entry.guid(event_id(event), permalink=False)
+        entry.title(_event_title(event, when, language))
         entry.link(href=urls.absolute(urls.event(event)), rel="alternate")
+        entry.published(changed[event.source])
         where = event.location or (language.gettext("Online") if event.online_url else "")
         status = status_label(event, language)
         entry.description(". ".join(part for part in (
@@ -304,6 +355,102 @@ def _events_feed(site: Site, urls: Urls, images: dict[str, Asset],
             entry.category({"term": tag})
         _enclose(entry, event, images, urls)
     return generator.rss_str(pretty=True)
+
+
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+
+
+def _json_document(site: Site, urls: Urls, title: str, self_url: str, page_url: str,
+                   items: list[dict[str, Any]]) -> bytes:
+    """A JSON Feed 1.1 of the items."""
+    config = site.config
+    feed: dict[str, Any] = {
+        "version": JSON_FEED, "title": title, "home_page_url": urls.absolute(page_url),
+        "feed_url": urls.absolute(self_url), "description": config.description or title,
+        "language": config.language, "authors": [{"name": config.publisher}]}
+    if config.websub_hub:
+        feed["hubs"] = [{"type": "WebSub", "url": config.websub_hub}]
+    feed["items"] = items
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_feed(site: Site, urls: Urls, articles: Sequence[Article], title: str,
+               self_url: str, page_url: str) -> bytes:
+    """JSON Feed of the articles, newest first: each item as the RSS and Atom ones."""
+    return _json_document(site, urls, title, self_url, page_url,
+                          [_json_article(site, urls, article) for article in articles])
+
+
+def _json_article(site: Site, urls: Urls, article: Article) -> dict[str, Any]:
+    link = urls.absolute(urls.article(article))
+    summary = article_summary(article)
+    item: dict[str, Any] = {"id": feed_id(article, urls), "url": link, "title": article.title}
+    if site.config.feed_full_content:
+        item["content_html"] = absolute_html(article.html, link)
+    else:
+        item["content_text"] = summary
+    item.update({
+        "summary": summary, "date_published": timefmt.iso(article.date),
+        "date_modified": timefmt.iso(article.modified or article.date),
+        "authors": [{"name": b.name, **({"url": urls.absolute(urls.author(b))}
+                                        if b.slug else {})}
+                    for b in site.bylines.get(article.slug, ())],
+        "tags": [*category_of(article), *article.tags], "language": site.config.language})
+    return _with_image(item, article, site, urls)
+
+
+def _with_image(item: dict[str, Any], record: Article | Event, site: Site,
+                urls: Urls) -> dict[str, Any]:
+    """The item with its record's picture (or share card), when it has one."""
+    image = share_image(record, site, urls)
+    if image is not None:
+        item["image"] = image.url
+    return item
+
+
+def _json_events_feed(site: Site, urls: Urls, coming: Sequence[Event]) -> bytes:
+    """JSON Feed of the upcoming events, soonest first, as the RSS one; each item's
+    `_event` says when and where, for software that reads it."""
+    config, language = site.config, site.language
+    changed = history.last_changed(config.root, {e.source for e in coming}, config.timezone)
+    items = []
+    for event in coming:
+        link = urls.absolute(urls.event(event))
+        when = timefmt.event_range(event.start, event.end, event.all_day, language)
+        summary = event_summary(event, language)
+        item: dict[str, Any] = {"id": event_id(event), "url": link,
+                                "title": _event_title(event, when, language)}
+        if event.html:
+            item["content_html"] = absolute_html(event.html, link)
+        else:
+            item["content_text"] = summary
+        item.update({
+            "summary": summary, "date_published": timefmt.iso(changed[event.source]),
+            "date_modified": timefmt.iso(changed[event.source]),
+            "tags": [*category_of(event), *event.tags], "language": config.language,
+            "_event": {"start": timefmt.iso(event.start), "end": timefmt.iso(event.ends),
+                       "all_day": event.all_day, "status": event.status,
+                       "location": event.location or event.online_url or ""}})
+        items.append(_with_image(item, event, site, urls))
+    return _json_document(site, urls, f"{config.title}: {config.events_title}",
+                          urls.events_json_feed(), urls.events(), items)
+
+
+def event_id(event: Event) -> str:
+    """An event's id in feeds: its UID; a repeating event's dates are told apart by their
+    start."""
+    return f"{event.uid}/{timefmt.iso(event.start)}" if event.rrule else event.uid
+
+
+def _event_title(event: Event, when: str, language: Language) -> str:
+    """'Members' evening: 3 March 2027', or 'Cancelled: Members' evening: ...'."""
+    status = status_label(event, language)
+    return f"{status}: {event.title}: {when}" if status else f"{event.title}: {when}"
+
+
+def _built(site: Site) -> datetime:
+    """The build's time, to the second, as feeds give it."""
+    return site.now.astimezone(site.config.timezone).replace(microsecond=0)
 
 
 def _epoch(site: Site) -> datetime:
@@ -475,13 +622,59 @@ def sitemap(pages: list[Page], site: Site, urls: Urls, memo: Memo | None = None)
 
 
 def _sitemap_entry(page: Page, urls: Urls) -> str:
-    if page.context["meta"].noindex:  # the 404 and search pages
+    if page.context["meta"].noindex:  # the 404, search and redirect pages
         return ""
-    article = page.context.get("article")
-    lastmod = f"    <lastmod>{timefmt.iso(article.modified or article.date)}</lastmod>\n" \
-        if isinstance(article, Article) else ""
+    changed = _last_modified(page)
+    lastmod = f"    <lastmod>{timefmt.iso(changed)}</lastmod>\n" if changed else ""
     location = html.escape(urls.absolute(page.url), quote=False)
     return f"  <url><loc>{location}</loc>\n{lastmod}  </url>\n"
+
+
+def _last_modified(page: Page) -> datetime | None:
+    """When what a page shows last changed, as far as its articles tell: an article's page,
+    its last change; a list's, its newest article's. None for a page no article dates."""
+    context = page.context
+    pagination = context.get("pagination")
+    shown = [context.get("article"), context.get("lead"), *context.get("articles", ()),
+             *(pagination.items if pagination else ())]
+    moments = [a.modified or a.date for a in shown if isinstance(a, Article)]
+    return max(moments, default=None)
+
+
+# Google News reads the articles of the last two days, at most 1,000 of them.
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000
+
+
+def news_sitemap(site: Site, urls: Urls) -> tuple[Output, ...]:
+    """news-sitemap.xml, as Google News reads it: the articles of the last two days, each
+    with the publication's name and language, its date and title; none when there are no
+    such articles (a sitemap lists at least one address)."""
+    recent = [a for a in site.articles if a.date > site.now - NEWS_WINDOW][:NEWS_LIMIT]
+    if not recent:
+        return ()
+    name = html.escape(site.config.title, quote=False)
+    language = _news_language(site.config.language)
+    entries = [
+        f"  <url>\n    <loc>{html.escape(urls.absolute(urls.article(a)), quote=False)}</loc>\n"
+        f"    <news:news>\n      <news:publication>\n        <news:name>{name}</news:name>\n"
+        f"        <news:language>{language}</news:language>\n      </news:publication>\n"
+        f"      <news:publication_date>{timefmt.iso(a.date)}</news:publication_date>\n"
+        f"      <news:title>{html.escape(a.title, quote=False)}</news:title>\n"
+        "    </news:news>\n  </url>\n" for a in recent]
+    return (Output(urls.output_path(urls.news_sitemap()), "".join([
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"\n'
+        '        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n', *entries,
+        "</urlset>\n"]).encode("utf-8")),)
+
+
+def _news_language(tag: str) -> str:
+    """The language as Google News names it: ISO 639 ('en', 'fr'), but zh-cn and zh-tw."""
+    lower = tag.lower()
+    if lower.startswith("zh"):
+        return "zh-tw" if any(part in lower for part in ("-tw", "-hk", "-hant")) else "zh-cn"
+    return lower.split("-")[0]
 
 
 def redirects(site: Site, urls: Urls) -> tuple[Output, ...]:
@@ -491,7 +684,10 @@ def redirects(site: Site, urls: Urls) -> tuple[Output, ...]:
     return (redirects_file(found, urls.output_path(urls.redirects())),) if found else ()
 
 
-def robots(urls: Urls) -> Output:
-    """robots.txt that allows everything and names the sitemap."""
+def robots(urls: Urls, news: bool = False) -> Output:
+    """robots.txt that allows everything and names the sitemap (and the news sitemap, when
+    there is one)."""
     text = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(urls.sitemap())}\n"
+    if news:
+        text += f"Sitemap: {urls.absolute(urls.news_sitemap())}\n"
     return Output(urls.output_path(urls.robots()), text.encode("utf-8"))

@@ -110,6 +110,14 @@ class Urls:
         """A tag's page of articles."""
         return self._paged(("tag", term.slug), number)
 
+    def tag_feed(self, term: Term | TermRef) -> str:
+        """A tag's RSS feed."""
+        return self._path("tag", term.slug) + "feed.xml"
+
+    def tag_atom(self, term: Term | TermRef) -> str:
+        """A tag's Atom feed."""
+        return self._path("tag", term.slug) + "atom.xml"
+
     def year(self, year: int) -> str:
         """A yearly archive."""
         return self._path("archive", str(year))
@@ -186,6 +194,18 @@ class Urls:
     def atom(self) -> str:
         """The Atom feed of the latest articles."""
         return self.base_path + "atom.xml"
+
+    def json_feed(self) -> str:
+        """The JSON Feed of the latest articles."""
+        return self.base_path + "feed.json"
+
+    def events_json_feed(self) -> str:
+        """The JSON Feed of upcoming events, soonest first."""
+        return self.base_path + "events/feed.json"
+
+    def news_sitemap(self) -> str:
+        """The Google News sitemap: the articles of the last two days."""
+        return self.base_path + "news-sitemap.xml"
 
     def asset(self, url_path: str) -> str:
         """A copied file: 'static/style.css' or 'media/photo.jpg'."""
@@ -308,8 +328,11 @@ def meta_maker(config: SiteConfig, urls: Urls, language: Language) -> MetaMaker:
     return MetaMaker(urls, config, (
         ("application/rss+xml", f"{config.title} (RSS)", urls.feed()),
         ("application/atom+xml", f"{config.title} (Atom)", urls.atom()),
+        ("application/feed+json", f"{config.title} (JSON Feed)", urls.json_feed()),
         ("application/rss+xml", f"{config.title}: {config.events_title} (RSS)",
          urls.events_feed()),
+        ("application/feed+json", f"{config.title}: {config.events_title} (JSON Feed)",
+         urls.events_json_feed()),
         ("text/calendar", f"{config.title}: {config.events_title}", urls.calendar()),
     ), language)
 
@@ -443,9 +466,13 @@ def _tag_pages(site: Site, urls: Urls, meta: MetaMaker, memo: Memo) -> list[Page
 def _tag_list(term: Term, per_page: int, urls: Urls, meta: MetaMaker,
               memo: Memo) -> list[Page]:
     heading = meta.language.gettext("Tagged “%(tag)s”") % {"tag": term.name}
+    feeds = (("application/rss+xml", f"{term.name} (RSS)", urls.tag_feed(term)),
+             ("application/atom+xml", f"{term.name} (Atom)", urls.tag_atom(term)))
     return _paginated(term.articles, per_page, lambda n: urls.tag(term, n), "list.html",
-                      lambda n: meta(meta.numbered(heading, n), urls.tag(term, n)),
-                      {"heading": heading, "kind": "tag", "term": term.ref}, memo,
+                      lambda n: meta(meta.numbered(heading, n), urls.tag(term, n),
+                                     alternates=feeds),
+                      {"heading": heading, "kind": "tag", "term": term.ref,
+                       "feed": feeds[0][2], "atom": feeds[1][2]}, memo,
                       ("tag", term.name, term.slug))
 
 

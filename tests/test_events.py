@@ -439,8 +439,13 @@ def test_the_events_feed_lists_upcoming_dates_soonest_first(events_site):
     assert feed.entries[0].link == "https://example.org/events/soon-webinar/"
     assert {link.rel: link.href for link in feed.feed.links}["self"] == \
         "https://example.org/events/feed.xml"
-    cancelled = next(e for e in feed.entries if e.title.startswith("Cancelled dinner"))
+    # A cancelled event stays until it would have ended, marked in its title and text.
+    cancelled = next(e for e in feed.entries if "Cancelled dinner" in e.title)
+    assert cancelled.title.startswith("Cancelled: Cancelled dinner: ")
     assert cancelled.summary.startswith("Cancelled. ")
+    # Each item says when its listing last changed; the feed, when it was built.
+    assert all(e.published_parsed for e in feed.entries)
+    assert feed.feed.updated == "Sat, 28 Nov 2026 12:00:00 +0000"
 
 
 # In the browser: the upcoming list after the build, and readers' local times
