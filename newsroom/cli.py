@@ -22,7 +22,10 @@ from newsroom.mentions import sanitiser_warnings
 from newsroom.problems import BuildError, Problem
 from newsroom.site import Change, coming_changes, next_change
 
-COMMANDS = ("build", "serve", "new", "check", "schedule", "init")
+COMMANDS = ("build", "serve", "new", "check", "schedule", "init", "websub")
+# `schedule --due-since`'s exit code when nothing has changed state: not 1, which means
+# problems, so that a workflow can tell "no build needed" from "broken".
+NOTHING_DUE = 3
 
 
 class Terminal:
@@ -175,10 +178,29 @@ def _parser() -> argparse.ArgumentParser:
                        help="add the aliases: that keep published addresses working to the "
                             "files that lost them, then check")
 
-    commands.add_parser("schedule", parents=[common, selection],
-                        help="what goes live when, and when the built site goes out of date",
-                        description="List future articles and the next events to start and "
-                                    "end, and the next moment the site needs rebuilding.")
+    schedule = commands.add_parser(
+        "schedule", parents=[common, selection],
+        help="what goes live when, and when the built site goes out of date",
+        description="List future articles and the next events to start and end, and the "
+                    "next moment the site needs rebuilding.")
+    schedule.add_argument("--due-since", metavar="TIME",
+                          help="only say what has changed state since TIME (the last "
+                               "deploy: 2027-03-01T05:17:00Z): exit 0 if anything has, "
+                               f"{NOTHING_DUE} if nothing has")
+
+    websub = commands.add_parser(
+        "websub", parents=[common], help="tell the WebSub hub which feeds a deploy changed",
+        description="With websub_hub: in the config: list the feeds a build changed "
+                    "(against the published site, before deploying it), then tell the hub "
+                    "of them (after).")
+    what = websub.add_mutually_exclusive_group(required=True)
+    what.add_argument("--changed", action="store_true",
+                      help="print the address of each built feed that differs from the "
+                           "published one")
+    what.add_argument("--ping", metavar="FILE", type=Path,
+                      help="tell the hub of each feed address in FILE, one per line")
+    websub.add_argument("--output", type=Path, metavar="DIR",
+                        help="the built site (default: output_dir from the config)")
 
     init = commands.add_parser("init", help="make a new site in a new folder",
                                description="Make a new site: settings, an example article, "
@@ -201,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     terminal = Terminal(quiet=getattr(args, "quiet", False),
                         verbose=getattr(args, "verbose", False))
     command = {"build": _build, "serve": _serve, "new": _new, "check": _check,
-               "schedule": _schedule, "init": _init}[args.command]
+               "schedule": _schedule, "init": _init, "websub": _websub}[args.command]
     try:
         return command(args, terminal)
     except KeyboardInterrupt:
@@ -486,7 +508,55 @@ def _init(args: argparse.Namespace, terminal: Terminal) -> int:
     return 0
 
 
+def _due_since(args: argparse.Namespace, terminal: Terminal) -> int:
+    """Whether anything has changed state since the given time (a build is due): each change
+    on a line, and the exit code."""
+    from newsroom.site import due_changes
+
+    config = load_config(args.config)
+    since = _option("--due-since", args.due_since)
+    if not isinstance(since, datetime):
+        since = datetime.combine(since, datetime.min.time())
+    since = since if since.tzinfo else since.replace(tzinfo=config.timezone)
+    site = read_site(config, now=since, drafts=args.drafts, future=args.future,
+                     render_markdown=False)
+    due = due_changes(site, _now())
+    for change in due:
+        terminal.say(f"{_change_line(change, config.timezone)}  [{change.source}]")
+    if not due:
+        terminal.say(f"Nothing has changed state since {_moment(since, config.timezone)}.")
+    return 0 if due else NOTHING_DUE
+
+
+def _websub(args: argparse.Namespace, terminal: Terminal) -> int:
+    from newsroom.websub import changed_feeds, ping
+
+    config = load_config(args.config, output_dir=args.output)
+    if not config.websub_hub:
+        terminal.say("No websub_hub: in site_config.yaml: no hub to tell.")
+        return 0
+    if args.changed:
+        site = read_site(config, now=_now(), render_markdown=False)
+        for address in changed_feeds(site, config.output_dir):
+            print(address)
+        return 0
+    try:
+        addresses = [line.strip() for line in args.ping.read_text(encoding="utf-8")
+                     .splitlines() if line.strip()]
+    except OSError as error:
+        raise BuildError([Problem(str(args.ping), None, f"cannot be read: {error.strerror}")]) \
+            from None
+    problems = ping(config.websub_hub, addresses)
+    if problems:
+        raise BuildError(problems)
+    terminal.say(f"Told {config.websub_hub} of {len(addresses)} changed feed"
+                 f"{'s' if len(addresses) != 1 else ''}.")
+    return 0
+
+
 def _schedule(args: argparse.Namespace, terminal: Terminal) -> int:
+    if args.due_since:
+        return _due_since(args, terminal)
     config = load_config(args.config)
     now = _now()
     site = read_site(config, now=now, drafts=args.drafts, future=args.future,

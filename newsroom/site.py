@@ -495,6 +495,13 @@ def coming_changes(site: Site) -> tuple[Change, ...]:
     return tuple(sorted(changes))
 
 
+def due_changes(site: Site, until: datetime) -> tuple[Change, ...]:
+    """The changes to the built site from `site.now` (read then) up to `until`: what a
+    build at `until` would show differently from one at `site.now`."""
+    return tuple(c for c in coming_changes(site)
+                 if c.moment <= until and c.what != "event starts")
+
+
 def next_change(site: Site) -> Change | None:
     """The first moment the built site goes out of date, or None if nothing is coming.
 

@@ -231,18 +231,21 @@ def test_the_workflow_checks_pull_requests_from_requirements_txt(tmp_path):
     assert runs(check) == ["pip install -r requirements.txt", "newsroom check --format github"]
 
 
-def test_the_workflow_builds_and_deploys_pushes_to_main_daily_and_on_demand(tmp_path):
+def test_the_workflow_builds_and_deploys_pushes_to_main_hourly_when_due_and_on_demand(
+        tmp_path):
     flow = workflow(init(tmp_path))
     assert flow["on"]["push"]["branches"] == ["main"]
-    assert flow["on"]["schedule"][0]["cron"].split()[2:] == ["*", "*", "*"]
+    assert flow["on"]["schedule"][0]["cron"].split()[1:] == ["*", "*", "*", "*"]
     assert "workflow_dispatch" in flow["on"]
     assert flow["permissions"] == {"contents": "read"}
     build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
-    assert build["if"] == "github.event_name != 'pull_request'"
+    assert build["needs"] == "due" and "needs.due.outputs.build == 'true'" in build["if"]
+    assert 'newsroom schedule --due-since "$since"' in flow["jobs"]["due"]["steps"][-1]["run"]
     assert runs(build) == ["pip install -r requirements.txt", "newsroom check --format github",
-                           "newsroom build --output _site"]
+                           "newsroom build --output _site",
+                           "newsroom websub --changed --output _site > changed-feeds.txt"]
     assert uses(build) == ["actions/checkout@v6", "actions/setup-python@v6",
-                           "actions/upload-pages-artifact@v5"]
+                           "actions/upload-artifact@v6", "actions/upload-pages-artifact@v5"]
     assert build["steps"][-1]["with"] == {"path": "_site"}
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
