@@ -22,7 +22,7 @@ from newsroom.mentions import sanitiser_warnings
 from newsroom.problems import BuildError, Problem
 from newsroom.site import Change, coming_changes, next_change
 
-COMMANDS = ("build", "serve", "new", "check", "schedule", "init", "websub")
+COMMANDS = ("build", "serve", "new", "check", "schedule", "init", "websub", "bulletin")
 # `schedule --due-since`'s exit code when nothing has changed state: not 1, which means
 # problems, so that a workflow can tell "no build needed" from "broken".
 NOTHING_DUE = 3
@@ -202,6 +202,17 @@ def _parser() -> argparse.ArgumentParser:
     websub.add_argument("--output", type=Path, metavar="DIR",
                         help="the built site (default: output_dir from the config)")
 
+    bulletin = commands.add_parser(
+        "bulletin", parents=[common], help="write the bulletin as an e-mail ready to send",
+        description="Write the latest bulletin the site publishes (or one of the articles "
+                    "since --since) with the coming events, as bulletin.eml (HTML with a "
+                    "plain-text part), bulletin.html and bulletin.txt.")
+    bulletin.add_argument("--since", metavar="DATE",
+                          help="the articles since DATE, until now: 2027-03-01 or "
+                               "'2027-03-01 09:00' (default: the latest bulletin's)")
+    bulletin.add_argument("--output", type=Path, default=Path("."), metavar="DIR",
+                          help="where to write the files (default: here)")
+
     init = commands.add_parser("init", help="make a new site in a new folder",
                                description="Make a new site: settings, an example article, "
                                            "event and page, a .gitignore, and a GitHub "
@@ -223,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     terminal = Terminal(quiet=getattr(args, "quiet", False),
                         verbose=getattr(args, "verbose", False))
     command = {"build": _build, "serve": _serve, "new": _new, "check": _check,
-               "schedule": _schedule, "init": _init, "websub": _websub}[args.command]
+               "schedule": _schedule, "init": _init, "websub": _websub,
+               "bulletin": _bulletin}[args.command]
     try:
         return command(args, terminal)
     except KeyboardInterrupt:
@@ -526,6 +538,42 @@ def _due_since(args: argparse.Namespace, terminal: Terminal) -> int:
     if not due:
         terminal.say(f"Nothing has changed state since {_moment(since, config.timezone)}.")
     return 0 if due else NOTHING_DUE
+
+
+def _bulletin(args: argparse.Namespace, terminal: Terminal) -> int:
+    from newsroom.bulletin import bulletin, issued_bulletins
+    from newsroom.output import replace_file
+    from newsroom.pages import site_urls
+    from newsroom.render import bulletin_email
+
+    config = load_config(args.config)
+    now = _now()
+    site = read_site(config, now=now)
+    urls = site_urls(site)
+    if args.since:
+        since = _option("--since", args.since)
+        if not isinstance(since, datetime):
+            since = datetime.combine(since, datetime.min.time())
+        chosen = bulletin(site, since if since.tzinfo else since.replace(
+            tzinfo=config.timezone), now)
+        web = urls.absolute(urls.bulletin_latest())
+    else:
+        issued = issued_bulletins(site)
+        if not issued:
+            raise BuildError([Problem("content/news", None, "has no article to make a "
+                                      "bulletin of; write one, or give --since DATE")])
+        chosen, web = issued[0], urls.absolute(urls.bulletin(issued[0]))
+    email = bulletin_email(site, chosen, web)
+    args.output.mkdir(parents=True, exist_ok=True)
+    for name, data in (("bulletin.eml", email.message(now)),
+                       ("bulletin.html", email.html.encode("utf-8")),
+                       ("bulletin.txt", email.text.encode("utf-8"))):
+        replace_file(args.output / name, data, _shown(args.output / name))
+        print(_shown(args.output / name))
+    articles, events = len(chosen.articles), len(chosen.events)
+    terminal.say(f"{email.subject}: {articles} article{'s' if articles != 1 else ''}, "
+                 f"{events} coming event{'s' if events != 1 else ''}.")
+    return 0
 
 
 def _websub(args: argparse.Namespace, terminal: Terminal) -> int:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from newsroom import __version__, history, timefmt
+from newsroom.bulletin import Bulletin, issued_bulletins
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.content import Article, Asset, Correction, Event
 from newsroom.i18n import Language
@@ -22,6 +23,7 @@ from newsroom.pages import (
     Page,
     Urls,
     article_summary,
+    bulletin_heading,
     event_summary,
     feed_id,
     plan_redirects,
@@ -104,6 +106,11 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
         made[urls.output_path(urls.corrections_feed())] = (
             tuple(digest(a.fingerprint, timefmt.iso(c.date), c.text) for a, c in corrections),
             lambda: _corrections_feed(site, urls, corrections))
+    bulletins = issued_bulletins(site)
+    if bulletins:
+        made[urls.output_path(urls.bulletin_feed())] = (
+            tuple(digest(b.slug, *_made_of(b.articles, images), *_made_of(b.events, images))
+                  for b in bulletins), lambda: _bulletin_feed(site, urls, bulletins))
     coming = site.upcoming_events[:config.feed_limit]
     made[urls.output_path(urls.events_feed())] = (
         _made_of(coming, images), lambda: _events_feed(site, urls, images, coming))
@@ -146,6 +153,41 @@ def _author_feeds(site: Site, urls: Urls, images: dict[str, Asset]) -> Made:
                                   (urls.author_feed(author), urls.author_atom(author),
                                    urls.author(author))))
     return made
+
+
+def _bulletin_feed(site: Site, urls: Urls, bulletins: Sequence[Bulletin]) -> bytes:
+    """RSS of the bulletins, newest first, each item the bulletin whole (as RSS-to-e-mail
+    services send it): its articles and the events coming when it was issued."""
+    language = site.language
+    generator = _channel(site, urls, f"{site.config.title}: "
+                         f"{language.gettext('Bulletin')}", urls.bulletin_feed(),
+                         urls.bulletin_latest(), bulletins[0].issued)
+    for bulletin in reversed(bulletins):  # feedgen prepends
+        entry = generator.add_entry()
+        link = urls.absolute(urls.bulletin(bulletin))
+        entry.guid(link, permalink=True)
+        entry.title(bulletin_heading(bulletin, language))
+        entry.link(href=link, rel="alternate")
+        entry.published(bulletin.issued)
+        entry.description(_bulletin_html(bulletin, site, urls), isSummary=False)
+    return generator.rss_str(pretty=True)
+
+
+def _bulletin_html(bulletin: Bulletin, site: Site, urls: Urls) -> str:
+    """A bulletin as plain HTML, every address absolute: its articles with their summaries,
+    then the coming events."""
+    language = site.language
+    parts = [f"<h2>{html.escape(site.config.news_title)}</h2>"] if bulletin.articles else []
+    parts += [f'<h3><a href="{html.escape(urls.absolute(urls.article(a)))}">'
+              f"{html.escape(a.title)}</a></h3><p>{html.escape(article_summary(a))}</p>"
+              for a in bulletin.articles]
+    if bulletin.events:
+        parts.append(f"<h2>{html.escape(language.gettext('Coming events'))}</h2><ul>")
+        parts += [f'<li><a href="{html.escape(urls.absolute(urls.event(e)))}">'
+                  f"{html.escape(_event_title(e, _when(e, language), language))}</a></li>"
+                  for e in bulletin.events]
+        parts.append("</ul>")
+    return "\n".join(parts)
 
 
 def _corrections_feed(site: Site, urls: Urls,
@@ -440,6 +482,10 @@ def event_id(event: Event) -> str:
     """An event's id in feeds: its UID; a repeating event's dates are told apart by their
     start."""
     return f"{event.uid}/{timefmt.iso(event.start)}" if event.rrule else event.uid
+
+
+def _when(event: Event, language: Language) -> str:
+    return timefmt.event_range(event.start, event.end, event.all_day, language)
 
 
 def _event_title(event: Event, when: str, language: Language) -> str:

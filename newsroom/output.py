@@ -530,3 +530,19 @@ def create_file(path: Path, text: str, root: Path) -> None:
             handle.write(text)
     except OSError as error:
         raise BuildError([Problem(shown, None, f"cannot write: {error.strerror}")]) from None
+
+
+def replace_file(path: Path, data: bytes, shown: str) -> None:
+    """Replace the file whole (a reader sees the old bytes or the new, never half), keeping
+    its permissions; raise BuildError when it cannot be written. `shown`: its name in the
+    problem."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise BuildError([Problem(shown, None, f"cannot write: {error.strerror}")]) \
+            from None

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 from newsroom import recurrence, timefmt
+from newsroom.bulletin import Bulletin, issued_bulletins
 from newsroom.cache import Memo
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Author, Event, StaticPage
@@ -182,6 +183,18 @@ class Urls:
     def corrections_feed(self) -> str:
         """The RSS feed of corrections."""
         return self._path("corrections") + "feed.xml"
+
+    def bulletin(self, bulletin: Bulletin) -> str:
+        """A bulletin's web version."""
+        return self._path("bulletin", bulletin.slug)
+
+    def bulletin_latest(self) -> str:
+        """The latest bulletin's web version, at an address that stays."""
+        return self._path("bulletin", "latest")
+
+    def bulletin_feed(self) -> str:
+        """The RSS feed of bulletins, for RSS-to-e-mail services."""
+        return self._path("bulletin") + "feed.xml"
 
     def redirects(self) -> str:
         """The redirects file of Netlify and Cloudflare Pages (meaningful at the root)."""
@@ -360,6 +373,7 @@ def plan_pages(site: Site, memo: Memo | None = None) -> list[Page]:
     pages += _event_pages(site, urls, meta, memo)
     pages += _author_pages(site, urls, meta, memo)
     pages += _corrections_pages(site, urls, meta)
+    pages += _bulletin_pages(site, urls, meta)
     # Before the pages, so that a page at /search/ is the one told to move.
     pages += _search_pages(config, urls, meta)
     pages += _static_pages(site, urls, meta)
@@ -597,6 +611,29 @@ def _profile_jsonld(author: Author, urls: Urls, number: int) -> dict[str, Any]:
         person["sameAs"] = [url for _, url in author.links]
     return {"@context": "https://schema.org", "@type": "ProfilePage",
             "url": urls.absolute(urls.author(author, number)), "mainEntity": person}
+
+
+def bulletin_heading(bulletin: Bulletin, language: Language) -> str:
+    """'Bulletin of 7 December 2026': a bulletin's title and its e-mail's subject."""
+    return language.gettext("Bulletin of %(date)s") % {
+        "date": language.long_date(bulletin.issued)}
+
+
+def _bulletin_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
+    """The web version of each published bulletin, and of the latest at /bulletin/latest/
+    (its canonical address the dated one)."""
+    bulletins = issued_bulletins(site)
+    feed = (("application/rss+xml", meta.language.gettext("Bulletin (RSS)"),
+             urls.bulletin_feed()),)
+    pages = []
+    for index, bulletin in enumerate(bulletins):
+        heading = bulletin_heading(bulletin, meta.language)
+        context = {"bulletin": bulletin, "heading": heading,
+                   "meta": meta(heading, urls.bulletin(bulletin), alternates=feed)}
+        pages.append(Page(urls.bulletin(bulletin), "bulletin.html", context))
+        if index == 0:
+            pages.append(Page(urls.bulletin_latest(), "bulletin.html", context))
+    return pages
 
 
 def _corrections_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from urllib.parse import unquote
 import yaml
 
 from newsroom.content import Article, Author, Event, StaticPage
+from newsroom.output import replace_file
 from newsroom.pages import plan_redirects, record_url, site_urls
 from newsroom.problems import BuildError, Problem
 
@@ -498,16 +497,4 @@ def _read_exactly(path: Path) -> str:
 
 
 def _write(path: Path, text: str, shown: str) -> None:
-    """Replace the file whole (a reader sees the old text or the new, never half), keeping
-    its permissions; raise BuildError when it cannot be written."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if path.exists():
-            shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise BuildError([Problem(shown, None, f"cannot write: {error.strerror}")]) \
-            from None
+    replace_file(path, text.encode("utf-8"), shown)

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from newsroom import i18n, recurrence, theme, timefmt
+from newsroom.bulletin import Bulletin, Email
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Event, StaticPage
@@ -32,13 +33,16 @@ from newsroom.pages import (
     Urls,
     article_summary,
     attendance_mode,
+    bulletin_heading,
     event_summary,
     previous_range,
+    share_image,
+    site_urls,
     status_label,
     status_text,
 )
 from newsroom.problems import BuildError, Problem, site_path
-from newsroom.site import Byline
+from newsroom.site import Byline, Site
 from newsroom.workers import parallel_map
 
 # Called as progress(stage, done, total) while a long stage runs; the CLI draws it.
@@ -157,6 +161,24 @@ def environment(job: RenderJob) -> jinja2.Environment:
         env.globals.update(_shared_parts(env, job.config, job.urls, job.archive))
         _set_up_for[:] = [job]
     return env
+
+
+def bulletin_email(site: Site, bulletin: Bulletin, web: str) -> Email:
+    """A bulletin as e-mail, from the theme's email/bulletin.html and email/bulletin.txt
+    (a site's own templates may replace them); `web` is the address of its web version."""
+    config, language, urls = site.config, site.language, site_urls(site)
+    env = _loaded(config, theme.fingerprint(config.template_folders))
+    _speak(env, language)
+    subject = f"{config.title}: {bulletin_heading(bulletin, language)}"
+
+    def image_of(record: Article | Event) -> str:
+        shown = share_image(record, site, urls)
+        return shown.url if shown else ""
+
+    names = {"config": config, "params": config.params, "url": urls, "bulletin": bulletin,
+             "web": web, "subject": subject, "image_of": image_of}
+    return Email(subject, env.get_template("email/bulletin.html").render(names),
+                 env.get_template("email/bulletin.txt").render(names))
 
 
 def load_templates(config: SiteConfig) -> None:

@@ -23,6 +23,7 @@ PAGE_KINDS = {
     "search": "search/", "not found": "no/such/page/",
     "author": "authors/alex-example/", "authors": "authors/", "corrections": "corrections/",
     "article with corrections": "news/example-a-tour-of-a-fictional-science-park/",
+    "bulletin": "bulletin/latest/",
 }
 SEED_EVENT = "Medilink Midlands online event with the City of Mentor, Ohio"
 SEED_TITLE = "Bright future for life sciences in the Midlands"

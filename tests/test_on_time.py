@@ -105,13 +105,14 @@ def test_websub_lists_the_feeds_a_build_changed_and_tells_the_hub(tmp_path, hub,
         assert main(["websub", "--changed", "--output", str(tmp_path / "_site")]) == 0
     changed = capsys.readouterr().out.splitlines()
     assert changed == [address + path for path in (
-        "atom.xml", "feed.json", "feed.xml", "tag/two/atom.xml", "tag/two/feed.xml")]
+        "atom.xml", "bulletin/feed.xml", "feed.json", "feed.xml", "tag/two/atom.xml",
+        "tag/two/feed.xml")]
     (tmp_path / "changed.txt").write_text("\n".join(changed) + "\n")
     config.write_text(config.read_text().replace(f"websub_hub: {address}",
                                                  f"websub_hub: {hub}"))
     assert main(["websub", "--ping", str(tmp_path / "changed.txt")]) == 0
     assert Hub.told == [{"hub.mode": ["publish"], "hub.url": [url]} for url in changed]
-    assert capsys.readouterr().out == f"Told {hub} of 5 changed feeds.\n"
+    assert capsys.readouterr().out == f"Told {hub} of 6 changed feeds.\n"
 
 
 def test_a_hub_out_of_reach_is_a_problem_and_exit_1(tmp_path, capsys, monkeypatch):

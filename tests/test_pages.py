@@ -173,11 +173,13 @@ def test_a_small_site_plans_exactly_its_pages(tmp_path: Path) -> None:
         "content/pages/about.md": "---\ntitle: About\n---\n\nAbout us.\n",
     }, {"per_page": 2})
     pages = plan_pages(site)
+    bulletins = sorted({p.url for p in pages if p.url.startswith("/bulletin/")})
+    assert bulletins[-1] == "/bulletin/latest/" and len(bulletins) > 1
     assert sorted(p.url for p in pages) == sorted([
         "/", "/news/", "/news/page/2/", "/news/a1/", "/news/a2/", "/news/a3/",
-        "/archive/2024/", "/events/", "/about/", "/404.html",
+        "/archive/2024/", "/events/", "/about/", "/404.html", *bulletins,
     ])
-    assert len(pages) == 10
+    assert len(pages) == 10 + len(bulletins)
     templates = {p.url: p.template for p in pages}
     assert templates["/"] == "home.html"
     assert templates["/news/page/2/"] == "list.html"
@@ -185,6 +187,7 @@ def test_a_small_site_plans_exactly_its_pages(tmp_path: Path) -> None:
     assert templates["/events/"] == "events.html"
     assert templates["/about/"] == "page.html"
     assert templates["/404.html"] == "404.html"
+    assert templates["/bulletin/latest/"] == "bulletin.html"
 
 
 def test_pages_made_from_content_name_their_source_file(tmp_path: Path) -> None:
