@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -129,6 +130,8 @@ def test_the_feed_links_answer_with_feeds(visit, site_url):
         assert response.status == 200
         if link.get_attribute("type") == "text/calendar":
             assert Calendar.from_ical(response.body())["VERSION"] == "2.0"
+        elif link.get_attribute("type") == "application/feed+json":
+            assert json.loads(response.body())["items"]
         else:
             feed = feedparser.parse(io.BytesIO(response.body()))
             assert not feed.bozo and feed.entries
