@@ -160,16 +160,17 @@ def build_site(config_path: Path, *, now: datetime, drafts: bool = False, future
 def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
               future: bool = False, caches: Caches | None = None, jobs: int = 1,
               render_markdown: bool = True, changed: Collection[Path] | None = None,
-              meanwhile: Callable[[], Any] | None = None) -> Site:
+              meanwhile: Callable[[], Any] | None = None, media: bool = True) -> Site:
     """Read, check and assemble the site (its Markdown rendered); raise BuildError.
-    `meanwhile()` runs in this process while workers read."""
+    `meanwhile()` runs in this process while workers read. Without `media`, no picture is
+    resized and no share card drawn (for commands that look only at dates and addresses)."""
     records = caches.records if caches else None
     content, problems = read_content(config, jobs, records, changed,
                                      markup.with_html(config) if render_markdown else None,
                                      meanwhile)
     image_store = caches.images if caches else open_store(None, "images", images.settings())
-    pictures, image_problems = images.make_pictures(content.assets, config.root, image_store,
-                                                    jobs, config.sanitize_html)
+    pictures, image_problems = images.make_pictures(
+        content.assets if media else (), config.root, image_store, jobs, config.sanitize_html)
     problems += image_problems + check_output_dir(config.output_dir, config.root,
                                                   config.templates_dir, config.output_dir_from)
     if problems:
@@ -180,7 +181,7 @@ def read_site(config: SiteConfig, *, now: datetime, drafts: bool = False,
         content = markup.render_content(content, config, store, jobs)
     site = assemble_site(config, content, now=now, drafts=drafts, future=future,
                          pictures=pictures)
-    return replace(site, cards=share_cards(site, image_store, jobs))
+    return replace(site, cards=share_cards(site, image_store, jobs)) if media else site
 
 
 def share_cards(site: Site, store: Store, jobs: int) -> images.ShareCards:

@@ -1,23 +1,24 @@
 """The bulletin: the week's articles and the coming events, for readers who read e-mail
 rather than feeds. A bulletin is issued each Monday at midnight (site time) with the articles
-of the week before; the site publishes the latest ones (/bulletin/<date>/, /bulletin/latest/
-and an RSS feed that RSS-to-e-mail services send), and `newsroom bulletin` writes one as an
-e-mail ready to send (HTML with a plain-text part)."""
+of the week before; the site publishes each (/bulletin/<date>/, the latest at
+/bulletin/latest/ and in an RSS feed that RSS-to-e-mail services send), and `newsroom
+bulletin` writes one as an e-mail ready to send (HTML with a plain-text part)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from newsroom.content import Article, Event
-from newsroom.site import Site
+from newsroom.site import Site, week_start
 
 WEEK = timedelta(days=7)
 EVENTS_SHOWN = 10  # the coming events a bulletin lists, soonest first
-# Issued bulletins the site publishes (pages and feed), newest first.
-PUBLISHED = 10
+# The bulletins in the feed, newest first (the site keeps a page for every one).
+IN_FEED = 10
 
 
 @dataclass(frozen=True)
@@ -38,35 +39,39 @@ class Bulletin:
 
 def bulletin(site: Site, since: datetime, issued: datetime) -> Bulletin:
     """The bulletin of the articles from `since` until `issued`, with the events to come."""
-    articles = tuple(a for a in site.articles if since <= a.date < issued)
-    seen: set[str] = set()
-    events = []
-    # Each event once (a repeating one at its next date), as the events page lists them.
-    for event in sorted((d for dates in site.dates_of_event.values() for d in dates
-                         if d.ends > issued), key=lambda d: (d.start, d.slug)):
-        if event.slug not in seen and len(events) < EVENTS_SHOWN:
-            seen.add(event.slug)
-            events.append(event)
-    return Bulletin(issued, since, articles, tuple(events))
+    return Bulletin(issued, since, tuple(a for a in site.articles if since <= a.date < issued),
+                    _coming(_event_dates(site), issued))
 
 
 def issued_bulletins(site: Site) -> tuple[Bulletin, ...]:
-    """The latest bulletins issued by `site.now` that have an article, newest first (at most
-    PUBLISHED)."""
-    if not site.articles:
-        return ()
+    """Every bulletin issued by `site.now` that has an article, newest first."""
     zone = site.config.timezone
-    today = site.now.astimezone(zone).date()
-    issued = datetime.combine(today - timedelta(days=today.weekday()), time(), zone)
-    oldest = site.articles[-1].date
-    found: list[Bulletin] = []
-    while len(found) < PUBLISHED and issued > oldest:
-        since = datetime.combine((issued - WEEK).date(), time(), zone)
-        week = bulletin(site, since, issued)
-        if week.articles:
-            found.append(week)
-        issued = since
-    return tuple(found)
+    this_week = week_start(site.now, zone)
+    weeks: dict[datetime, list[Article]] = defaultdict(list)
+    for article in site.articles:  # (newest first)
+        start = week_start(article.date, zone)
+        if start < this_week:
+            weeks[start].append(article)
+    dates = _event_dates(site)
+    return tuple(Bulletin(start + WEEK, start, tuple(weeks[start]), _coming(dates, start + WEEK))
+                 for start in sorted(weeks, reverse=True))
+
+
+def _event_dates(site: Site) -> list[Event]:
+    return sorted((d for dates in site.dates_of_event.values() for d in dates),
+                  key=lambda d: (d.start, d.slug))
+
+
+def _coming(dates: list[Event], moment: datetime) -> tuple[Event, ...]:
+    """The first EVENTS_SHOWN events not ended at `moment`, each once (a repeating one at
+    its next date), as the events page lists them."""
+    seen: dict[str, Event] = {}
+    for event in dates:
+        if len(seen) == EVENTS_SHOWN:
+            break
+        if event.ends > moment:
+            seen.setdefault(event.slug, event)
+    return tuple(seen.values())
 
 
 @dataclass(frozen=True)

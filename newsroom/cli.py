@@ -412,6 +412,15 @@ def _option(name: str, value: str | None, parse=when) -> object:
         raise BuildError([Problem(name, None, str(error))]) from None
 
 
+def _moment_option(name: str, value: str, zone) -> datetime:
+    """A date or a date and time given on the command line, as a moment (midnight of a date
+    alone; the site's time zone unless it says its offset)."""
+    moment = _option(name, value)
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, datetime.min.time())
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
 def _new(args: argparse.Namespace, terminal: Terminal) -> int:
     from newsroom.fields import string_list, text
     from newsroom.output import create_file
@@ -526,12 +535,9 @@ def _due_since(args: argparse.Namespace, terminal: Terminal) -> int:
     from newsroom.site import due_changes
 
     config = load_config(args.config)
-    since = _option("--due-since", args.due_since)
-    if not isinstance(since, datetime):
-        since = datetime.combine(since, datetime.min.time())
-    since = since if since.tzinfo else since.replace(tzinfo=config.timezone)
+    since = _moment_option("--due-since", args.due_since, config.timezone)
     site = read_site(config, now=since, drafts=args.drafts, future=args.future,
-                     render_markdown=False)
+                     render_markdown=False, media=False)
     due = due_changes(site, _now())
     for change in due:
         terminal.say(f"{_change_line(change, config.timezone)}  [{change.source}]")
@@ -551,11 +557,7 @@ def _bulletin(args: argparse.Namespace, terminal: Terminal) -> int:
     site = read_site(config, now=now)
     urls = site_urls(site)
     if args.since:
-        since = _option("--since", args.since)
-        if not isinstance(since, datetime):
-            since = datetime.combine(since, datetime.min.time())
-        chosen = bulletin(site, since if since.tzinfo else since.replace(
-            tzinfo=config.timezone), now)
+        chosen = bulletin(site, _moment_option("--since", args.since, config.timezone), now)
         web = urls.absolute(urls.bulletin_latest())
     else:
         issued = issued_bulletins(site)
@@ -581,10 +583,11 @@ def _websub(args: argparse.Namespace, terminal: Terminal) -> int:
 
     config = load_config(args.config, output_dir=args.output)
     if not config.websub_hub:
-        terminal.say("No websub_hub: in site_config.yaml: no hub to tell.")
+        # (On stderr: --changed's output is a list of addresses for --ping.)
+        print("No websub_hub: in site_config.yaml: no hub to tell.", file=sys.stderr)
         return 0
     if args.changed:
-        site = read_site(config, now=_now(), render_markdown=False)
+        site = read_site(config, now=_now(), render_markdown=False, media=False)
         for address in changed_feeds(site, config.output_dir):
             print(address)
         return 0
@@ -608,14 +611,16 @@ def _schedule(args: argparse.Namespace, terminal: Terminal) -> int:
     config = load_config(args.config)
     now = _now()
     site = read_site(config, now=now, drafts=args.drafts, future=args.future,
-                     render_markdown=False)
+                     render_markdown=False, media=False)
     zone = config.timezone
     changes = coming_changes(site)
     print(f"Now: {_moment(now, zone)} ({_utc(now)})")
     sections = (("Articles going live", ("article goes live",)),
                 ("Next events to start", ("event starts",)),
                 ("Next events to end", ("event ends",)),
-                ("Coming off the site (expires:)", ("article expires", "event expires")))
+                ("Coming off the site (expires:)", ("article expires", "event expires")),
+                ("Bulletin and news sitemap", ("bulletin issued",
+                                               "article leaves the news sitemap")))
     for heading, what in sections:
         found = [c for c in changes if c.what in what][:10]
         print(f"\n{heading}:")

@@ -6,14 +6,14 @@ import html
 import json
 import mimetypes
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import lru_cache, partial
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from newsroom import __version__, history, timefmt
-from newsroom.bulletin import Bulletin, issued_bulletins
+from newsroom.bulletin import IN_FEED, Bulletin, issued_bulletins
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.content import Article, Asset, Correction, Event
 from newsroom.i18n import Language
@@ -31,7 +31,7 @@ from newsroom.pages import (
     status_label,
 )
 from newsroom.redirects import redirects_file
-from newsroom.site import Site, category_of, dates_of
+from newsroom.site import NEWS_WINDOW, Site, category_of, dates_of
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -87,7 +87,10 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
             site, urls, images, latest, config.title, urls.atom(), urls.home(), atom=True
         ).atom_str(pretty=True)),
     }
-    made[urls.output_path(urls.json_feed())] = (news, lambda: _json_feed(
+    # (Its items name their share cards too, whose files carry a hash of what they show.)
+    pictured = tuple(shown.url if (shown := share_image(a, site, urls)) else ""
+                     for a in latest)
+    made[urls.output_path(urls.json_feed())] = ((*news, *pictured), lambda: _json_feed(
         site, urls, latest, config.title, urls.json_feed(), urls.home()))
     for term in site.categories:
         articles = term.articles[:config.feed_limit]
@@ -106,16 +109,19 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
         made[urls.output_path(urls.corrections_feed())] = (
             tuple(digest(a.fingerprint, timefmt.iso(c.date), c.text) for a, c in corrections),
             lambda: _corrections_feed(site, urls, corrections))
-    bulletins = issued_bulletins(site)
+    bulletins = issued_bulletins(site)[:IN_FEED]
     if bulletins:
         made[urls.output_path(urls.bulletin_feed())] = (
             tuple(digest(b.slug, *_made_of(b.articles, images), *_made_of(b.events, images))
                   for b in bulletins), lambda: _bulletin_feed(site, urls, bulletins))
     coming = site.upcoming_events[:config.feed_limit]
+    # When each listing last changed dates its items: in the key, found once for both.
+    changed = history.last_changed(config.root, {e.source for e in coming}, config.timezone)
+    parts = (*_made_of(coming, images), *(timefmt.iso(m) for _, m in sorted(changed.items())))
     made[urls.output_path(urls.events_feed())] = (
-        _made_of(coming, images), lambda: _events_feed(site, urls, images, coming))
+        parts, lambda: _events_feed(site, urls, images, coming, changed))
     made[urls.output_path(urls.events_json_feed())] = (
-        _made_of(coming, images), lambda: _json_events_feed(site, urls, coming))
+        parts, lambda: _json_events_feed(site, urls, coming, changed))
     return made
 
 
@@ -371,18 +377,17 @@ def _feed(site: Site, urls: Urls, images: dict[str, Asset], articles: Sequence[A
     return generator
 
 
-def _events_feed(site: Site, urls: Urls, images: dict[str, Asset],
-                 coming: Sequence[Event]) -> bytes:
+def _events_feed(site: Site, urls: Urls, images: dict[str, Asset], coming: Sequence[Event],
+                 changed: dict[str, datetime]) -> bytes:
     """RSS of the upcoming events (each date of a repeating one), soonest first: a cancelled
     one stays, marked, until it would have ended."""
     config, language = site.config, site.language
     # The feed says when it was made; each item, when its listing last changed.
     generator = _channel(site, urls, f"{config.title}: {config.events_title}",
                          urls.events_feed(), urls.events(), _built(site))
-    changed = history.last_changed(config.root, {e.source for e in coming}, config.timezone)
     for event in reversed(coming):  # feedgen prepends; this keeps the soonest first
         entry = generator.add_entry()
-        when = timefmt.event_range(event.start, event.end, event.all_day, language)
+        when = _when(event, language)
         entry.guid(event_id(event), permalink=False)
         entry.title(_event_title(event, when, language))
         entry.link(href=urls.absolute(urls.event(event)), rel="alternate")
@@ -434,10 +439,11 @@ def _json_article(site: Site, urls: Urls, article: Article) -> dict[str, Any]:
     item.update({
         "summary": summary, "date_published": timefmt.iso(article.date),
         "date_modified": timefmt.iso(article.modified or article.date),
-        "authors": [{"name": b.name, **({"url": urls.absolute(urls.author(b))}
-                                        if b.slug else {})}
-                    for b in site.bylines.get(article.slug, ())],
         "tags": [*category_of(article), *article.tags], "language": site.config.language})
+    authors = [{"name": b.name, **({"url": urls.absolute(urls.author(b))} if b.slug else {})}
+               for b in site.bylines.get(article.slug, ())]
+    if authors:  # (one or more, or none at all)
+        item["authors"] = authors
     return _with_image(item, article, site, urls)
 
 
@@ -450,15 +456,15 @@ def _with_image(item: dict[str, Any], record: Article | Event, site: Site,
     return item
 
 
-def _json_events_feed(site: Site, urls: Urls, coming: Sequence[Event]) -> bytes:
+def _json_events_feed(site: Site, urls: Urls, coming: Sequence[Event],
+                      changed: dict[str, datetime]) -> bytes:
     """JSON Feed of the upcoming events, soonest first, as the RSS one; each item's
     `_event` says when and where, for software that reads it."""
     config, language = site.config, site.language
-    changed = history.last_changed(config.root, {e.source for e in coming}, config.timezone)
     items = []
     for event in coming:
         link = urls.absolute(urls.event(event))
-        when = timefmt.event_range(event.start, event.end, event.all_day, language)
+        when = _when(event, language)
         summary = event_summary(event, language)
         item: dict[str, Any] = {"id": event_id(event), "url": link,
                                 "title": _event_title(event, when, language)}
@@ -668,7 +674,9 @@ def sitemap(pages: list[Page], site: Site, urls: Urls, memo: Memo | None = None)
 
 
 def _sitemap_entry(page: Page, urls: Urls) -> str:
-    if page.context["meta"].noindex:  # the 404, search and redirect pages
+    meta = page.context["meta"]
+    # Not the 404, search and redirect pages, nor a page whose address is another's copy.
+    if meta.noindex or meta.canonical != urls.absolute(page.url):
         return ""
     changed = _last_modified(page)
     lastmod = f"    <lastmod>{timefmt.iso(changed)}</lastmod>\n" if changed else ""
@@ -687,8 +695,7 @@ def _last_modified(page: Page) -> datetime | None:
     return max(moments, default=None)
 
 
-# Google News reads the articles of the last two days, at most 1,000 of them.
-NEWS_WINDOW = timedelta(days=2)
+# Google News reads at most 1,000 articles (those of the last two days: site.NEWS_WINDOW).
 NEWS_LIMIT = 1000
 
 

@@ -31,9 +31,10 @@ def _committed(root: Path, sources: Collection[str]) -> dict[str, float]:
     if not sources:
         return {}
     # Paths relative to the site's folder, which may lie inside a larger repository.
-    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--relative", "--",
-               *sorted(sources))
-    edited = _git(root, "diff", "--name-only", "--relative", "HEAD", "--", *sorted(sources))
+    log = _git(root, "--literal-pathspecs", "log", "--format=%x00%ct", "--name-only",
+               "--relative", "--", *sorted(sources))
+    edited = _git(root, "--literal-pathspecs", "diff", "--name-only", "--relative", "HEAD",
+                  "--", *sorted(sources))
     if log is None or edited is None:
         return {}
     changed = set(edited.splitlines())

@@ -6,8 +6,9 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from newsroom import i18n, recurrence
 from newsroom.cache import digest
@@ -481,8 +482,20 @@ def group_terms(names_per_record: list[tuple[str, ...]], records: tuple[Any, ...
                  for key, items in sorted(grouped.items(), key=lambda kv: display[kv[0]].lower()))
 
 
+# Google News reads the articles of the last two days (feeds.news_sitemap).
+NEWS_WINDOW = timedelta(days=2)
+
+
+def week_start(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Midnight on the Monday of the moment's week, in the site's time: when a bulletin
+    is issued (bulletin.py)."""
+    day = moment.astimezone(zone).date()
+    return datetime.combine(day - timedelta(days=day.weekday()), time(), zone)
+
+
 def coming_changes(site: Site) -> tuple[Change, ...]:
-    """Future moments that matter, soonest first: articles going live, events starting/ending."""
+    """Future moments that matter, soonest first: articles going live, events starting and
+    ending, expiries, the next bulletin, articles leaving the news sitemap."""
     changes = [Change(a.date, "article goes live", a.title, a.source) for a in site.scheduled]
     for event in site.upcoming_events:
         if event.start > site.now:
@@ -492,14 +505,29 @@ def coming_changes(site: Site) -> tuple[Change, ...]:
                        "expires", r.title, r.source)
                 for r in (*site.articles, *site.scheduled, *site.events)
                 if r.expires is not None and r.expires > site.now]
-    return tuple(sorted(changes))
+    changes += [Change(a.date + NEWS_WINDOW, "article leaves the news sitemap", a.title,
+                       a.source) for a in site.articles if a.date + NEWS_WINDOW > site.now]
+    return tuple(sorted(changes + _next_bulletin(site)))
+
+
+def _next_bulletin(site: Site) -> list[Change]:
+    """The next bulletin's issue, when this week has an article to put in it."""
+    zone = site.config.timezone
+    this_week = week_start(site.now, zone)
+    issue = week_start(this_week + timedelta(days=8), zone)
+    week = [a for a in (*site.articles, *site.scheduled) if this_week <= a.date < issue]
+    return [Change(issue, "bulletin issued", week[0].title, week[0].source)] if week else []
 
 
 def due_changes(site: Site, until: datetime) -> tuple[Change, ...]:
     """The changes to the built site from `site.now` (read then) up to `until`: what a
     build at `until` would show differently from one at `site.now`."""
-    return tuple(c for c in coming_changes(site)
-                 if c.moment <= until and c.what != "event starts")
+    return tuple(c for c in _site_changes(site) if c.moment <= until)
+
+
+def _site_changes(site: Site) -> tuple[Change, ...]:
+    # An event starting changes nothing that is shown (its booking link hides itself).
+    return tuple(c for c in coming_changes(site) if c.what != "event starts")
 
 
 def next_change(site: Site) -> Change | None:
@@ -508,4 +536,4 @@ def next_change(site: Site) -> Change | None:
     An article going live adds pages; an event ending moves it from "upcoming" to "past";
     an expiry takes a record off. An event starting changes nothing that is shown.
     """
-    return next((c for c in coming_changes(site) if c.what != "event starts"), None)
+    return next(iter(_site_changes(site)), None)

@@ -532,14 +532,17 @@ def test_feeds_do_not_change_when_only_the_clock_moves(tmp_path: Path) -> None:
 
 
 def html_page_urls(public: Path, base_url: str) -> set[str]:
-    """The address of every HTML page written that search engines may index (not the 404
-    and search pages)."""
+    """The address of every HTML page written that search engines may index: not the 404,
+    search and redirect pages, nor a copy of another (/bulletin/latest/, whose canonical
+    link names the dated bulletin)."""
     found = set()
     for path in public.rglob("*.html"):
-        relative = path.relative_to(public).as_posix()
-        if soup(path).find("meta", attrs={"name": "robots", "content": "noindex"}):
+        page = soup(path)
+        address = base_url + path.relative_to(public).as_posix().removesuffix("index.html")
+        if page.find("meta", attrs={"name": "robots", "content": "noindex"}) or \
+                page.find("link", rel="canonical")["href"] != address:
             continue
-        found.add(base_url + relative.removesuffix("index.html"))
+        found.add(address)
     return found
 
 

@@ -246,7 +246,6 @@ def version(root: Path, which: int) -> None:
         extra.unlink(missing_ok=True)
 
 
-@pytest.mark.slow
 def built_whenever(files: dict[str, bytes]) -> dict[str, bytes]:
     """The files with the events feed's lastBuildDate (the clock's time when it was made)
     left out: the reference builds run at NOW, the command at the real time."""
@@ -254,6 +253,7 @@ def built_whenever(files: dict[str, bytes]) -> dict[str, bytes]:
             if path == "events/feed.xml" else data for path, data in files.items()}
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole(tmp_path):
     root = tmp_path / "site"
     write_site(root, {})

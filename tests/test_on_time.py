@@ -122,3 +122,33 @@ def test_a_hub_out_of_reach_is_a_problem_and_exit_1(tmp_path, capsys, monkeypatc
     assert main(["websub", "--ping", "changed.txt"]) == 1
     assert capsys.readouterr().err.startswith(
         "websub_hub: http://127.0.0.1:9/ did not take https://news.example.org/feed.xml: ")
+
+
+def test_a_feed_that_changed_only_in_its_build_time_is_not_changed(tmp_path, capsys,
+                                                                    monkeypatch):
+    live = tmp_path / "live"
+    live.mkdir()
+    with static_host(live) as address:
+        config = write_site(tmp_path / "site", {
+            "content/events/fair.yaml": "title: Fair\nstart: 2027-03-01 10:00\n"},
+            {"base_url": address, "websub_hub": address})
+        build_site(config, now=NOW, output_dir=live)
+        build_site(config, now=NOW + timedelta(hours=1), output_dir=tmp_path / "_site")
+        assert (live / "events/feed.xml").read_bytes() != \
+            (tmp_path / "_site/events/feed.xml").read_bytes()  # (its lastBuildDate)
+        monkeypatch.chdir(tmp_path / "site")
+        assert main(["websub", "--changed", "--output", str(tmp_path / "_site")]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_the_next_bulletin_and_the_news_sitemap_make_builds_due(tmp_path, monkeypatch,
+                                                               capsys):
+    # NOW is Saturday 28 November 2026, noon: the next bulletin is on Monday the 30th.
+    write_site(tmp_path, {"content/news/fresh.md": article("Fresh", "2026-11-27 09:00")})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("newsroom.cli._now", lambda: NOW + timedelta(days=3))
+    assert main(["schedule", "--due-since", NOW.isoformat()]) == 0
+    said = capsys.readouterr().out
+    assert "2026-11-29 09:00 GMT (2026-11-29 09:00 UTC): article leaves the news sitemap: " \
+        "“Fresh”" in said
+    assert "2026-11-30 00:00 GMT (2026-11-30 00:00 UTC): bulletin issued: “Fresh”" in said

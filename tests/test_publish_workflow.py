@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
+import pytest
 import yaml
 from conftest import REPO
 
@@ -70,3 +74,45 @@ def test_main_builds_and_deploys_to_github_pages():
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages")
+
+
+def test_deploy_and_the_hub_follow_a_build_the_due_job_skipped_for():
+    jobs = load()["jobs"]
+    # On a push the due job is skipped, and a job after a skipped one is skipped too
+    # unless its condition says otherwise.
+    assert "needs.build.result == 'success'" in jobs["deploy"]["if"]
+    assert "needs.deploy.result == 'success'" in jobs["websub"]["if"]
+
+
+@pytest.mark.parametrize(("deployed", "due_exit", "build"), [
+    ("", 3, "true"),  # never deployed
+    ("0ld5ha 2027-03-01T05:17:03Z", 3, "true"),  # commits since the deploy
+    ("c0ffee 2027-03-01T05:17:03Z", 0, "true"),  # something due
+    ("c0ffee 2027-03-01T05:17:03Z", 3, "false"),  # nothing due
+    ("c0ffee 2027-03-01T05:17:03Z", 1, None),  # broken content: the run fails
+])
+def test_the_due_script_decides_as_it_should(tmp_path, deployed, due_exit, build):
+    if shutil.which("bash") is None or shutil.which("date") is None:
+        pytest.skip("bash and date are needed")
+    script = load()["jobs"]["due"]["steps"][-1]["run"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    # Stand-ins for gh (the latest deployment) and python (schedule --due-since), which
+    # also keeps the time it was asked about.
+    (bin_dir / "gh").write_text(f"#!/bin/sh\necho '{deployed}'\n")
+    (bin_dir / "python").write_text(f'#!/bin/sh\necho "$4" > "{tmp_path}/since"\n'
+                                    f"exit {due_exit}\n")
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    output = tmp_path / "output"
+    done = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True,
+                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_SHA": "c0ffee",
+                               "GITHUB_OUTPUT": str(output), "GH_TOKEN": "t",
+                               "REPOSITORY": "o/r"})
+    if build is None:
+        assert done.returncode == 1
+        return
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == f"build={build}\n"
+    if deployed.startswith("c0ffee"):
+        assert (tmp_path / "since").read_text() == "2027-03-01T05:02:03Z\n"

@@ -169,3 +169,31 @@ def test_an_events_feed_item_is_dated_by_its_files_last_commit(tmp_path):
     build_site(config, now=NOW)
     feed = feedparser.parse((tmp_path / "public/events/feed.xml").read_bytes())
     assert feed.entries[0].published == "Mon, 05 Oct 2026 10:00:00 +0100"
+
+
+def test_an_events_feed_is_made_again_when_only_its_files_date_changed(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    config = write_site(tmp_path, {"content/events/fair.yaml": "title: Fair\n"
+                                                               "start: 2027-03-01 10:00\n"})
+    fair = tmp_path / "content/events/fair.yaml"
+    os.utime(fair, (1764000000, 1764000000))  # 24 November 2025, 16:00 UTC
+    build_site(config, now=NOW)
+
+    def published() -> str:
+        return feedparser.parse((tmp_path / "public/events/feed.xml").read_bytes()
+                                ).entries[0].published
+
+    assert published() == "Mon, 24 Nov 2025 16:00:00 +0000"
+    env = {"GIT_AUTHOR_DATE": "2026-10-05T09:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2026-10-05T09:00:00+00:00", "GIT_AUTHOR_NAME": "Ed",
+           "GIT_AUTHOR_EMAIL": "ed@example.org", "GIT_COMMITTER_NAME": "Ed",
+           "GIT_COMMITTER_EMAIL": "ed@example.org", "PATH": "/usr/bin:/bin"}
+    for command in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "Fair"]):
+        subprocess.run(["git", *command], cwd=tmp_path, env=env, check=True)
+    build_site(config, now=NOW)  # the same content, committed since
+    assert published() == "Mon, 05 Oct 2026 10:00:00 +0100"
