@@ -1,6 +1,6 @@
 """The bulletin: the week's articles and the coming events, for readers who read e-mail
 rather than feeds. A bulletin is issued each Monday at midnight (site time) with the articles
-of the week before; the site publishes each (/bulletin/<date>/, the latest at
+of the week before; the site publishes a year's (/bulletin/<date>/, the latest at
 /bulletin/latest/ and in an RSS feed that RSS-to-e-mail services send), and `newsroom
 bulletin` writes one as an e-mail ready to send (HTML with a plain-text part)."""
 
@@ -17,8 +17,11 @@ from newsroom.site import Site, week_start
 
 WEEK = timedelta(days=7)
 EVENTS_SHOWN = 10  # the coming events a bulletin lists, soonest first
-# The bulletins in the feed, newest first (the site keeps a page for every one).
+# The bulletins in the feed, newest first, and those that keep a page: a year's. (A page
+# for every week of a site's life cost a sixth of a cold build at 5,000 articles; an older
+# bulletin's address leads to the latest, see feeds.redirects.)
 IN_FEED = 10
+WITH_PAGES = 52
 
 
 @dataclass(frozen=True)

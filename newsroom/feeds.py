@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from newsroom import __version__, history, timefmt
-from newsroom.bulletin import IN_FEED, Bulletin, issued_bulletins
+from newsroom.bulletin import IN_FEED, WITH_PAGES, Bulletin, issued_bulletins
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.content import Article, Asset, Correction, Event
 from newsroom.i18n import Language
@@ -732,9 +732,14 @@ def _news_language(tag: str) -> str:
 
 def redirects(site: Site, urls: Urls) -> tuple[Output, ...]:
     """_redirects, for hosts that redirect by it (Netlify, Cloudflare Pages): the redirect
-    pages' addresses and where they lead; none when the site has no redirects."""
+    pages' addresses and where they lead, and a bulletin older than those with pages to the
+    latest; none when the site has no redirects."""
     found = plan_redirects(site, urls)
-    return (redirects_file(found, urls.output_path(urls.redirects())),) if found else ()
+    rest = (urls.bulletin_latest().replace("latest/", "*"), urls.bulletin_latest()) \
+        if len(issued_bulletins(site)) > WITH_PAGES else None
+    if not found and rest is None:
+        return ()
+    return (redirects_file(found, urls.output_path(urls.redirects()), rest),)
 
 
 def robots(urls: Urls, news: bool = False) -> Output:

@@ -90,7 +90,11 @@ def _kind(record: Record) -> str:
         type(record)]
 
 
-def redirects_file(redirects: Sequence[Redirect], path: str) -> Output:
-    """The _redirects file of Netlify and Cloudflare Pages: one line per old address."""
+def redirects_file(redirects: Sequence[Redirect], path: str,
+                   rest: tuple[str, str] | None = None) -> Output:
+    """The _redirects file of Netlify and Cloudflare Pages: one line per old address, and
+    `rest`, a pattern (/bulletin/*) and where what it matches and no file serves leads."""
     lines = [f"{r.url} {r.target} {301 if r.permanent else 302}\n" for r in redirects]
+    if rest is not None:  # (last: hosts take the first rule that matches)
+        lines.append(f"{rest[0]} {rest[1]} 302\n")
     return Output(path, "".join(lines).encode("utf-8"))

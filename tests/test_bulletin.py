@@ -117,3 +117,17 @@ def test_without_articles_there_is_no_bulletin_and_the_command_says_so(tmp_path,
     assert main(["bulletin"]) == 1
     assert capsys.readouterr().err.startswith(
         "content/news: has no article to make a bulletin of; write one, or give --since DATE")
+
+
+def test_a_year_of_bulletins_keeps_pages_and_older_ones_lead_to_the_latest(tmp_path):
+    from datetime import date, timedelta
+
+    weekly = {f"content/news/w{week}.md": article(
+        f"Week {week}", (date(2025, 1, 7) + timedelta(weeks=week)).isoformat())
+        for week in range(60)}
+    build_site(write_site(tmp_path, weekly), now=NOW)
+    pages = sorted(p.name for p in (tmp_path / "public/bulletin").iterdir() if p.is_dir())
+    assert pages[-1] == "latest" and len(pages) == 1 + 52  # a year's, of 60
+    assert pages[0] == "2025-03-10"  # the oldest eight have none
+    assert (tmp_path / "public/_redirects").read_text().splitlines() == [
+        "/bulletin/* /bulletin/latest/ 302"]
