@@ -7,13 +7,14 @@ bulletin` writes one as an e-mail ready to send (HTML with a plain-text part).""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
+from zoneinfo import ZoneInfo
 
 from newsroom.content import Article, Event
-from newsroom.site import Site, week_start
 
 WEEK = timedelta(days=7)
 EVENTS_SHOWN = 10  # the coming events a bulletin lists, soonest first
@@ -40,28 +41,38 @@ class Bulletin:
         return self.issued.date().isoformat()
 
 
-def bulletin(site: Site, since: datetime, issued: datetime) -> Bulletin:
-    """The bulletin of the articles from `since` until `issued`, with the events to come."""
-    return Bulletin(issued, since, tuple(a for a in site.articles if since <= a.date < issued),
-                    _coming(_event_dates(site), issued))
+def week_start(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Midnight on the Monday of the moment's week, in the site's time: when a bulletin
+    is issued."""
+    day = moment.astimezone(zone).date()
+    return datetime.combine(day - timedelta(days=day.weekday()), time(), zone)
 
 
-def issued_bulletins(site: Site) -> tuple[Bulletin, ...]:
-    """Every bulletin issued by `site.now` that has an article, newest first."""
-    zone = site.config.timezone
-    this_week = week_start(site.now, zone)
+def bulletin(articles: Sequence[Article], dates: Sequence[Event], since: datetime,
+             issued: datetime) -> Bulletin:
+    """The bulletin of the articles (newest first) from `since` until `issued`, with the
+    events to come: `dates` are every event's dates, soonest first (event_dates)."""
+    return Bulletin(issued, since, tuple(a for a in articles if since <= a.date < issued),
+                    _coming(dates, issued))
+
+
+def issued_bulletins(articles: Sequence[Article], dates: Sequence[Event], now: datetime,
+                     zone: ZoneInfo) -> tuple[Bulletin, ...]:
+    """Every bulletin issued by `now` that has an article, newest first (the site keeps them:
+    Site.bulletins)."""
+    this_week = week_start(now, zone)
     weeks: dict[datetime, list[Article]] = defaultdict(list)
-    for article in site.articles:  # (newest first)
+    for article in articles:  # (newest first)
         start = week_start(article.date, zone)
         if start < this_week:
             weeks[start].append(article)
-    dates = _event_dates(site)
     return tuple(Bulletin(start + WEEK, start, tuple(weeks[start]), _coming(dates, start + WEEK))
                  for start in sorted(weeks, reverse=True))
 
 
-def _event_dates(site: Site) -> list[Event]:
-    return sorted((d for dates in site.dates_of_event.values() for d in dates),
+def dates_soonest_first(dates_of_event: dict[str, tuple[Event, ...]]) -> list[Event]:
+    """Every date of every event, soonest first, as bulletins list them."""
+    return sorted((d for dates in dates_of_event.values() for d in dates),
                   key=lambda d: (d.start, d.slug))
 
 

@@ -547,7 +547,7 @@ def _due_since(args: argparse.Namespace, terminal: Terminal) -> int:
 
 
 def _bulletin(args: argparse.Namespace, terminal: Terminal) -> int:
-    from newsroom.bulletin import bulletin, issued_bulletins
+    from newsroom.bulletin import bulletin, dates_soonest_first
     from newsroom.output import replace_file
     from newsroom.pages import site_urls
     from newsroom.render import bulletin_email
@@ -557,10 +557,11 @@ def _bulletin(args: argparse.Namespace, terminal: Terminal) -> int:
     site = read_site(config, now=now)
     urls = site_urls(site)
     if args.since:
-        chosen = bulletin(site, _moment_option("--since", args.since, config.timezone), now)
+        chosen = bulletin(site.articles, dates_soonest_first(site.dates_of_event),
+                          _moment_option("--since", args.since, config.timezone), now)
         web = urls.absolute(urls.bulletin_latest())
     else:
-        issued = issued_bulletins(site)
+        issued = site.bulletins
         if not issued:
             raise BuildError([Problem("content/news", None, "has no article to make a "
                                       "bulletin of; write one, or give --since DATE")])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from newsroom import __version__, history, timefmt
-from newsroom.bulletin import IN_FEED, WITH_PAGES, Bulletin, issued_bulletins
+from newsroom.bulletin import IN_FEED, WITH_PAGES, Bulletin
 from newsroom.cache import Memo, code_fingerprint, digest
 from newsroom.content import Article, Asset, Correction, Event
 from newsroom.i18n import Language
@@ -109,7 +109,7 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
         made[urls.output_path(urls.corrections_feed())] = (
             tuple(digest(a.fingerprint, timefmt.iso(c.date), c.text) for a, c in corrections),
             lambda: _corrections_feed(site, urls, corrections))
-    bulletins = issued_bulletins(site)[:IN_FEED]
+    bulletins = site.bulletins[:IN_FEED]
     if bulletins:
         made[urls.output_path(urls.bulletin_feed())] = (
             tuple(digest(b.slug, *_made_of(b.articles, images), *_made_of(b.events, images))
@@ -736,7 +736,7 @@ def redirects(site: Site, urls: Urls) -> tuple[Output, ...]:
     latest; none when the site has no redirects."""
     found = plan_redirects(site, urls)
     rest = (urls.bulletin_latest().replace("latest/", "*"), urls.bulletin_latest()) \
-        if len(issued_bulletins(site)) > WITH_PAGES else None
+        if len(site.bulletins) > WITH_PAGES else None
     if not found and rest is None:
         return ()
     return (redirects_file(found, urls.output_path(urls.redirects()), rest),)

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 from newsroom import recurrence, timefmt
-from newsroom.bulletin import WITH_PAGES, Bulletin, issued_bulletins
+from newsroom.bulletin import WITH_PAGES, Bulletin
 from newsroom.cache import Memo
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Author, Event, StaticPage
@@ -622,7 +622,7 @@ def bulletin_heading(bulletin: Bulletin, language: Language) -> str:
 def _bulletin_pages(site: Site, urls: Urls, meta: MetaMaker) -> list[Page]:
     """The web version of each published bulletin, and of the latest at /bulletin/latest/
     (its canonical address the dated one)."""
-    bulletins = issued_bulletins(site)[:WITH_PAGES]
+    bulletins = site.bulletins[:WITH_PAGES]
     feed = (("application/rss+xml", meta.language.gettext("Bulletin (RSS)"),
              urls.bulletin_feed()),)
     pages = []

@@ -6,11 +6,17 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from newsroom import i18n, recurrence
+from newsroom.bulletin import (
+    WEEK,
+    Bulletin,
+    dates_soonest_first,
+    issued_bulletins,
+    week_start,
+)
 from newsroom.cache import digest
 from newsroom.config import SiteConfig
 from newsroom.content import Article, Asset, Author, Content, Correction, Event, StaticPage
@@ -91,6 +97,7 @@ class Site:
     expired: tuple[Article | Event, ...] = ()  # taken off the site by their expires:
     # Up to RELATED_COUNT related articles of each published article, by its slug.
     related: dict[str, tuple[Article, ...]] = field(default_factory=dict)
+    bulletins: tuple[Bulletin, ...] = ()  # every one issued by `now`, newest first
 
     @property
     def language(self) -> Language:
@@ -199,6 +206,8 @@ def assemble_site(config: SiteConfig, content: Content, *, now: datetime, drafts
                                  key=lambda pair: (-pair[1].date.timestamp(), pair[0].slug))),
         expired=expired + tuple(e for e in all_events if _is_expired(e, now)),
         related=related_articles(articles),
+        bulletins=issued_bulletins(articles, dates_soonest_first(dates_of_event), now,
+                                   config.timezone),
     )
 
 
@@ -486,13 +495,6 @@ def group_terms(names_per_record: list[tuple[str, ...]], records: tuple[Any, ...
 NEWS_WINDOW = timedelta(days=2)
 
 
-def week_start(moment: datetime, zone: ZoneInfo) -> datetime:
-    """Midnight on the Monday of the moment's week, in the site's time: when a bulletin
-    is issued (bulletin.py)."""
-    day = moment.astimezone(zone).date()
-    return datetime.combine(day - timedelta(days=day.weekday()), time(), zone)
-
-
 def coming_changes(site: Site) -> tuple[Change, ...]:
     """Future moments that matter, soonest first: articles going live, events starting and
     ending, expiries, the next bulletin, articles leaving the news sitemap."""
@@ -514,7 +516,7 @@ def _next_bulletin(site: Site) -> list[Change]:
     """The next bulletin's issue, when this week has an article to put in it."""
     zone = site.config.timezone
     this_week = week_start(site.now, zone)
-    issue = week_start(this_week + timedelta(days=8), zone)
+    issue = this_week + WEEK
     week = [a for a in (*site.articles, *site.scheduled) if this_week <= a.date < issue]
     return [Change(issue, "bulletin issued", week[0].title, week[0].source)] if week else []
 
