@@ -99,6 +99,7 @@ class OutputPlan:
     calendars: dict[str, str]  # likewise
     index: search.IndexPlan | None  # None: search is off
     wanted: dict[str, str]  # every file of the output but the search index's new one
+    make_feed: dict[str, Callable[[], bytes]]  # how to make each feed, by path
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,9 @@ def plan_outputs(site: Site, caches: Caches, staging: Staging,
                                 *news, feeds.robots(urls, bool(news)),
                                 *feeds.redirects(site, urls))
     # Feeds and calendars are slow to make, so their keys come from what they are made of.
-    feed_keys, calendar_keys = feeds.feed_keys(site, urls), feeds.calendar_keys(site, urls)
+    planned_feeds = feeds.plan_feeds(site, urls)
+    feed_keys = {path: key for path, (key, _) in planned_feeds.items()}
+    calendar_keys = feeds.calendar_keys(site, urls)
     index = search.plan_index(site.config, staging.previous_files(search.is_index_file),
                               job.pages, job.paths, job.content_key, options.search_index)
     if index and index.listing and not index.make:  # (else written with the partitions)
@@ -230,7 +233,8 @@ def plan_outputs(site: Site, caches: Caches, staging: Staging,
                            # (Written with the partitions when some are made.)
                            *([(search.LISTING, digest(index.listing))]
                              if index and index.listing and index.make else [])])
-    return OutputPlan(job, keys, assets, made, feed_keys, calendar_keys, index, wanted)
+    return OutputPlan(job, keys, assets, made, feed_keys, calendar_keys, index, wanted,
+                      {path: make for path, (_, make) in planned_feeds.items()})
 
 
 def _write(plan: OutputPlan, site: Site, caches: Caches, staging: Staging,
@@ -268,7 +272,7 @@ def write_outputs(plan: OutputPlan, site: Site, caches: Caches, staging: Staging
     def beside_the_pages() -> dict[str, bytes]:
         if options.save_cache:
             save_caches(caches)
-        return {**feeds.feeds(site, urls, only=staging.stale & plan.feeds.keys()),
+        return {**{path: plan.make_feed[path]() for path in staging.stale & plan.feeds.keys()},
                 **feeds.calendars(site, urls, only=staging.stale & plan.calendars.keys())}
 
     staging.record([staging.put(a.url_path, plan.wanted[a.url_path], source=a.source)

@@ -46,11 +46,13 @@ def absolute_html(fragment: str, page_url: str) -> str:
     return rewrite_urls(fragment, lambda url: urljoin(page_url, url))
 
 
-def feed_keys(site: Site, urls: Urls) -> dict[str, str]:
-    """The path of every feed and a key of what it is made from: a feed is made only when
-    its key changed (an edit to an old article leaves the feeds as they are)."""
+def plan_feeds(site: Site, urls: Urls) -> dict[str, tuple[str, Callable[[], bytes]]]:
+    """The path of every feed, with a key of what it is made from and how to make it: a feed
+    is made only when its key changed (an edit to an old article leaves the feeds as they
+    are). Planned once a build: planning reads the events' files' dates from git."""
     common = _common_key(site)
-    return {path: digest(common, *parts) for path, (parts, _) in all_feeds(site, urls).items()}
+    return {path: (digest(common, *parts), make)
+            for path, (parts, make) in all_feeds(site, urls).items()}
 
 
 def _common_key(site: Site) -> str:
@@ -63,13 +65,6 @@ def _common_key(site: Site) -> str:
 @lru_cache(maxsize=1)
 def _library_versions() -> str:
     return repr([metadata.version(name) for name in ("feedgen", "icalendar", "lxml")])
-
-
-def feeds(site: Site, urls: Urls, only: set[str] | None = None) -> dict[str, bytes]:
-    """RSS 2.0 and Atom of the latest articles, an RSS feed per category and the events
-    feed (or those in `only`)."""
-    return {path: make() for path, (_, make) in all_feeds(site, urls).items()
-            if only is None or path in only}
 
 
 def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
