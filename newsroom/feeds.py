@@ -67,21 +67,18 @@ def _library_versions() -> str:
     return repr([metadata.version(name) for name in ("feedgen", "icalendar", "lxml")])
 
 
-def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
-                                                        Callable[[], bytes]]]:
+# Feeds by path: what each is made from (its key's parts), and how to make it.
+Made = dict[str, tuple[tuple[str, ...], Callable[[], bytes]]]
+
+
+def all_feeds(site: Site, urls: Urls) -> Made:
     """Every feed by its path: what it is made from, and how to make it."""
     config = site.config
     images = _local_images(site)
     latest = site.articles[:config.feed_limit]
     news = _made_of(latest, images, site)
-    made = {
-        urls.output_path(urls.feed()): (news, lambda: _feed(
-            site, urls, images, latest, config.title, urls.feed(), urls.home()
-        ).rss_str(pretty=True)),
-        urls.output_path(urls.atom()): (news, lambda: _feed(
-            site, urls, images, latest, config.title, urls.atom(), urls.home(), atom=True
-        ).atom_str(pretty=True)),
-    }
+    made = _rss_and_atom(site, urls, images, latest, config.title, (),
+                         (urls.feed(), urls.atom(), urls.home()))
     # (Its items name their share cards too, whose files carry a hash of what they show.)
     pictured = tuple(shown.url if (shown := share_image(a, site, urls)) else ""
                      for a in latest)
@@ -91,9 +88,8 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
         articles = term.articles[:config.feed_limit]
         made[urls.output_path(urls.category_feed(term))] = (
             _made_of(articles, images, site),
-            lambda t=term, a=articles: _feed(site, urls, images, a, f"{config.title}: {t.name}",
-                                             urls.category_feed(t), urls.category(t)
-                                             ).rss_str(pretty=True))
+            partial(_feed_bytes, site, urls, images, articles, f"{config.title}: {term.name}",
+                    urls.category_feed(term), urls.category(term), False))
     for term in site.tags:
         made.update(_rss_and_atom(site, urls, images, term.articles[:config.feed_limit],
                                   f"{config.title}: {term.name}", (),
@@ -118,9 +114,6 @@ def all_feeds(site: Site, urls: Urls) -> dict[str, tuple[tuple[str, ...],
     made[urls.output_path(urls.events_json_feed())] = (
         parts, lambda: _json_events_feed(site, urls, coming, changed))
     return made
-
-
-Made = dict[str, tuple[tuple[str, ...], Callable[[], bytes]]]
 
 
 def _rss_and_atom(site: Site, urls: Urls, images: dict[str, Asset],
