@@ -274,14 +274,9 @@ def _menu(items: list[Any], doc: YamlDoc, name: str, problems: list[Problem]
           ) -> tuple[MenuItem, ...]:
     """The menu's items, each checked; the problems of those that are wrong go in
     `problems`."""
-    menu = []
-    for index, item in enumerate(items):
-        menu_item = f.check_fields(item, MENU_SCHEMA, doc, ("menu", index), name,
-                                   label=f"menu item {index + 1}")
-        problems.extend(menu_item.problems)
-        if not menu_item.problems:
-            menu.append(MenuItem(**menu_item.values))
-    return tuple(menu)
+    menu, found = f.check_items(items, MENU_SCHEMA, doc, ("menu",), name, "menu item")
+    problems.extend(found)
+    return tuple(MenuItem(**values) for _, values in menu)
 
 
 def _params(params: dict[Any, Any], doc: YamlDoc, name: str, problems: list[Problem]

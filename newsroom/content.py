@@ -802,21 +802,19 @@ def _article_extras(config: SiteConfig, rel: str, doc: YamlDoc, v: dict[str, Any
 def _corrections(config: SiteConfig, rel: str, doc: YamlDoc, items: list[Any],
                  date: datetime, problems: list[Problem]) -> tuple[Correction, ...]:
     """The article's corrections, oldest first, each checked."""
+    checked, found = f.check_items(items, CORRECTION_SCHEMA, doc, ("corrections",), rel,
+                                   "corrections: item")
     corrections = []
-    for index, item in enumerate(items):
-        label = f"corrections: item {index + 1}"
-        checked = f.check_fields(item, CORRECTION_SCHEMA, doc, ("corrections", index), rel,
-                                 label=label)
-        problems.extend(checked.problems)
-        if checked.problems:
-            continue
-        moment = _aware(checked.values["date"], config.timezone)
+    for index, values in checked:
+        moment = _aware(values["date"], config.timezone)
         if moment < date:
-            problems.append(Problem(rel, doc.line(("corrections", index, "date")),
-                                    f"{label}: date: {_iso(checked.values['date'])} is before "
-                                    "the article's date; write when the correction was made"))
-            continue
-        corrections.append(Correction(moment, checked.values["text"]))
+            found.append(Problem(rel, doc.line(("corrections", index, "date")),
+                                 f"corrections: item {index + 1}: date: "
+                                 f"{_iso(values['date'])} is before the article's date; "
+                                 "write when the correction was made"))
+        else:
+            corrections.append(Correction(moment, values["text"]))
+    problems.extend(sorted(found))  # (in the items' order)
     return tuple(sorted(corrections, key=lambda c: c.date))
 
 
@@ -842,24 +840,15 @@ def _read_page(config: SiteConfig, path: Path, problems: list[Problem]) -> Stati
 
 
 def _read_author(config: SiteConfig, path: Path, problems: list[Problem]) -> Author | None:
-    rel = _rel(config, path)
-    source = _read_text(path, rel, problems)
-    if source is None:
+    read = _yaml_file(config, path, problems)
+    if read is None:
         return None
-    doc, yaml_problems = parse_yaml(source, rel)
-    problems.extend(yaml_problems)
-    if doc is None:
-        return None
+    rel, source, doc = read
     checked = f.check_fields(doc.data, AUTHOR_SCHEMA, doc, (), rel)
-    links = []
-    for index, item in enumerate(checked.values.get("links", [])):
-        link = f.check_fields(item, AUTHOR_LINK_SCHEMA, doc, ("links", index), rel,
-                              label=f"links: item {index + 1}")
-        checked.problems.extend(link.problems)
-        if not link.problems:
-            links.append((link.values["title"], link.values["url"]))
-    problems.extend(checked.problems)
-    if checked.problems:
+    links, found = f.check_items(checked.values.get("links", []), AUTHOR_LINK_SCHEMA, doc,
+                                 ("links",), rel, "links: item")
+    problems.extend(checked.problems + found)
+    if checked.problems or found:
         return None
     v = checked.values
     slug = v.get("slug") or slugify(path.stem)
@@ -868,22 +857,32 @@ def _read_author(config: SiteConfig, path: Path, problems: list[Problem]) -> Aut
                                         "their-name.yaml or add slug: their-name"))
         return None
     return Author(source=rel, slug=slug, name=v["name"], role=v.get("role"),
-                  markdown=v.get("bio", ""), body_line=doc.line(("bio",)) or 1,
+                  markdown=v.get("bio", ""), body_line=doc.line(("bio",)),
                   photo=v.get("photo"), photo_alt=v.get("photo_alt"), email=v.get("email"),
-                  links=tuple(links), aliases=v.get("aliases", ()),
+                  links=tuple((link["title"], link["url"]) for _, link in links),
+                  aliases=v.get("aliases", ()),
                   lines=_key_lines(doc, (), doc.data),
                   fingerprint=digest(config.fingerprint, rel, source))
 
 
-def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> list[Event]:
+def _yaml_file(config: SiteConfig, path: Path, problems: list[Problem]
+               ) -> tuple[str, str, YamlDoc] | None:
+    """A YAML file's site path, text and YAML; None when it cannot be read or parsed (the
+    problems say why)."""
     rel = _rel(config, path)
     source = _read_text(path, rel, problems)
     if source is None:
-        return []
+        return None
     doc, yaml_problems = parse_yaml(source, rel)
     problems.extend(yaml_problems)
-    if doc is None:
+    return None if doc is None else (rel, source, doc)
+
+
+def _read_events(config: SiteConfig, path: Path, problems: list[Problem]) -> list[Event]:
+    read = _yaml_file(config, path, problems)
+    if read is None:
         return []
+    rel, _, doc = read
     if doc.data is None:
         problems.append(Problem(rel, 1, "is empty; write an event (title:, start:) or a list "
                                         "of them"))

@@ -71,6 +71,22 @@ def check_fields(mapping: Any, schema: Schema, doc: YamlDoc, key: Key, path: str
     return Checked(values, extra, problems)
 
 
+def check_items(items: list[Any], schema: Schema, doc: YamlDoc, key: Key, path: str,
+                label: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
+    """Each mapping of a list (menu:, links:, corrections:) checked against the schema: the
+    values of those with no problem, with their place in the list, and every problem, its
+    message starting '<label> <number>: '."""
+    values: list[tuple[int, dict[str, Any]]] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        checked = check_fields(item, schema, doc, key + (index,), path,
+                               label=f"{label} {index + 1}")
+        problems += checked.problems
+        if not checked.problems:
+            values.append((index, checked.values))
+    return values, problems
+
+
 def _unknown_key_problem(name: Any, schema: Schema, keep_unknown: bool) -> str | None:
     """What is wrong with a key the schema does not have; None: keep it as it is."""
     if not isinstance(name, str):
