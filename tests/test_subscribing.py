@@ -4,6 +4,8 @@ sitemap, WebSub hubs, and the events feed as a feed reader reads it."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -152,20 +154,23 @@ def test_without_a_hub_no_feed_names_one(tmp_path):
     assert "hubs" not in json.loads((tmp_path / "public/feed.json").read_text())
 
 
-def test_an_events_feed_item_is_dated_by_its_files_last_commit(tmp_path):
-    import shutil
-    import subprocess
-
+def commit_all(folder: Path, when: str) -> None:
+    """Everything in `folder` committed at `when`, in a new repository at the site's root
+    (its parent for content/)."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    config = write_site(tmp_path, {"content/events/fair.yaml": "title: Fair\n"
-                                                               "start: 2027-03-01 10:00\n"})
-    env = {"GIT_AUTHOR_DATE": "2026-10-05T09:00:00+00:00",
-           "GIT_COMMITTER_DATE": "2026-10-05T09:00:00+00:00", "GIT_AUTHOR_NAME": "Ed",
+    root = folder if (folder / "site_config.yaml").exists() else folder.parent
+    env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "Ed",
            "GIT_AUTHOR_EMAIL": "ed@example.org", "GIT_COMMITTER_NAME": "Ed",
            "GIT_COMMITTER_EMAIL": "ed@example.org", "PATH": "/usr/bin:/bin"}
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Fair"]):
-        subprocess.run(["git", *command], cwd=tmp_path, env=env, check=True)
+    for command in (["init", "-q"], ["add", str(folder)], ["commit", "-q", "-m", "Edit"]):
+        subprocess.run(["git", *command], cwd=root, env=env, check=True)
+
+
+def test_an_events_feed_item_is_dated_by_its_files_last_commit(tmp_path):
+    config = write_site(tmp_path, {"content/events/fair.yaml": "title: Fair\n"
+                                                               "start: 2027-03-01 10:00\n"})
+    commit_all(tmp_path, "2026-10-05T09:00:00+00:00")
     build_site(config, now=NOW)
     feed = feedparser.parse((tmp_path / "public/events/feed.xml").read_bytes())
     assert feed.entries[0].published == "Mon, 05 Oct 2026 10:00:00 +0100"
@@ -173,11 +178,7 @@ def test_an_events_feed_item_is_dated_by_its_files_last_commit(tmp_path):
 
 def test_an_events_feed_is_made_again_when_only_its_files_date_changed(tmp_path):
     import os
-    import shutil
-    import subprocess
 
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
     config = write_site(tmp_path, {"content/events/fair.yaml": "title: Fair\n"
                                                                "start: 2027-03-01 10:00\n"})
     fair = tmp_path / "content/events/fair.yaml"
@@ -189,11 +190,6 @@ def test_an_events_feed_is_made_again_when_only_its_files_date_changed(tmp_path)
                                 ).entries[0].published
 
     assert published() == "Mon, 24 Nov 2025 16:00:00 +0000"
-    env = {"GIT_AUTHOR_DATE": "2026-10-05T09:00:00+00:00",
-           "GIT_COMMITTER_DATE": "2026-10-05T09:00:00+00:00", "GIT_AUTHOR_NAME": "Ed",
-           "GIT_AUTHOR_EMAIL": "ed@example.org", "GIT_COMMITTER_NAME": "Ed",
-           "GIT_COMMITTER_EMAIL": "ed@example.org", "PATH": "/usr/bin:/bin"}
-    for command in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "Fair"]):
-        subprocess.run(["git", *command], cwd=tmp_path, env=env, check=True)
+    commit_all(tmp_path / "content", "2026-10-05T09:00:00+00:00")
     build_site(config, now=NOW)  # the same content, committed since
     assert published() == "Mon, 05 Oct 2026 10:00:00 +0100"
