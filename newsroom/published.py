@@ -138,13 +138,13 @@ def site_addresses(report: BuildReport) -> dict[str, str]:
     each with the file it comes from."""
     site = _site(report)
     base = site.config.base_path
-    addresses = {site_path(page.url, base): page.source for page in report.planned
+    addresses = {without_base(page.url, base): page.source for page in report.planned
                  if page.source is not None and page.template in PAGE_TEMPLATES}
     urls = site_urls(site)
-    addresses.update((site_path(urls.author(p.author), base), p.author.source)
+    addresses.update((without_base(urls.author(p.author), base), p.author.source)
                      for p in site.profiles)
     for redirect in plan_redirects(site, site_urls(site)):
-        addresses.setdefault(site_path(redirect.url, base), redirect.record.source)
+        addresses.setdefault(without_base(redirect.url, base), redirect.record.source)
     return addresses
 
 
@@ -161,7 +161,7 @@ def record_published(report: BuildReport) -> bool:
     return _write_if_changed(root / FILE_NAME, text, FILE_NAME)
 
 
-def site_path(url: str, base_path: str) -> str:
+def without_base(url: str, base_path: str) -> str:
     """A root-relative address without the site's base path, as an editor writes an alias:
     /site/news/x/ -> /news/x/."""
     if url.startswith(base_path):
@@ -203,8 +203,8 @@ def _served(report: BuildReport) -> set[str]:
     """Every address the build makes a page at, or redirects."""
     site = _site(report)
     base = site.config.base_path
-    served = {site_path(page.url, base) for page in report.planned}
-    served.update(site_path(r.url, base) for r in plan_redirects(site, site_urls(site)))
+    served = {without_base(page.url, base) for page in report.planned}
+    served.update(without_base(r.url, base) for r in plan_redirects(site, site_urls(site)))
     return served
 
 
@@ -225,7 +225,7 @@ def _candidates(site: Site, published: Published) -> _Candidates:
     for record in (*site.articles, *site.events, *site.pages, *site.expired,
                    *(profile.author for profile in site.profiles)):
         by_source.setdefault(record.source, []).append(
-            (record, site_path(record_url(record, urls), base)))
+            (record, without_base(record_url(record, urls), base)))
         if record.source not in listed_sources:
             new_by_folder.setdefault(_folder(record.source), []).append(record)
     return _Candidates(by_source, new_by_folder)
